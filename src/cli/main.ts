@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The `detour` command line (DESIGN §7). Each command lives in its own file
+ * and registers itself here. Usage errors exit 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './demo.js';
+import { registerExplainCommand } from './explain.js';
+import { registerRunCommand } from './run.js';
+import { registerSimulateCommand } from './simulate.js';
+import { registerTestCommand } from './test.js';
+import { registerValidateCommand } from './validate.js';
+
+export function createProgram(): Command {
+  const program = new Command('detour')
+    .description('Rule-driven fallback engine for LLM calls')
+    .exitOverride()
+    .showHelpAfterError(false);
+  registerValidateCommand(program);
+  registerExplainCommand(program);
+  registerTestCommand(program);
+  registerRunCommand(program);
+  registerSimulateCommand(program);
+  registerDemoCommand(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      if (error.code === 'commander.help') return 0;
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const debug = process.argv.includes('--debug');
+    process.stderr.write(`detour: ${debug && error instanceof Error ? (error.stack ?? error.message) : error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

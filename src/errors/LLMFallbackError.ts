@@ -1,0 +1,62 @@
+import type { ErrorFact } from './kinds.js';
+
+const marker = Symbol.for('detour.error.LLMFallbackError');
+
+/** Why a session gave up (DESIGN §5). */
+export type FallbackFailureReason = 'exhausted' | 'rejected' | 'deadline' | 'aborted' | 'disabled';
+
+/** One attempt as the final error reports it. */
+export interface FailedAttemptSummary {
+  readonly number: number;
+  readonly model: string;
+  readonly provider: string | null;
+  /** `skipped` attempts were never sent (cooldown, context window). */
+  readonly outcome: 'failure' | 'skipped' | 'aborted';
+  readonly error: ErrorFact | null;
+  readonly reason: string;
+  readonly durationMs: number;
+}
+
+/**
+ * The one error a detour session ends with when no model answered. It lists
+ * every attempt, so a caller (or a log line) can see the whole story.
+ *
+ * @example
+ * try { await executor.generate({ policy: 'default', messages }) }
+ * catch (error) {
+ *   if (LLMFallbackError.isInstance(error)) console.log(error.reason, error.attempts.length)
+ * }
+ */
+export class LLMFallbackError extends Error {
+  readonly [marker] = true;
+  override readonly name = 'LLMFallbackError';
+  readonly reason: FallbackFailureReason;
+  readonly attempts: readonly FailedAttemptSummary[];
+  /** Every attempt's error, in order (skipped attempts included as their reason). */
+  readonly errors: readonly ErrorFact[];
+  readonly lastError: ErrorFact | null;
+  readonly policy: string | null;
+  /** Text a stream had produced before it broke, when the session ended mid-stream. */
+  readonly partialText: string | null;
+
+  constructor(options: {
+    message: string;
+    reason: FallbackFailureReason;
+    attempts: readonly FailedAttemptSummary[];
+    policy?: string | null;
+    partialText?: string | null;
+    cause?: unknown;
+  }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = options.reason;
+    this.attempts = options.attempts;
+    this.errors = options.attempts.flatMap((attempt) => (attempt.error ? [attempt.error] : []));
+    this.lastError = this.errors.at(-1) ?? null;
+    this.policy = options.policy ?? null;
+    this.partialText = options.partialText ?? null;
+  }
+
+  static isInstance(error: unknown): error is LLMFallbackError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+}

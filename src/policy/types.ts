@@ -1,0 +1,187 @@
+/**
+ * The typed, immutable form of a policy file (DESIGN §2). YAML keys are
+ * snake_case; here they are camelCase and every duration is in milliseconds.
+ * Defaults are filled in by the loader, so every field is present.
+ */
+import type { ProviderType } from '../providers/spec.js';
+
+export type StrategyType = 'sequential' | 'priority' | 'random' | 'error_type' | 'parallel' | 'conditional';
+
+export const STRATEGY_TYPES: readonly StrategyType[] = [
+  'sequential',
+  'priority',
+  'random',
+  'error_type',
+  'parallel',
+  'conditional',
+];
+
+/** json-rules-engine's condition JSON, with detour's extra operators. */
+export interface FactCondition {
+  readonly fact: string;
+  readonly operator: string;
+  readonly value: unknown;
+  readonly path?: string;
+}
+export type Condition =
+  | FactCondition
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] }
+  | { readonly not: Condition };
+export type TopLevelCondition =
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] }
+  | { readonly not: Condition };
+
+export interface ProviderConfig {
+  readonly name: string;
+  readonly type: ProviderType;
+  /** Name of the environment variable that holds the key. */
+  readonly apiKeyEnv: string | null;
+  readonly baseUrl: string | null;
+  readonly timeoutMs: number | null;
+  readonly maxConnections: number | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ModelConfig {
+  /** The catalog key. */
+  readonly name: string;
+  /** Key into `providers`. */
+  readonly provider: string;
+  /** The provider's model id (defaults to the key). */
+  readonly model: string;
+  readonly contextWindow: number | null;
+  /** Per-model request params, merged over the caller's (YAML snake_case keys kept). */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface GroupConfig {
+  readonly name: string;
+  readonly members: readonly string[];
+  readonly strategy: 'random' | 'sequential';
+  readonly weights: Readonly<Record<string, number>>;
+  readonly sticky: { readonly key: string; readonly ttlMs: number } | null;
+}
+
+export interface RuleAction {
+  readonly fallback: readonly string[] | null;
+  readonly retry: { readonly times: number; readonly delayMs: number | null } | null;
+  readonly fail: boolean;
+  readonly delayMs: number | null;
+  readonly cooldownMs: number | null;
+  readonly strategy: StrategyType | null;
+}
+
+export interface Rule {
+  readonly name: string;
+  readonly priority: number;
+  readonly when: TopLevelCondition;
+  readonly then: RuleAction;
+  /** 1-based line of the rule in its file, when loaded from a file. */
+  readonly line: number | null;
+}
+
+export interface RoutePlan {
+  readonly primaryModel: string | null;
+  readonly fallbackModels: readonly string[] | null;
+  readonly maxAttempts: number | null;
+  readonly strategyType: StrategyType | null;
+}
+
+export interface Route {
+  readonly name: string;
+  readonly when: TopLevelCondition;
+  readonly then: RoutePlan;
+  readonly line: number | null;
+}
+
+export interface PolicyTestExpectation {
+  readonly rule: string | null;
+  readonly action: 'fallback' | 'retry' | 'fail' | null;
+  readonly next: readonly string[] | null;
+  readonly delayMs: { readonly min: number | null; readonly max: number | null } | null;
+  /** Route tests: the plan's route, primary and chain. */
+  readonly route: string | null;
+  readonly primary: string | null;
+}
+
+export interface PolicyTest {
+  readonly name: string;
+  readonly given: Readonly<Record<string, unknown>>;
+  readonly expect: PolicyTestExpectation;
+  readonly line: number | null;
+}
+
+export interface CircuitBreakerConfig {
+  readonly failureRate: number;
+  readonly minRequests: number;
+  readonly windowMs: number;
+  readonly openForMs: number;
+  /** Error kinds that count as failures. */
+  readonly on: readonly string[];
+}
+
+export interface Policy {
+  /** Content hash of the source text (short hex). */
+  readonly version: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly enabled: boolean;
+  /** Absolute path of the file it came from, or null. */
+  readonly file: string | null;
+  readonly providers: Readonly<Record<string, ProviderConfig>>;
+  readonly models: Readonly<Record<string, ModelConfig>>;
+  readonly groups: Readonly<Record<string, GroupConfig>>;
+  readonly primaryModel: string;
+  readonly fallbackModels: readonly string[];
+  readonly strategyType: StrategyType;
+  readonly maxAttempts: number;
+  readonly timeoutMs: number;
+  readonly firstChunkTimeoutMs: number | null;
+  readonly deadlineMs: number | null;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly exponentialBase: number;
+  readonly jitter: boolean;
+  readonly fallbackOnStatusCodes: readonly number[];
+  /** Error kinds or seed-style types (`timeout`, `RateLimitError`). */
+  readonly fallbackOnErrors: readonly string[];
+  /** Keys are error types or kinds; values are model/group names. */
+  readonly errorMappings: Readonly<Record<string, readonly string[]>>;
+  /** `conditional` strategy: kinds, or fact conditions. */
+  readonly conditions: readonly (string | FactCondition)[];
+  /** Optional strategy weights (random strategy), by model name. */
+  readonly weights: Readonly<Record<string, number>>;
+  readonly parallel: { readonly width: number; readonly timeoutMs: number | null };
+  readonly hedge: { readonly afterMs: number; readonly maxExtra: number } | null;
+  readonly midStream: 'fail' | 'restart';
+  readonly circuitBreaker: CircuitBreakerConfig | null;
+  readonly routes: readonly Route[];
+  readonly rules: readonly Rule[];
+  readonly tests: readonly PolicyTest[];
+}
+
+/** A set of policies keyed by name; its version changes when any policy does. */
+export interface PolicySet {
+  readonly version: string;
+  readonly policies: ReadonlyMap<string, Policy>;
+  get(name: string): Policy | undefined;
+}
+
+export type DiagnosticSeverity = 'error' | 'warning';
+
+/** One problem in a policy file, pointing at the line. */
+export interface Diagnostic {
+  readonly severity: DiagnosticSeverity;
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** JSON pointer into the document, e.g. `/rules/0/when/all/1/operator`. */
+  readonly pointer: string;
+  /** `syntax`, `schema`, `reference`, `rule`, `size`, `duplicate`, … */
+  readonly check: string;
+  readonly message: string;
+}

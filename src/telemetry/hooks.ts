@@ -1,0 +1,74 @@
+/**
+ * The seam between the executor and telemetry. The executor calls these
+ * hooks; `src/telemetry/` implements them with OpenTelemetry. The no-op
+ * implementation costs nothing. Hooks never throw into the request path:
+ * implementations catch their own errors.
+ */
+import type { ErrorFact } from '../errors/kinds.js';
+import type { GenerateResponse, Message, ProviderType } from '../providers/spec.js';
+
+export type SessionOutcome = 'success' | 'exhausted' | 'rejected' | 'deadline' | 'aborted' | 'disabled';
+
+export interface SessionStartInfo {
+  readonly policy: string;
+  readonly policyVersion: string;
+  readonly strategy: string;
+  readonly requestModel: string | null;
+  readonly stream: boolean;
+}
+
+export interface AttemptStartInfo {
+  /** Catalog key. */
+  readonly model: string;
+  /** Provider model id sent on the wire. */
+  readonly modelId: string;
+  readonly provider: string;
+  readonly providerType: ProviderType;
+  readonly serverAddress: string | null;
+  readonly serverPort: number | null;
+  /** 1-based. */
+  readonly number: number;
+  /** The rule or strategy step that chose this model. */
+  readonly reason: string;
+  readonly hedged: boolean;
+  /** Present only when the caller opted into content capture. */
+  readonly messages?: readonly Message[];
+}
+
+export interface AttemptScope {
+  /** Run `fn` with this attempt's span as the active context. */
+  run<T>(fn: () => T): T;
+  succeeded(response: GenerateResponse, durationMs: number): void;
+  failed(error: ErrorFact, durationMs: number, cause?: unknown): void;
+}
+
+export interface SessionScope {
+  run<T>(fn: () => T): T;
+  attemptStarted(info: AttemptStartInfo): AttemptScope;
+  backoff(delayMs: number, afterAttempt: number): void;
+  skipped(model: string, reason: string): void;
+  ended(outcome: SessionOutcome, summary: { readonly attempts: number; readonly finalModel: string | null; readonly error?: ErrorFact | null }): void;
+}
+
+export interface TelemetryHooks {
+  sessionStarted(info: SessionStartInfo): SessionScope;
+}
+
+const noopAttempt: AttemptScope = {
+  run: (fn) => fn(),
+  succeeded: () => {},
+  failed: () => {},
+};
+
+const noopSession: SessionScope = {
+  run: (fn) => fn(),
+  attemptStarted: () => noopAttempt,
+  backoff: () => {},
+  skipped: () => {},
+  ended: () => {},
+};
+
+/** Telemetry that does nothing. */
+export const noopTelemetry: TelemetryHooks = {
+  sessionStarted: () => noopSession,
+};
