@@ -18,7 +18,7 @@ describe('error kinds', () => {
   it('brands LLMFallbackError so the check survives two copies of the package', () => {
     const error = new LLMFallbackError({ message: 'all failed', reason: 'exhausted', attempts: [] });
     expect(LLMFallbackError.isInstance(error)).toBe(true);
-    expect(LLMFallbackError.isInstance({ ...error })).toBe(false);
+    expect(LLMFallbackError.isInstance({ name: 'LLMFallbackError', reason: 'exhausted' })).toBe(false);
     expect(LLMFallbackError.isInstance(new Error('x'))).toBe(false);
   });
 });
