@@ -1,12 +1,21 @@
 /**
- * STUB — owned by the errors helper, which replaces the body.
- *
  * The error responses each provider documents (status, headers, JSON body,
- * exactly as the provider sends them), keyed by fault. One source for the
+ * as the provider sends them), keyed by fault. One source for the
  * simulator's faults and the classifier's tests.
+ *
+ * Sources: OpenAI "Error codes" guide and rate-limit headers, Anthropic
+ * "Errors" reference and rate-limit headers, Gemini API troubleshooting and
+ * google.rpc error details, Azure OpenAI content filtering. Where a provider
+ * has no such fault, its nearest documented equivalent is returned (see each
+ * table's comments).
  */
+import { anthropicErrorResponse } from './catalog-anthropic.js';
+import { googleErrorResponse } from './catalog-google.js';
+import { azureErrorResponse, openaiErrorResponse } from './catalog-openai.js';
 
 export type DocumentedProvider = 'openai' | 'anthropic' | 'google' | 'azure_openai';
+
+export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = ['openai', 'anthropic', 'google', 'azure_openai'];
 
 export type FaultName =
   | 'rate_limit'
@@ -25,6 +34,25 @@ export type FaultName =
   | 'bad_request'
   | 'unprocessable';
 
+/** Every fault name, in a stable order (for simulators and table-driven tests). */
+export const FAULT_NAMES: readonly FaultName[] = [
+  'rate_limit',
+  'quota',
+  'server_error',
+  'bad_gateway',
+  'service_unavailable',
+  'overloaded',
+  'gateway_timeout',
+  'request_timeout',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'context_length',
+  'content_filter',
+  'bad_request',
+  'unprocessable',
+];
+
 export interface DocumentedErrorResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -32,19 +60,41 @@ export interface DocumentedErrorResponse {
   readonly body: unknown;
 }
 
+/** Options shared by every provider's table. */
+export interface CatalogOptions {
+  readonly retryAfterSeconds?: number;
+  readonly model?: string;
+}
+
 /**
  * The provider's documented response for a fault; `retryAfterSeconds` sets the
  * retry headers where the provider sends them (OpenAI/Anthropic `retry-after`,
- * Google `RetryInfo.retryDelay`). Providers without such a fault return their
- * nearest documented equivalent (e.g. `overloaded` on OpenAI is a 503 "overloaded").
+ * Azure `retry-after-ms` too, Google `RetryInfo.retryDelay`). Providers without
+ * such a fault return their nearest documented equivalent (e.g. `overloaded` on
+ * OpenAI is a 503 "overloaded"). One exception to "an error": Gemini reports a
+ * blocked prompt as a 200 with `promptFeedback.blockReason`, so `content_filter`
+ * on `google` returns that 200 (classify it with `classifyResponse`).
+ *
+ * @example
+ * const { status, headers, body } = providerErrorResponse('anthropic', 'overloaded')
+ * response.writeHead(status, { 'content-type': 'application/json', ...headers })
+ * response.end(JSON.stringify(body))
  */
 export function providerErrorResponse(
   provider: DocumentedProvider,
   fault: FaultName,
-  options: { readonly retryAfterSeconds?: number; readonly model?: string } = {},
+  options: CatalogOptions = {},
 ): DocumentedErrorResponse {
-  void provider;
-  void fault;
-  void options;
-  throw new Error('providerErrorResponse: not built yet');
+  switch (provider) {
+    case 'openai':
+      return openaiErrorResponse(fault, options);
+    case 'anthropic':
+      return anthropicErrorResponse(fault, options);
+    case 'google':
+      return googleErrorResponse(fault, options);
+    case 'azure_openai':
+      return azureErrorResponse(fault, options);
+    default:
+      return openaiErrorResponse(fault, options);
+  }
 }

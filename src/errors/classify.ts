@@ -1,23 +1,123 @@
 /**
- * STUB — owned by the errors helper, which replaces the bodies.
+ * Turns anything an SDK, fetch, or the caller threw into an ErrorFact
+ * (DESIGN §4). One mapper per SDK (`openai.ts`, `anthropic.ts`, `google.ts`),
+ * one for the network (`network.ts`); they all end in `kindFromHttp`.
  */
 import type { ProviderType } from '../providers/spec.js';
+import { classifyAnthropicError, isAnthropicShaped } from './anthropic.js';
+import { makeFact } from './fact.js';
+import { classifyGoogleError, isGoogleShaped } from './google.js';
+import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
+import { classifyNetworkError } from './network.js';
+import { classifyOpenAIError, isOpenAIShaped } from './openai.js';
+import { ProviderCallError } from './ProviderCallError.js';
+import { retryAfterFromHeaders } from './retry-after.js';
+import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
+
+export { classifyResponse, type ResponseOutcome } from './response.js';
 
 export interface ClassifyContext {
   /** Which SDK threw it, when known. */
   readonly provider?: ProviderType | null;
   /** Set when detour's own attempt timer fired (the abort reason is then a timeout, not the caller). */
   readonly timedOut?: boolean;
-  /** Set when the caller's signal aborted. */
+  /**
+   * Set when the caller's signal aborted. Set it to `false` when the caller's
+   * signal is known not to have aborted: a bare AbortError is then an SDK timer
+   * (`@google/genai` reports its timeout that way) and classifies as `timeout`.
+   */
   readonly aborted?: boolean;
   /** Streams: the error happened while reading the stream body. */
   readonly duringStream?: boolean;
+  /** Clock for `retry-after` HTTP dates, in ms since the epoch. @default Date.now() */
+  readonly now?: number;
 }
 
-/** Turn anything an SDK or fetch threw into an ErrorFact. Never throws. */
+function providerLabel(context: ClassifyContext, fallback: string | null): string | null {
+  return context.provider ?? fallback;
+}
+
+function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
+  if (ProviderCallError.isInstance(error)) return error.fact;
+  const sdkName = errorClassName(error);
+  const message = typeof error === 'string' ? error : (readString(error, 'message') ?? '');
+
+  if (context.aborted === true) {
+    return makeFact('aborted', { message: message || 'The caller aborted the request.', provider: providerLabel(context, null), sdkError: sdkName });
+  }
+  if (context.timedOut === true) {
+    return makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError: sdkName });
+  }
+
+  if (isAnthropicShaped(error) || (context.provider === 'anthropic' && readProperty(error, 'headers') !== undefined)) {
+    return classifyAnthropicError(error, context);
+  }
+  if (isOpenAIShaped(error)) {
+    return classifyOpenAIError(error, context, providerLabel(context, 'openai') ?? 'openai');
+  }
+  if (isGoogleShaped(error)) {
+    const google = classifyGoogleError(error, context);
+    if (google !== null) return { ...google, provider: providerLabel(context, 'google') };
+  }
+
+  const network = classifyNetworkError(error, context);
+  if (network !== null) {
+    return makeFact(network.kind, {
+      code: network.code,
+      message: network.message,
+      provider: providerLabel(context, null),
+      sdkError: network.sdkError,
+    });
+  }
+
+  // Anything else with an HTTP status: a fetch wrapper, another SDK, a hand-made error.
+  const status = readNumber(error, 'status') ?? readNumber(error, 'statusCode') ?? null;
+  if (status !== null && status >= 400) {
+    const body = readProperty(error, 'error') ?? readProperty(error, 'body');
+    const inner = isRecord(readProperty(body, 'error')) ? readProperty(body, 'error') : body;
+    const code = readCode(inner, 'code') ?? readCode(error, 'code');
+    const type = readString(inner, 'type') ?? readString(inner, 'status');
+    const providerMessage = readString(inner, 'message') ?? message;
+    return makeFact(kindFromHttp({ status, codes: [code, type].filter((value): value is string => value !== undefined), message: providerMessage }), {
+      status,
+      code: code ?? type ?? null,
+      message: providerMessage,
+      retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
+      provider: providerLabel(context, null),
+      sdkError: sdkName,
+      raw: body,
+    });
+  }
+
+  return makeFact('unknown', {
+    code: readCode(error, 'code') ?? null,
+    message: message || describe(error),
+    provider: providerLabel(context, null),
+    sdkError: sdkName,
+  });
+}
+
+function describe(error: unknown): string {
+  if (error === null || error === undefined) return `Non-error thrown: ${String(error)}`;
+  if (typeof error !== 'object') return `Non-error thrown: ${String(error)}`;
+  return 'Unknown error';
+}
+
+/**
+ * Turn anything an SDK or fetch threw into an ErrorFact. Never throws.
+ *
+ * @example
+ * try { await client.chat.completions.create(request) }
+ * catch (error) {
+ *   const fact = classifyError(error, { provider: 'openai', aborted: signal.aborted })
+ *   if (fact.kind === 'rate_limit') console.log('wait', fact.retryAfterMs)
+ * }
+ */
 export function classifyError(error: unknown, context: ClassifyContext = {}): ErrorFact {
-  void error;
-  void context;
-  throw new Error('classifyError: not built yet');
+  try {
+    return classifyUnsafe(error, context);
+  } catch {
+    return makeFact('unknown', { message: 'Unclassifiable error', provider: context.provider ?? null });
+  }
 }

@@ -1,0 +1,67 @@
+/**
+ * Maps errors thrown by `@anthropic-ai/sdk` onto ErrorFacts. The SDK keeps
+ * the whole body on `.error` (`{ type: 'error', error: { type, message,
+ * details? } }`); its classes carry real names (`OverloadedError`).
+ */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AnthropicError,
+} from '@anthropic-ai/sdk';
+import type { ClassifyContext } from './classify.js';
+import { makeFact } from './fact.js';
+import { kindFromHttp } from './http.js';
+import type { ErrorFact } from './kinds.js';
+import { classifyNetworkError } from './network.js';
+import { retryAfterFromHeaders } from './retry-after.js';
+import { errorClassName, isRecord, readNumber, readProperty, readString } from './shape.js';
+
+const ANTHROPIC_NAMES =
+  /^(AnthropicError|API(Connection|ConnectionTimeout|UserAbort)?Error|BadRequestError|AuthenticationError|PaymentRequiredError|PermissionDeniedError|NotFoundError|RequestTimeoutError|ConflictError|PreconditionFailedError|ContentTooLargeError|UnprocessableEntityError|RateLimitError|RequestHeaderFieldsTooLargeError|ClientClosedRequestError|InternalServerError|NotImplementedError|ServiceUnavailableError|GatewayTimeoutError|OverloadedError)$/;
+
+/** True for `@anthropic-ai/sdk` errors, by class or (for another copy of the SDK) by name and body shape. */
+export function isAnthropicShaped(error: unknown): boolean {
+  if (error instanceof AnthropicError) return true;
+  const body = readProperty(error, 'error');
+  return ANTHROPIC_NAMES.test(errorClassName(error) ?? '') && (readString(body, 'type') === 'error' || readProperty(error, 'apiMessage') !== undefined);
+}
+
+/** An ErrorFact for an `@anthropic-ai/sdk` error. */
+export function classifyAnthropicError(error: unknown, context: ClassifyContext): ErrorFact {
+  const provider = 'anthropic';
+  const sdkError = errorClassName(error);
+  if (error instanceof APIUserAbortError || sdkError === 'APIUserAbortError') {
+    return makeFact('aborted', { message: readString(error, 'message') ?? 'Request was aborted.', provider, sdkError });
+  }
+  if (error instanceof APIConnectionTimeoutError || sdkError === 'APIConnectionTimeoutError') {
+    return makeFact('timeout', { message: readString(error, 'message') ?? 'Request timed out.', provider, sdkError });
+  }
+  const status = readNumber(error, 'status') ?? null;
+  const body = readProperty(error, 'error');
+  if (error instanceof APIConnectionError || sdkError === 'APIConnectionError' || (status === null && !isRecord(body))) {
+    const network = classifyNetworkError(readProperty(error, 'cause') ?? error, context);
+    return makeFact(network?.kind ?? 'connection', {
+      code: network?.code ?? null,
+      message: readString(error, 'message') ?? network?.message ?? 'Connection error.',
+      provider,
+      sdkError,
+    });
+  }
+  const inner = readProperty(body, 'error');
+  const type = readString(inner, 'type') ?? readString(error, 'type');
+  const detailCode = readString(readProperty(inner, 'details'), 'error_code') ?? readString(error, 'errorCode');
+  const message = readString(inner, 'message') ?? readString(error, 'apiMessage') ?? readString(error, 'message') ?? '';
+  const codes = [type, detailCode].filter((value): value is string => value !== undefined);
+  const kind = kindFromHttp({ status, codes, message });
+  return makeFact(kind, {
+    status,
+    code: detailCode ?? type ?? null,
+    message,
+    retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
+    provider,
+    sdkError: error instanceof APIError || sdkError !== null ? sdkError : 'APIError',
+    raw: body,
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Maps errors thrown by the `openai` SDK (OpenAI, Azure OpenAI and any
+ * OpenAI-compatible server) onto ErrorFacts. The SDK's errors all have
+ * `name === "Error"`, so the class is found with `instanceof` first and by
+ * shape second (a second copy of the SDK has other classes).
+ */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from 'openai';
+import type { ClassifyContext } from './classify.js';
+import { makeFact } from './fact.js';
+import { kindFromHttp } from './http.js';
+import type { ErrorFact } from './kinds.js';
+import { classifyNetworkError } from './network.js';
+import { retryAfterFromHeaders } from './retry-after.js';
+import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
+
+/** Most specific first: subclasses before their parents. */
+const OPENAI_CLASSES: readonly (readonly [abstract new (...args: never[]) => unknown, string])[] = [
+  [APIConnectionTimeoutError, 'APIConnectionTimeoutError'],
+  [APIUserAbortError, 'APIUserAbortError'],
+  [APIConnectionError, 'APIConnectionError'],
+  [RateLimitError, 'RateLimitError'],
+  [InternalServerError, 'InternalServerError'],
+  [AuthenticationError, 'AuthenticationError'],
+  [PermissionDeniedError, 'PermissionDeniedError'],
+  [NotFoundError, 'NotFoundError'],
+  [BadRequestError, 'BadRequestError'],
+  [UnprocessableEntityError, 'UnprocessableEntityError'],
+  [ConflictError, 'ConflictError'],
+  [APIError, 'APIError'],
+];
+
+/** The SDK class name of an `openai` error, or null when it is not one. */
+export function openaiErrorName(error: unknown): string | null {
+  for (const [errorClass, name] of OPENAI_CLASSES) if (error instanceof errorClass) return name;
+  return null;
+}
+
+/**
+ * True for errors of the `openai` SDK, or shaped like them (a second copy of the
+ * SDK): `status` + `headers` + `error`, with the class name as constructor name.
+ */
+export function isOpenAIShaped(error: unknown): boolean {
+  if (openaiErrorName(error) !== null) return true;
+  const name = errorClassName(error) ?? '';
+  return /^(API(Connection|ConnectionTimeout|UserAbort)?Error|RateLimitError|InternalServerError|BadRequestError|AuthenticationError|PermissionDeniedError|NotFoundError|ConflictError|UnprocessableEntityError)$/.test(
+    name,
+  ) && 'headers' in (error as object);
+}
+
+/** An ErrorFact for an `openai` SDK error (`provider` is `openai`, `openai_compatible`, or Azure's). */
+export function classifyOpenAIError(error: unknown, context: ClassifyContext, provider: string): ErrorFact {
+  const sdkError = openaiErrorName(error) ?? errorClassName(error);
+  if (sdkError === 'APIUserAbortError') {
+    return makeFact('aborted', { message: readString(error, 'message') ?? 'Request was aborted.', provider, sdkError });
+  }
+  if (sdkError === 'APIConnectionTimeoutError') {
+    return makeFact('timeout', { message: readString(error, 'message') ?? 'Request timed out.', provider, sdkError });
+  }
+  const status = readNumber(error, 'status') ?? null;
+  if (sdkError === 'APIConnectionError' || (status === null && readProperty(error, 'error') === undefined)) {
+    const network = classifyNetworkError(readProperty(error, 'cause') ?? error, context);
+    return makeFact(network?.kind ?? 'connection', {
+      code: network?.code ?? null,
+      message: readString(error, 'message') ?? network?.message ?? 'Connection error.',
+      provider,
+      sdkError,
+    });
+  }
+  // `error` is the body's inner `error` object for HTTP errors, or an SSE error event's payload.
+  const body = readProperty(error, 'error');
+  const inner = isRecord(body) && isRecord(readProperty(body, 'error')) ? readProperty(body, 'error') : body;
+  const code = readCode(inner, 'code') ?? readCode(error, 'code');
+  const type = readString(inner, 'type') ?? readString(error, 'type');
+  const innerError = readProperty(inner, 'innererror');
+  const innerCode = readCode(innerError, 'code');
+  const message = readString(inner, 'message') ?? readString(error, 'message') ?? '';
+  const codes = [code, type, innerCode].filter((value): value is string => value !== undefined);
+  const kind = kindFromHttp({ status, codes, message });
+  return makeFact(kind, {
+    status,
+    // A string code is the provider's own; a numeric one (`502`) only repeats the status, so the type says more.
+    code: code !== undefined && !/^\d+$/.test(code) ? code : (type ?? code ?? null),
+    message,
+    retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
+    provider,
+    sdkError,
+    raw: body,
+  });
+}

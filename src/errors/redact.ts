@@ -1,0 +1,76 @@
+/**
+ * Removes anything that looks like a credential from error text and raw
+ * bodies. Providers do echo keys back ("Incorrect API key provided: sk-…"),
+ * and an error message ends up in logs, spans and session history.
+ */
+import { isRecord } from './shape.js';
+
+const REDACTED = '[REDACTED]';
+
+/** Each pattern and what replaces a match (named pairs keep their name, tokens keep their scheme). */
+const SECRET_PATTERNS: readonly (readonly [RegExp, (match: string, ...groups: string[]) => string])[] = [
+  // OpenAI (sk-, sk-proj-, sk-svcacct-), Anthropic (sk-ant-api03-…), most "sk-" style keys.
+  [/\bsk-[A-Za-z0-9_*-]{6,}/g, () => REDACTED],
+  // Google API keys.
+  [/\bAIza[0-9A-Za-z_-]{10,}/g, () => REDACTED],
+  // Bearer / Basic tokens in echoed headers.
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, (_match, scheme = '') => `${scheme} ${REDACTED}`],
+  // Query values and header-like pairs: key=…, api_key=…, api-key: …, x-api-key: …, x-goog-api-key: …
+  [
+    /\b((?:x-goog-)?(?:x-)?(?:api[_-]?key|key|access[_-]?token|token|secret|password|subscription-key))(["']?\s*[=:]\s*["']?)([^\s"'&,;)}\]]{4,})/gi,
+    (_match, name = '', separator = '') => `${name}${separator}${REDACTED}`,
+  ],
+];
+
+/**
+ * The text with every key-looking token replaced by `[REDACTED]`.
+ *
+ * @example
+ * redactSecrets('Incorrect API key provided: sk-proj-abc123xyz') // 'Incorrect API key provided: [REDACTED]'
+ */
+export function redactSecrets(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) result = result.replace(pattern, replacement);
+  return result;
+}
+
+const MAX_DEPTH = 8;
+const MAX_KEYS = 200;
+const MAX_STRING = 8_000;
+
+/**
+ * A JSON-safe deep copy with secrets redacted: cycles become "[Circular]",
+ * depth and width are bounded, functions and symbols are dropped.
+ */
+export function redactValue(value: unknown, depth = 0, seen: Set<unknown> = new Set()): unknown {
+  if (typeof value === 'string') return redactSecrets(value.length > MAX_STRING ? value.slice(0, MAX_STRING) : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (!isRecord(value)) return undefined;
+  if (seen.has(value)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return '[Truncated]';
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      return value.slice(0, MAX_KEYS).map((item) => redactValue(item, depth + 1, seen) ?? null);
+    }
+    const copy: Record<string, unknown> = {};
+    let count = 0;
+    for (const key of Object.keys(value)) {
+      if (count++ >= MAX_KEYS) break;
+      let property: unknown;
+      try {
+        property = (value as Record<string, unknown>)[key];
+      } catch {
+        continue;
+      }
+      const redacted = /^(api[_-]?key|x-api-key|x-goog-api-key|authorization|key)$/i.test(key) ? REDACTED : redactValue(property, depth + 1, seen);
+      if (redacted !== undefined) copy[key] = redacted;
+    }
+    return copy;
+  } catch {
+    return '[Unreadable]';
+  } finally {
+    seen.delete(value);
+  }
+}
