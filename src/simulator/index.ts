@@ -1,0 +1,9 @@
+/** The provider simulator's public surface. */
+export { startSimulator } from './server.js';
+export type { ScenarioInput, Simulator, SimulatorOptions } from './server.js';
+export { compileScenario, loadScenarioFile, parseDuration, parseScenario } from './scenario.js';
+export { ScenarioError } from './ScenarioError.js';
+export type { ScenarioIssue } from './ScenarioError.js';
+export type { ModelCounts, SimulatorCounts } from './counts.js';
+export { WIRE_FAULTS, DOCUMENTED_FAULTS } from './scenarioTypes.js';
+export type { FaultRule, FaultWhen, Latency, ModelBehaviour, Scenario, SimulatorFaultType, WireFault } from './scenarioTypes.js';

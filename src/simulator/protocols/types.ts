@@ -1,0 +1,85 @@
+/**
+ * What each wire protocol (OpenAI chat completions, Anthropic messages,
+ * Google generateContent) supplies to the simulator's one request loop.
+ */
+import type { DocumentedProvider } from '../../errors/catalog.js';
+
+/** The facts about a request the simulator needs, whatever the protocol. */
+export interface SimulatedRequest {
+  readonly model: string;
+  readonly stream: boolean;
+  /** The last user message's text. */
+  readonly lastUserText: string;
+  /** Characters of every message, for the input token estimate. */
+  readonly inputCharacters: number;
+  readonly maxTokens: number | null;
+  /** OpenAI `stream_options.include_usage`. */
+  readonly includeUsage: boolean;
+}
+
+/** How a reply ends: normally, cut by length, filtered, or with no terminator at all. */
+export type ReplyEnding = 'stop' | 'length' | 'filtered' | 'none';
+
+/** One reply, protocol-neutral, ready to be framed. */
+export interface ReplyPlan {
+  readonly id: string;
+  readonly model: string;
+  readonly text: string;
+  readonly chunks: readonly string[];
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly ending: ReplyEnding;
+  /** Unix seconds. */
+  readonly created: number;
+  readonly includeUsage: boolean;
+}
+
+/** A stream's SSE frames, split so faults can stop or drop parts of it. */
+export interface StreamFrames {
+  readonly head: string;
+  /** One SSE frame (or frames) per content chunk. */
+  readonly content: readonly string[];
+  /** Finish, usage and terminator frames (whatever `ending` leaves of them). */
+  readonly tail: string;
+}
+
+export type HeaderList = Readonly<Record<string, string>>;
+
+export interface WireProtocol {
+  /** Whose documented error shape this endpoint answers with. */
+  readonly provider: Extract<DocumentedProvider, 'openai' | 'anthropic' | 'google'>;
+  /** Reads the parsed JSON body (and the model/stream from the URL for Google); a string is what is wrong. */
+  readRequest(body: unknown, urlModel: string | null, urlStream: boolean): SimulatedRequest | string;
+  /** The prefix of ids (`chatcmpl-`, `msg_`, or none). */
+  newId(sequence: number): string;
+  jsonHeaders(requestId: string): HeaderList;
+  streamHeaders(requestId: string): HeaderList;
+  jsonBody(plan: ReplyPlan): string;
+  streamFrames(plan: ReplyPlan): StreamFrames;
+  /** A 200 body that is not valid JSON (or a stream whose first frame is not). */
+  malformedJson(plan: ReplyPlan): string;
+  malformedStream(plan: ReplyPlan): string;
+}
+
+/** The text of a message's content: a string, or an array of parts with `text`. */
+export function textOfContent(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) {
+    if (typeof part === 'string') text += part;
+    else if (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string') {
+      text += (part as { text: string }).text;
+    }
+  }
+  return text;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A fixed-width, ordered, unique id suffix from a sequence number (cheaper than random bytes). */
+export function sequenceId(prefix: string, sequence: number, width: number): string {
+  return prefix + sequence.toString(36).padStart(width, '0');
+}

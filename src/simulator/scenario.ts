@@ -1,0 +1,289 @@
+/**
+ * Reading simulator scenarios: YAML text or a plain object in, a validated
+ * `Scenario` out, or a `ScenarioError` naming file:line:col of every problem.
+ * Format reference: docs/simulator.md.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, isNode, parseDocument } from 'yaml';
+import type { DocumentedProvider } from '../errors/catalog.js';
+import { ScenarioError, type ScenarioIssue } from './ScenarioError.js';
+import {
+  DOCUMENTED_FAULTS,
+  DOCUMENTED_PROVIDERS,
+  HEALTHY_BEHAVIOUR,
+  WIRE_FAULTS,
+  isScenario,
+  type FaultRule,
+  type FaultWhen,
+  type Latency,
+  type ModelBehaviour,
+  type Scenario,
+  type SimulatorFaultType,
+} from './scenarioTypes.js';
+
+type Path = readonly (string | number)[];
+type Report = (path: Path, message: string) => void;
+
+const FAULT_TYPES: ReadonlySet<string> = new Set<string>([...DOCUMENTED_FAULTS, ...WIRE_FAULTS]);
+const MODEL_KEYS = new Set(['latency', 'chunk_latency', 'chunks', 'reply', 'faults']);
+const FAULT_KEYS = new Set(['type', 'provider', 'retry_after', 'when', 'after_chunks']);
+const WHEN_KEYS = new Set(['first', 'every', 'probability', 'from', 'to']);
+const TOP_KEYS = new Set(['name', 'description', 'seed', 'models']);
+
+/**
+ * Validates a scenario given as a plain object (the YAML's shape) and compiles it.
+ *
+ * @example
+ * const scenario = compileScenario({ models: { '*': { latency: '20ms' },
+ *   'gpt-4o': { faults: [{ type: 'rate_limit', retry_after: '2s', when: { first: 3 } }] } } });
+ */
+export function compileScenario(definition: unknown, file: string | null = null): Scenario {
+  if (isScenario(definition)) return definition;
+  const issues: ScenarioIssue[] = [];
+  const scenario = compile(definition, (path, message) => {
+    issues.push({ message, path: path.join('.'), line: null, column: null });
+  });
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+  return scenario;
+}
+
+/**
+ * Parses and validates scenario YAML; problems carry line and column.
+ *
+ * @example
+ * const scenario = parseScenario('models:\n  "*": { latency: 5ms }\n', 'inline.yaml');
+ */
+export function parseScenario(text: string, file: string | null = null): Scenario {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new ScenarioError(
+      file,
+      document.errors.map((error) => ({
+        message: error.message.split('\n')[0] ?? error.message,
+        path: '',
+        line: error.linePos?.[0].line ?? null,
+        column: error.linePos?.[0].col ?? null,
+      })),
+    );
+  }
+  const issues: ScenarioIssue[] = [];
+  const scenario = compile(document.toJS() as unknown, (path, message) => {
+    let node: unknown = document.getIn(path, true);
+    for (let depth = path.length - 1; !isNode(node) && depth >= 0; depth -= 1) node = document.getIn(path.slice(0, depth), true);
+    if (!isNode(node) && isNode(document.contents)) node = document.contents;
+    const offset = isNode(node) && node.range ? node.range[0] : null;
+    const position = offset === null ? null : lineCounter.linePos(offset);
+    issues.push({ message, path: path.join('.'), line: position?.line ?? null, column: position?.col ?? null });
+  });
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+  return scenario;
+}
+
+/**
+ * Reads a scenario file (YAML or JSON).
+ *
+ * @example
+ * const scenario = await loadScenarioFile('scenarios/outage.yaml');
+ */
+export async function loadScenarioFile(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ScenarioError(file, [{ message: reason, path: '', line: null, column: null }], { cause: error });
+  }
+  return parseScenario(text, file);
+}
+
+/** Milliseconds from `200ms`, `2s`, `1.5m`, or a number of seconds; undefined when not a duration. */
+export function parseDuration(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
+  if (match === null) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return unit === 'ms' ? amount : unit === 's' ? amount * 1000 : amount * 60_000;
+}
+
+function compile(definition: unknown, report: Report): Scenario {
+  const models = new Map<string, ModelBehaviour>();
+  const empty: Scenario = { kind: 'detour.simulator.scenario', name: null, seed: null, models };
+  if (definition === null || definition === undefined) {
+    report([], 'a scenario needs a `models` map');
+    return empty;
+  }
+  if (!isRecord(definition)) {
+    report([], 'a scenario must be a map with a `models` key');
+    return empty;
+  }
+  unknownKeys(definition, TOP_KEYS, [], report);
+  const name = definition['name'];
+  if (name !== undefined && typeof name !== 'string') report(['name'], 'must be a string');
+  const seed = definition['seed'];
+  if (seed !== undefined && !isInteger(seed)) report(['seed'], 'must be an integer');
+  const modelsDefinition = definition['models'];
+  if (!isRecord(modelsDefinition)) {
+    report(modelsDefinition === undefined ? [] : ['models'], 'a scenario needs a `models` map (model id or `*` → behaviour)');
+  } else {
+    for (const [modelId, behaviour] of Object.entries(modelsDefinition)) {
+      models.set(modelId, compileModel(behaviour ?? {}, ['models', modelId], report));
+    }
+  }
+  return {
+    kind: 'detour.simulator.scenario',
+    name: typeof name === 'string' ? name : null,
+    seed: isInteger(seed) ? seed : null,
+    models,
+  };
+}
+
+function compileModel(definition: unknown, path: Path, report: Report): ModelBehaviour {
+  if (!isRecord(definition)) {
+    report(path, 'must be a map with `latency`, `chunk_latency`, `chunks`, `reply` or `faults`');
+    return HEALTHY_BEHAVIOUR;
+  }
+  unknownKeys(definition, MODEL_KEYS, path, report);
+  const latency = compileLatency(definition['latency'], [...path, 'latency'], report);
+  const chunkLatency = compileLatency(definition['chunk_latency'], [...path, 'chunk_latency'], report);
+  let chunks = HEALTHY_BEHAVIOUR.chunks;
+  if (definition['chunks'] !== undefined) {
+    if (isInteger(definition['chunks']) && definition['chunks'] >= 1) chunks = definition['chunks'];
+    else report([...path, 'chunks'], 'must be an integer ≥ 1');
+  }
+  const reply = definition['reply'];
+  if (reply !== undefined && typeof reply !== 'string') report([...path, 'reply'], 'must be a string');
+  const faults: FaultRule[] = [];
+  const faultsDefinition = definition['faults'];
+  if (faultsDefinition !== undefined && faultsDefinition !== null) {
+    if (!Array.isArray(faultsDefinition)) report([...path, 'faults'], 'must be a list of faults');
+    else faultsDefinition.forEach((fault, index) => {
+      const compiled = compileFault(fault, [...path, 'faults', index], report);
+      if (compiled !== undefined) faults.push(compiled);
+    });
+  }
+  return { latency, chunkLatency, chunks, faults, ...(typeof reply === 'string' ? { reply } : {}) };
+}
+
+function compileLatency(definition: unknown, path: Path, report: Report): Latency {
+  if (definition === undefined || definition === null) return { kind: 'fixed', ms: 0 };
+  if (!isRecord(definition)) {
+    const ms = parseDuration(definition);
+    if (ms === undefined) report(path, `expected a duration like 200ms or 2s, or { p50, p99 } / { min, max }, got ${show(definition)}`);
+    return { kind: 'fixed', ms: ms ?? 0 };
+  }
+  if ('p50' in definition || 'p99' in definition) {
+    unknownKeys(definition, new Set(['p50', 'p99']), path, report);
+    const p50 = requiredDuration(definition, 'p50', path, report);
+    const p99 = requiredDuration(definition, 'p99', path, report);
+    if (p50 !== undefined && p99 !== undefined && p99 < p50) report([...path, 'p99'], 'p99 must be at least p50');
+    if (p50 !== undefined && p50 <= 0) report([...path, 'p50'], 'p50 must be above 0');
+    return { kind: 'lognormal', p50: p50 ?? 0, p99: p99 ?? 0 };
+  }
+  if ('min' in definition || 'max' in definition) {
+    unknownKeys(definition, new Set(['min', 'max']), path, report);
+    const min = requiredDuration(definition, 'min', path, report);
+    const max = requiredDuration(definition, 'max', path, report);
+    if (min !== undefined && max !== undefined && max < min) report([...path, 'max'], 'max must be at least min');
+    return { kind: 'uniform', min: min ?? 0, max: max ?? 0 };
+  }
+  report(path, 'a latency map needs { p50, p99 } (lognormal) or { min, max } (uniform)');
+  return { kind: 'fixed', ms: 0 };
+}
+
+function compileFault(definition: unknown, path: Path, report: Report): FaultRule | undefined {
+  if (!isRecord(definition)) {
+    report(path, 'a fault must be a map with a `type`');
+    return undefined;
+  }
+  unknownKeys(definition, FAULT_KEYS, path, report);
+  const type = definition['type'];
+  if (typeof type !== 'string' || !FAULT_TYPES.has(type)) {
+    report([...path, 'type'], `unknown fault type ${show(type)}; expected one of ${[...FAULT_TYPES].join(', ')}`);
+    return undefined;
+  }
+  const provider = definition['provider'];
+  if (provider !== undefined && !(DOCUMENTED_PROVIDERS as readonly unknown[]).includes(provider)) {
+    report([...path, 'provider'], `unknown provider ${show(provider)}; expected one of ${DOCUMENTED_PROVIDERS.join(', ')}`);
+  }
+  let retryAfterSeconds: number | undefined;
+  if (definition['retry_after'] !== undefined) {
+    const ms = parseDuration(definition['retry_after']);
+    if (ms === undefined) report([...path, 'retry_after'], `expected a duration like 2s, got ${show(definition['retry_after'])}`);
+    else retryAfterSeconds = ms / 1000;
+  }
+  let afterChunks = type === 'cut_stream' ? 2 : 1;
+  if (definition['after_chunks'] !== undefined) {
+    if (isInteger(definition['after_chunks']) && definition['after_chunks'] >= 0) afterChunks = definition['after_chunks'];
+    else report([...path, 'after_chunks'], 'must be an integer ≥ 0');
+  }
+  const when = compileWhen(definition['when'], [...path, 'when'], report);
+  return {
+    type: type as SimulatorFaultType,
+    when,
+    afterChunks,
+    ...(typeof provider === 'string' && (DOCUMENTED_PROVIDERS as readonly string[]).includes(provider)
+      ? { provider: provider as DocumentedProvider }
+      : {}),
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  };
+}
+
+function compileWhen(definition: unknown, path: Path, report: Report): FaultWhen {
+  if (definition === undefined || definition === null) return {};
+  if (!isRecord(definition)) {
+    report(path, 'must be a map: { first: N } | { every: N } | { probability: P } | { from: 10s, to: 40s }');
+    return {};
+  }
+  unknownKeys(definition, WHEN_KEYS, path, report);
+  const when: { -readonly [K in keyof FaultWhen]: FaultWhen[K] } = {};
+  for (const key of ['first', 'every'] as const) {
+    const value = definition[key];
+    if (value === undefined) continue;
+    if (isInteger(value) && value >= 1) when[key] = value;
+    else report([...path, key], 'must be an integer ≥ 1');
+  }
+  const probability = definition['probability'];
+  if (probability !== undefined) {
+    if (typeof probability === 'number' && probability >= 0 && probability <= 1) when.probability = probability;
+    else report([...path, 'probability'], `must be a number from 0 to 1, got ${show(probability)}`);
+  }
+  for (const [key, target] of [['from', 'fromMs'], ['to', 'toMs']] as const) {
+    const value = definition[key];
+    if (value === undefined) continue;
+    const ms = parseDuration(value);
+    if (ms === undefined) report([...path, key], `expected a duration like 10s, got ${show(value)}`);
+    else when[target] = ms;
+  }
+  if (when.fromMs !== undefined && when.toMs !== undefined && when.toMs <= when.fromMs) {
+    report([...path, 'to'], '`to` must be after `from`');
+  }
+  return when;
+}
+
+function requiredDuration(definition: Record<string, unknown>, key: string, path: Path, report: Report): number | undefined {
+  const value = definition[key];
+  const ms = parseDuration(value);
+  if (ms === undefined) report(value === undefined ? path : [...path, key], value === undefined ? `needs \`${key}\`` : `expected a duration, got ${show(value)}`);
+  return ms;
+}
+
+function unknownKeys(definition: Record<string, unknown>, allowed: ReadonlySet<string>, path: Path, report: Report): void {
+  for (const key of Object.keys(definition)) {
+    if (!allowed.has(key)) report([...path, key], `unknown key \`${key}\`; expected one of ${[...allowed].join(', ')}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+}

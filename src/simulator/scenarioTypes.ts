@@ -1,0 +1,106 @@
+/**
+ * The compiled form of a simulator scenario: durations in milliseconds, every
+ * default filled in. Built once by `parseScenario`/`compileScenario`, read on
+ * every request without further parsing.
+ */
+import type { DocumentedProvider, FaultName } from '../errors/catalog.js';
+
+/** Faults that are about the wire rather than a documented error response. */
+export const WIRE_FAULTS = [
+  'reset',
+  'cut_stream',
+  'no_terminator',
+  'malformed_json',
+  'hang',
+  'filtered',
+  'truncated',
+] as const;
+
+export type WireFault = (typeof WIRE_FAULTS)[number];
+
+/** Every documented error response the catalog knows (`src/errors/catalog.ts`). */
+export const DOCUMENTED_FAULTS: readonly FaultName[] = [
+  'rate_limit',
+  'quota',
+  'server_error',
+  'bad_gateway',
+  'service_unavailable',
+  'overloaded',
+  'gateway_timeout',
+  'request_timeout',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'context_length',
+  'content_filter',
+  'bad_request',
+  'unprocessable',
+];
+
+export type SimulatorFaultType = FaultName | WireFault;
+
+export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = ['openai', 'anthropic', 'google', 'azure_openai'];
+
+/** How long to wait: one fixed value, a seeded lognormal fitted to p50/p99, or a seeded uniform range. */
+export type Latency =
+  | { readonly kind: 'fixed'; readonly ms: number }
+  | { readonly kind: 'lognormal'; readonly p50: number; readonly p99: number }
+  | { readonly kind: 'uniform'; readonly min: number; readonly max: number };
+
+/** When a fault applies. Every condition given must hold (they are ANDed); none given means always. */
+export interface FaultWhen {
+  /** The model's first N requests (since start or `reset()`). */
+  readonly first?: number;
+  /** Every Nth request of the model (N, 2N, 3N…). */
+  readonly every?: number;
+  /** With this probability, drawn from the simulator's seeded generator. */
+  readonly probability?: number;
+  /** From this many ms after start (inclusive). */
+  readonly fromMs?: number;
+  /** Until this many ms after start (exclusive). */
+  readonly toMs?: number;
+}
+
+export interface FaultRule {
+  readonly type: SimulatorFaultType;
+  /** Whose error shape to answer with; defaults to the protocol of the endpoint called. */
+  readonly provider?: DocumentedProvider;
+  readonly retryAfterSeconds?: number;
+  readonly when: FaultWhen;
+  /** For `cut_stream` (and the partial text of `filtered`): content chunks sent before the break. */
+  readonly afterChunks: number;
+}
+
+export interface ModelBehaviour {
+  readonly latency: Latency;
+  /** Between two stream chunks. */
+  readonly chunkLatency: Latency;
+  /** How many content chunks a stream splits its text into. */
+  readonly chunks: number;
+  /** A fixed reply instead of the echo. */
+  readonly reply?: string;
+  /** Tried in order; the first that applies is served. */
+  readonly faults: readonly FaultRule[];
+}
+
+/** A validated scenario, ready for `startSimulator`. */
+export interface Scenario {
+  readonly kind: 'detour.simulator.scenario';
+  readonly name: string | null;
+  readonly seed: number | null;
+  /** Exact model ids and `*`-patterns (e.g. `claude-*`, `*`) to their behaviour. */
+  readonly models: ReadonlyMap<string, ModelBehaviour>;
+}
+
+export const ZERO_LATENCY: Latency = { kind: 'fixed', ms: 0 };
+
+export const HEALTHY_BEHAVIOUR: ModelBehaviour = {
+  latency: ZERO_LATENCY,
+  chunkLatency: ZERO_LATENCY,
+  chunks: 4,
+  faults: [],
+};
+
+export function isScenario(value: unknown): value is Scenario {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'detour.simulator.scenario';
+}

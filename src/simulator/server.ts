@@ -1,0 +1,263 @@
+/**
+ * The provider simulator: one `node:http` server that speaks the OpenAI,
+ * Anthropic and Google wire protocols and fails exactly as a scenario says.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DocumentedProvider, FaultName } from '../errors/catalog.js';
+import { CountBook, type SimulatorCounts } from './counts.js';
+import { chooseFault, newModelState, type ModelState } from './faults.js';
+import { anthropicProtocol } from './protocols/anthropic.js';
+import { googleProtocol } from './protocols/google.js';
+import { openAIProtocol } from './protocols/openai.js';
+import { sequenceId, type SimulatedRequest, type WireProtocol } from './protocols/types.js';
+import { sampleLatency } from './random.js';
+import { planReply } from './reply.js';
+import { after, destroyConnection, documentedError, sendBody, sendStream, type Exchange } from './respond.js';
+import { compileScenario, loadScenarioFile } from './scenario.js';
+import type { FaultRule, Scenario } from './scenarioTypes.js';
+import { serveInfo } from './info.js';
+
+/** A scenario as a compiled `Scenario`, a path to a YAML/JSON file, or the YAML's shape as an object. */
+export type ScenarioInput = Scenario | string | Record<string, unknown>;
+
+export interface SimulatorOptions {
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default every model healthy, no latency */
+  readonly scenario?: ScenarioInput;
+  /** Seeds probabilities and latency draws. @default the scenario's `seed`, else 1 */
+  readonly seed?: number;
+  /** The clock fault time windows are measured on, in ms. @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface Simulator {
+  /** e.g. `http://127.0.0.1:54321` (OpenAI SDK: `baseURL: url + '/v1'`; Anthropic: `baseURL: url`; Google: `httpOptions: { baseUrl: url }`). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and closes every connection, hung ones included. */
+  close(): Promise<void>;
+  /** A snapshot of what reached the simulator since start or the last `reset()`. */
+  counts(): SimulatorCounts;
+  /** Zeroes the counts and per-model request numbers, and restarts the fault clock. */
+  reset(): void;
+  /** Swaps the scenario (counts and clock carry on; call `reset()` too for a fresh start). */
+  setScenario(scenario: ScenarioInput): Promise<void>;
+}
+
+async function resolveScenario(input: ScenarioInput | undefined): Promise<Scenario> {
+  if (input === undefined) return compileScenario({ models: {} });
+  if (typeof input === 'string') return loadScenarioFile(input);
+  return compileScenario(input);
+}
+
+const GOOGLE_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+/**
+ * Starts the simulator.
+ *
+ * @example
+ * const simulator = await startSimulator({ scenario: 'scenarios/outage.yaml', seed: 7 });
+ * const openai = new OpenAI({ apiKey: 'test', baseURL: `${simulator.url}/v1`, maxRetries: 0 });
+ * await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+ * simulator.counts().models['gpt-4o']?.requests; // 1
+ * await simulator.close();
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  let scenario = await resolveScenario(options.scenario);
+  const now = options.now ?? Date.now;
+  const book = new CountBook();
+  let states = new Map<string, ModelState>();
+  let startedAt = now();
+  let sequence = 0;
+  const seedOf = (): number => options.seed ?? scenario.seed ?? 1;
+
+  const stateOf = (model: string): ModelState => {
+    let state = states.get(model);
+    if (state === undefined) {
+      state = newModelState(scenario, model, seedOf());
+      states.set(model, state);
+    }
+    return state;
+  };
+
+  const reset = (): void => {
+    book.clear();
+    states = new Map();
+    startedAt = now();
+  };
+
+  const serveModel = (exchange: Exchange, protocol: WireProtocol, parsed: SimulatedRequest): void => {
+    const state = stateOf(parsed.model);
+    state.requestNumber += 1;
+    book.received(parsed.model);
+    const fault = chooseFault(state, now() - startedAt);
+    book.served(parsed.model, fault === undefined ? 'success' : fault.type);
+    sequence += 1;
+    const latency = sampleLatency(state.behaviour.latency, state.latencyRandom);
+    after(exchange, latency, () => answer(exchange, protocol, parsed, state, fault, sequence));
+  };
+
+  const answer = (
+    exchange: Exchange,
+    protocol: WireProtocol,
+    parsed: SimulatedRequest,
+    state: ModelState,
+    fault: FaultRule | undefined,
+    number: number,
+  ): void => {
+    const requestId = protocol.provider === 'anthropic' ? sequenceId('req_011DTR', number, 18) : sequenceId('req_', number, 32);
+    const behaviour = state.behaviour;
+    const type = fault?.type;
+    if (type === undefined || type === 'filtered' || type === 'truncated' || type === 'no_terminator' || type === 'cut_stream') {
+      const ending = type === 'filtered' ? 'filtered' : type === 'truncated' ? 'length' : type === 'no_terminator' ? 'none' : 'stop';
+      const plan = planReply(parsed, behaviour, ending, protocol.newId(number), fault?.afterChunks ?? 1);
+      if (parsed.stream) {
+        const cutAfter = type === 'cut_stream' ? (fault?.afterChunks ?? 2) : null;
+        sendStream(exchange, protocol, plan, requestId, behaviour.chunkLatency, state.latencyRandom, cutAfter);
+        return;
+      }
+      const body = protocol.jsonBody(plan);
+      if (type === 'cut_stream') {
+        exchange.response.writeHead(200, { ...protocol.jsonHeaders(requestId), 'content-length': Buffer.byteLength(body) });
+        exchange.response.write(body.slice(0, Math.floor(body.length / 2)), () => destroyConnection(exchange));
+        return;
+      }
+      sendBody(exchange, 200, protocol.jsonHeaders(requestId), body);
+      return;
+    }
+    switch (type) {
+      case 'reset':
+        destroyConnection(exchange);
+        return;
+      case 'hang':
+        return;
+      case 'malformed_json': {
+        const plan = planReply(parsed, behaviour, 'stop', protocol.newId(number), 1);
+        if (parsed.stream) {
+          exchange.response.writeHead(200, protocol.streamHeaders(requestId));
+          exchange.response.end(protocol.malformedStream(plan));
+        } else {
+          sendBody(exchange, 200, protocol.jsonHeaders(requestId), protocol.malformedJson(plan));
+        }
+        return;
+      }
+      default: {
+        const provider: DocumentedProvider = fault?.provider ?? protocol.provider;
+        const error = documentedError(provider, type as FaultName, fault?.retryAfterSeconds, parsed.model);
+        const idHeader = protocol.provider === 'anthropic' ? 'request-id' : protocol.provider === 'openai' ? 'x-request-id' : null;
+        sendBody(exchange, error.status, idHeader === null ? error.headers : { ...error.headers, [idHeader]: requestId }, error.body);
+      }
+    }
+  };
+
+  const reject = (exchange: Exchange, provider: DocumentedProvider, fault: FaultName, message: string): void => {
+    book.rejectedRequest();
+    const error = documentedError(provider, fault, undefined, '');
+    let body = error.body;
+    try {
+      const parsed = JSON.parse(body) as { error?: { message?: string } };
+      if (parsed.error !== undefined) parsed.error.message = message;
+      body = JSON.stringify(parsed);
+    } catch {
+      // keep the documented body as it is
+    }
+    sendBody(exchange, error.status, error.headers, body);
+  };
+
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    const exchange: Exchange = { request, response, closed: false, destroyedBySimulator: false, timer: undefined };
+    response.on('close', () => {
+      if (!response.writableFinished) {
+        exchange.closed = true;
+        if (exchange.timer !== undefined) clearTimeout(exchange.timer);
+        if (!exchange.destroyedBySimulator) book.closedEarly();
+      }
+    });
+    const url = request.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    if (request.method !== 'POST') {
+      serveInfo(request, response, path, scenario, book);
+      return;
+    }
+    let protocol: WireProtocol;
+    let urlModel: string | null = null;
+    let urlStream = false;
+    if (path === '/v1/chat/completions' || path === '/chat/completions') protocol = openAIProtocol;
+    else if (path === '/v1/messages') protocol = anthropicProtocol;
+    else {
+      const match = GOOGLE_PATH.exec(path);
+      if (match === null) {
+        if (path === '/_detour/reset') {
+          reset();
+          sendBody(exchange, 200, { 'content-type': 'application/json' }, '{"reset":true}');
+        } else {
+          reject(exchange, 'openai', 'not_found', `detour simulator: no route for POST ${path}`);
+        }
+        request.resume();
+        return;
+      }
+      protocol = googleProtocol;
+      urlModel = decodeURIComponent(match[1] ?? '');
+      urlStream = match[2] === 'streamGenerateContent';
+    }
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (piece: string) => {
+      text += piece;
+    });
+    request.on('end', () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        reject(exchange, protocol.provider, 'bad_request', 'detour simulator: the request body is not valid JSON');
+        return;
+      }
+      const parsed = protocol.readRequest(body, urlModel, urlStream);
+      if (typeof parsed === 'string') {
+        reject(exchange, protocol.provider, 'bad_request', parsed);
+        return;
+      }
+      serveModel(exchange, protocol, parsed);
+    });
+  };
+
+  const server = createServer({ keepAlive: true }, handle);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+    counts: () => book.snapshot(),
+    reset,
+    setScenario: async (input) => {
+      scenario = await resolveScenario(input);
+      states = new Map();
+    },
+  };
+}
