@@ -31,7 +31,11 @@ export interface AttemptStartInfo {
   /** The rule or strategy step that chose this model. */
   readonly reason: string;
   readonly hedged: boolean;
-  /** Present only when the caller opted into content capture. */
+  /**
+   * Present only when the caller opted into content capture (the executor's
+   * `captureContent`, or else `TelemetryHooks.captureContent`). Its presence is
+   * the one switch: the hooks then record this attempt's input and output.
+   */
   readonly messages?: readonly Message[];
 }
 
@@ -40,6 +44,13 @@ export interface AttemptScope {
   run<T>(fn: () => T): T;
   succeeded(response: GenerateResponse, durationMs: number): void;
   failed(error: ErrorFact, durationMs: number, cause?: unknown): void;
+  /**
+   * Optional: detour itself stopped this attempt because another one won
+   * (parallel race, hedge). Not an error: the span stays unset, with
+   * `detour.attempt.outcome` = `cancelled`. Executors that do not call it
+   * report such attempts through `failed` with kind `aborted`.
+   */
+  cancelled?(durationMs: number): void;
 }
 
 export interface SessionScope {
@@ -52,12 +63,21 @@ export interface SessionScope {
 
 export interface TelemetryHooks {
   sessionStarted(info: SessionStartInfo): SessionScope;
+  /**
+   * Optional: true when these hooks were configured to record message
+   * content (`captureContent: true` or
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`). An executor
+   * passes `AttemptStartInfo.messages` when its own `captureContent` option
+   * says so, or, when that option is unset, when this is true.
+   */
+  readonly captureContent?: boolean;
 }
 
 const noopAttempt: AttemptScope = {
   run: (fn) => fn(),
   succeeded: () => {},
   failed: () => {},
+  cancelled: () => {},
 };
 
 const noopSession: SessionScope = {

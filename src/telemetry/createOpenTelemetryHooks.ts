@@ -1,0 +1,66 @@
+/**
+ * detour's OpenTelemetry instrumentation: the `TelemetryHooks` the executor
+ * calls, emitting spans and metrics by the GenAI semantic conventions.
+ */
+import { trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { noopTelemetry, type SessionScope, type SessionStartInfo, type TelemetryHooks } from './hooks.js';
+import { contentCaptureFromEnvironment } from './messages.js';
+import { MetricsRecorder } from './metrics.js';
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './names.js';
+import { SessionSpan } from './SessionSpan.js';
+
+export interface OpenTelemetryHooksOptions {
+  /**
+   * Where spans go.
+   * @default the global tracer provider (a no-op until an SDK registers one)
+   */
+  readonly tracerProvider?: TracerProvider;
+  /**
+   * Where metrics go.
+   * @default the global meter provider, looked up again whenever it changes
+   */
+  readonly meterProvider?: MeterProvider;
+  /**
+   * Record `gen_ai.input.messages` / `gen_ai.output.messages` on attempt spans.
+   * They hold user data: leave off unless your trace backend may store it.
+   * @default `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true'`, else false
+   */
+  readonly captureContent?: boolean;
+}
+
+const noopSession = noopTelemetry.sessionStarted({ policy: '', policyVersion: '', strategy: '', requestModel: null, stream: false });
+
+/**
+ * Telemetry hooks that emit a `detour.session {policy}` span per session and
+ * a `chat {model}` span per attempt, plus the GenAI client metrics and
+ * detour's session and attempt counters. Depends on `@opentelemetry/api`
+ * only and never registers a global provider: bring your own SDK. With none
+ * registered it costs almost nothing. It never throws into the request path.
+ *
+ * @example
+ * import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+ * const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+ * const executor = createExecutor({ policies, telemetry: createOpenTelemetryHooks({ tracerProvider }) });
+ */
+export function createOpenTelemetryHooks(options: OpenTelemetryHooksOptions = {}): TelemetryHooks {
+  const captureContent = options.captureContent ?? contentCaptureFromEnvironment();
+  const metricsRecorder = new MetricsRecorder(options.meterProvider);
+  let tracer: Tracer | undefined;
+  try {
+    tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
+  } catch {
+    tracer = undefined;
+  }
+  const activeTracer = tracer;
+  return {
+    captureContent,
+    sessionStarted(info: SessionStartInfo): SessionScope {
+      if (activeTracer === undefined) return noopSession;
+      try {
+        return new SessionSpan(activeTracer, metricsRecorder, info);
+      } catch {
+        return noopSession;
+      }
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Message content in the GenAI conventions' JSON schema (v1.41
+ * `gen-ai-input-messages.json` / `gen-ai-output-messages.json`), recorded on
+ * attempt spans only when the caller opted in.
+ */
+import type { GenerateResponse, Message, UnifiedFinishReason } from '../providers/spec.js';
+
+interface TextMessagePart {
+  readonly type: 'text';
+  readonly content: string;
+}
+
+function partsOf(message: Message): TextMessagePart[] {
+  if (typeof message.content === 'string') return [{ type: 'text', content: message.content }];
+  return message.content.map((part) => ({ type: 'text', content: part.text }));
+}
+
+/**
+ * `gen_ai.input.messages` as a JSON string.
+ *
+ * @example
+ * inputMessagesJson([{ role: 'user', content: 'Hi' }])
+ * // '[{"role":"user","parts":[{"type":"text","content":"Hi"}]}]'
+ */
+export function inputMessagesJson(messages: readonly Message[]): string {
+  return JSON.stringify(messages.map((message) => ({ role: message.role, parts: partsOf(message) })));
+}
+
+const OUTPUT_FINISH_REASON: Readonly<Record<UnifiedFinishReason, string>> = {
+  stop: 'stop',
+  length: 'length',
+  content_filter: 'content_filter',
+  tool_calls: 'tool_call',
+  error: 'error',
+  other: 'other',
+};
+
+/**
+ * `gen_ai.output.messages` as a JSON string: one assistant message with the
+ * response text and the conventions' finish reason.
+ *
+ * @example
+ * outputMessagesJson(response)
+ * // '[{"role":"assistant","parts":[{"type":"text","content":"Hello"}],"finish_reason":"stop"}]'
+ */
+export function outputMessagesJson(response: GenerateResponse): string {
+  return JSON.stringify([
+    {
+      role: 'assistant',
+      parts: [{ type: 'text', content: response.text }],
+      finish_reason: OUTPUT_FINISH_REASON[response.finishReason.unified] ?? 'other',
+    },
+  ]);
+}
+
+/** True when `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` asks for content capture. */
+export function contentCaptureFromEnvironment(environment: Readonly<Record<string, string | undefined>> = globalThis.process?.env ?? {}): boolean {
+  return (environment['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'] ?? '').trim().toLowerCase() === 'true';
+}
