@@ -1,0 +1,151 @@
+/**
+ * The Anthropic messages adapter.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import type {
+  Message as AnthropicMessage,
+  MessageCreateParamsNonStreaming,
+  MessageCreateParamsStreaming,
+  RawMessageStreamEvent,
+} from '@anthropic-ai/sdk/resources/messages/messages';
+import { CallControl } from '../call-control.js';
+import { filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { catalogParams, mergeParams } from '../params.js';
+import { serverAddressOf } from '../server-address.js';
+import type { CallOptions, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
+import { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicBody } from './anthropic-request.js';
+import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
+
+export interface AnthropicAdapterOptions {
+  /** An `@anthropic-ai/sdk` client; detour's factory builds it with `maxRetries: 0, openTelemetry: false`. */
+  readonly client: Anthropic;
+  /** The provider's model id, e.g. `claude-3-5-haiku-latest`. */
+  readonly modelId: string;
+  /** The provider's key in `provider_config`. @default 'anthropic' */
+  readonly provider?: string;
+  /** The catalog entry's `params` (snake_case keys), merged over every request. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** `max_tokens` when neither the request nor the catalog sets one. @default 1024 */
+  readonly defaultMaxTokens?: number;
+}
+
+/**
+ * A `ProviderAdapter` over `client.messages.create`.
+ *
+ * @example
+ * const adapter = new AnthropicAdapter({ client: new Anthropic({ apiKey, maxRetries: 0, openTelemetry: false }), modelId: 'claude-3-5-haiku-latest' });
+ * const response = await adapter.generate({ model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'Hi' }] });
+ */
+export class AnthropicAdapter implements ProviderAdapter {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider: string;
+  readonly providerType = 'anthropic' as const;
+  readonly modelId: string;
+  readonly serverAddress: string | null;
+  readonly serverPort: number | null;
+  private readonly client: Anthropic;
+  private readonly params: GenerationParams | null;
+  private readonly defaultMaxTokens: number;
+
+  constructor(options: AnthropicAdapterOptions) {
+    this.client = options.client;
+    this.modelId = options.modelId;
+    this.provider = options.provider ?? 'anthropic';
+    this.params = catalogParams(options.params);
+    this.defaultMaxTokens = options.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
+    const address = serverAddressOf(this.client.baseURL);
+    this.serverAddress = address.serverAddress;
+    this.serverPort = address.serverPort;
+  }
+
+  async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
+    const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens);
+    const control = CallControl.isNeeded(options) ? new CallControl(options) : undefined;
+    let message: AnthropicMessage;
+    try {
+      const call = this.client.messages.create(body as unknown as MessageCreateParamsNonStreaming, {
+        maxRetries: 0,
+        ...(control === undefined ? {} : { signal: control.signal }),
+      });
+      message = await (control === undefined ? call : control.race(call));
+    } catch (error) {
+      throw toCallError(error, { provider: 'anthropic', control });
+    } finally {
+      control?.dispose();
+    }
+    let text = '';
+    for (const block of message.content ?? []) if (block.type === 'text') text += block.text;
+    const finishReason = mapAnthropicFinishReason(message.stop_reason);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, text, message);
+    return {
+      text,
+      finishReason,
+      usage: { inputTokens: message.usage?.input_tokens ?? null, outputTokens: message.usage?.output_tokens ?? null },
+      responseModel: message.model ?? null,
+      responseId: message.id ?? null,
+    };
+  }
+
+  async *stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
+    const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens);
+    body['stream'] = true;
+    const control = new CallControl(options);
+    let partialText = '';
+    let started = false;
+    let finished = false;
+    try {
+      const call = this.client.messages.create(body as unknown as MessageCreateParamsStreaming, {
+        maxRetries: 0,
+        signal: control.signal,
+      });
+      const events = await control.race(call);
+      started = true;
+      let rawFinish: string | null = null;
+      let stopped = false;
+      let inputTokens: number | null = null;
+      let outputTokens: number | null = null;
+      let responseModel: string | null = null;
+      let responseId: string | null = null;
+      for await (const event of events as AsyncIterable<RawMessageStreamEvent>) {
+        switch (event.type) {
+          case 'message_start':
+            responseId = event.message.id ?? null;
+            responseModel = event.message.model ?? null;
+            inputTokens = event.message.usage?.input_tokens ?? null;
+            outputTokens = event.message.usage?.output_tokens ?? null;
+            break;
+          case 'content_block_delta':
+            if (event.delta.type === 'text_delta' && event.delta.text !== '') {
+              partialText += event.delta.text;
+              yield { type: 'text-delta', text: event.delta.text };
+            }
+            break;
+          case 'message_delta':
+            if (event.delta.stop_reason) rawFinish = event.delta.stop_reason;
+            if (event.usage?.output_tokens !== undefined && event.usage.output_tokens !== null) outputTokens = event.usage.output_tokens;
+            if (event.usage?.input_tokens !== undefined && event.usage.input_tokens !== null) inputTokens = event.usage.input_tokens;
+            break;
+          case 'message_stop':
+            stopped = true;
+            break;
+          default:
+            break;
+        }
+      }
+      if (!stopped) throw streamEndedError('anthropic', partialText, 'a message_stop event');
+      const finishReason = mapAnthropicFinishReason(rawFinish);
+      if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, partialText);
+      finished = true;
+      yield {
+        type: 'finish',
+        response: { text: partialText, finishReason, usage: { inputTokens, outputTokens }, responseModel, responseId },
+      };
+    } catch (error) {
+      finished = true;
+      throw toCallError(error, { provider: 'anthropic', control, duringStream: started, partialText });
+    } finally {
+      if (!finished) control.cancel();
+      control.dispose();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { ClientSettings } from '../client-settings.js';
+
+/** Anthropic's public endpoint, used when no base URL is configured. */
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+/**
+ * An `@anthropic-ai/sdk` client as detour uses it: retries off, the SDK's own
+ * OpenTelemetry spans off (detour records the attempt span), and no
+ * credentials or base URL picked up from `ANTHROPIC_*` environment variables.
+ *
+ * @example
+ * const client = createAnthropicClient({ apiKey, baseUrl: null, timeoutMs: null, fetch: null, headers: {} });
+ */
+export function createAnthropicClient(settings: ClientSettings): Anthropic {
+  return new Anthropic({
+    apiKey: settings.apiKey,
+    authToken: null,
+    maxRetries: 0,
+    openTelemetry: false,
+    baseURL: settings.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL,
+    ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
+    ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
+    ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
+  });
+}

@@ -1,0 +1,92 @@
+import type { CallOptions } from './spec.js';
+
+/**
+ * One call's cancellation: the caller's signal and detour's own per-call timer
+ * folded into one AbortController, so every SDK sees the same signal and the
+ * timeout behaves the same on all of them. It also remembers which of the two
+ * fired, because the SDKs report both as a bare abort.
+ *
+ * @example
+ * const control = new CallControl({ timeout: 5_000, signal });
+ * try { await sdkCall({ signal: control.signal }); } finally { control.dispose(); }
+ */
+export class CallControl {
+  readonly controller = new AbortController();
+  readonly signal: AbortSignal = this.controller.signal;
+  /** detour's timer fired first. */
+  timedOut = false;
+  /** The caller's signal fired first. */
+  aborted = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly callerSignal: AbortSignal | undefined;
+  private readonly onCallerAbort: (() => void) | undefined;
+
+  constructor(options: CallOptions | undefined) {
+    const timeout = options?.timeout;
+    const callerSignal = options?.signal;
+    this.callerSignal = callerSignal;
+    if (callerSignal !== undefined) {
+      if (callerSignal.aborted) {
+        this.aborted = true;
+        this.controller.abort(callerSignal.reason);
+      } else {
+        this.onCallerAbort = () => {
+          if (this.signal.aborted) return;
+          this.aborted = true;
+          this.controller.abort(callerSignal.reason);
+        };
+        callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
+      }
+    }
+    if (timeout !== undefined && Number.isFinite(timeout) && !this.signal.aborted) {
+      this.timer = setTimeout(() => {
+        if (this.signal.aborted) return;
+        this.timedOut = true;
+        this.controller.abort(new DOMException(`detour: the call did not finish within ${timeout} ms`, 'TimeoutError'));
+      }, Math.max(0, timeout));
+    }
+  }
+
+  /** Whether a call without signal or timeout can skip the controller altogether. */
+  static isNeeded(options: CallOptions | undefined): boolean {
+    return options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
+  }
+
+  /**
+   * Settles as soon as the signal fires, whatever the SDK is doing, so the
+   * deadline is honoured even where an SDK reacts late. The SDK's promise keeps
+   * a handler, so its later rejection is never unhandled.
+   */
+  race<T>(promise: Promise<T>): Promise<T> {
+    const signal = this.signal;
+    if (signal.aborted) {
+      promise.then(undefined, () => undefined);
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Abort the request (an early stop by the consumer); not counted as timeout or caller abort. */
+  cancel(): void {
+    if (!this.signal.aborted) this.controller.abort();
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.onCallerAbort !== undefined) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}

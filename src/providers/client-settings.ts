@@ -1,0 +1,35 @@
+/**
+ * What every SDK client is built from, once the factory has resolved a
+ * provider configuration (key read from the environment, overrides applied).
+ */
+import { Agent, fetch as undiciFetch } from 'undici';
+
+/** A WHATWG fetch, as every SDK's `fetch` option takes it. */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface ClientSettings {
+  readonly apiKey: string;
+  /** null: the SDK's default endpoint. */
+  readonly baseUrl: string | null;
+  /** The SDK's own per-request timeout in ms (detour's per-call timer works beside it). */
+  readonly timeoutMs: number | null;
+  /** null: the SDK's default (global) fetch. */
+  readonly fetch: FetchFunction | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * A fetch that sends every request through one undici `Agent` limited to
+ * `connections` sockets per origin: `provider_config.*.max_connections`.
+ * The agent is returned so its owner can close it.
+ *
+ * @example
+ * const { fetch, agent } = pooledFetch(10);
+ * const client = new OpenAI({ apiKey, fetch, maxRetries: 0 });
+ */
+export function pooledFetch(connections: number): { readonly fetch: FetchFunction; readonly agent: Agent } {
+  const agent = new Agent({ connections });
+  const fetch: FetchFunction = (input, init) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;
+  return { fetch, agent };
+}

@@ -1,0 +1,161 @@
+/**
+ * The Google Gemini adapter over `@google/genai` (`models.generateContent` / `generateContentStream`).
+ */
+import type { GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from '@google/genai';
+import { CallControl } from '../call-control.js';
+import { filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { catalogParams, mergeParams } from '../params.js';
+import { serverAddressOf } from '../server-address.js';
+import type { CallOptions, FinishReason, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
+import { toGoogleParameters } from './google-request.js';
+import { mapGoogleFinishReason } from './map-google-finish-reason.js';
+
+/** Where the Gemini API lives when no base URL is configured. */
+export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+export interface GoogleAdapterOptions {
+  /** A `@google/genai` client; detour's factory builds it with `retryOptions: { attempts: 1 }`. */
+  readonly client: GoogleGenAI;
+  /** The provider's model id, e.g. `gemini-2.0-flash`. */
+  readonly modelId: string;
+  /** The provider's key in `provider_config`. @default 'google' */
+  readonly provider?: string;
+  /** The catalog entry's `params` (snake_case keys), merged over every request. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** For `server.address` / `server.port`. @default read from the client, else the Gemini API's */
+  readonly baseUrl?: string;
+  /**
+   * Send `httpOptions.retryOptions: { attempts: 1 }` with every call, for clients
+   * detour did not build (their retry settings are unknown).
+   * @default false
+   */
+  readonly retriesOffPerCall?: boolean;
+}
+
+function textOf(response: GenerateContentResponse): string {
+  const parts = response.candidates?.[0]?.content?.parts;
+  if (parts === undefined) return '';
+  let text = '';
+  for (const part of parts) if (typeof part.text === 'string' && part.thought !== true) text += part.text;
+  return text;
+}
+
+/** A finish reason, or the prompt's block reason (a filtered prompt has no candidates). */
+function finishOf(response: GenerateContentResponse): FinishReason | null {
+  const raw = response.candidates?.[0]?.finishReason;
+  if (raw !== undefined && raw !== null) return mapGoogleFinishReason(raw);
+  const blockReason = response.promptFeedback?.blockReason;
+  if (blockReason !== undefined && blockReason !== null) return { unified: 'content_filter', raw: blockReason };
+  return null;
+}
+
+function baseUrlOf(client: GoogleGenAI): string | undefined {
+  const apiClient = (client as unknown as { apiClient?: { getBaseUrl?: () => string } }).apiClient;
+  try {
+    return apiClient?.getBaseUrl?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A `ProviderAdapter` over `client.models.generateContent`.
+ *
+ * @example
+ * const client = new GoogleGenAI({ apiKey, httpOptions: { retryOptions: { attempts: 1 } } });
+ * const adapter = new GoogleAdapter({ client, modelId: 'gemini-2.0-flash' });
+ * const response = await adapter.generate({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'Hi' }] });
+ */
+export class GoogleAdapter implements ProviderAdapter {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider: string;
+  readonly providerType = 'google' as const;
+  readonly modelId: string;
+  readonly serverAddress: string | null;
+  readonly serverPort: number | null;
+  private readonly client: GoogleGenAI;
+  private readonly params: GenerationParams | null;
+  private readonly perCallHttpOptions: GenerateContentConfig['httpOptions'] | undefined;
+
+  constructor(options: GoogleAdapterOptions) {
+    this.client = options.client;
+    this.modelId = options.modelId;
+    this.provider = options.provider ?? 'google';
+    this.params = catalogParams(options.params);
+    this.perCallHttpOptions = options.retriesOffPerCall === true ? { retryOptions: { attempts: 1 } } : undefined;
+    const address = serverAddressOf(options.baseUrl ?? baseUrlOf(options.client) ?? GOOGLE_DEFAULT_BASE_URL);
+    this.serverAddress = address.serverAddress;
+    this.serverPort = address.serverPort;
+  }
+
+  async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
+    const control = CallControl.isNeeded(options) ? new CallControl(options) : undefined;
+    let response: GenerateContentResponse;
+    try {
+      const parameters = toGoogleParameters(mergeParams(request, this.params), this.modelId, control?.signal, this.perCallHttpOptions);
+      const call = this.client.models.generateContent(parameters);
+      response = await (control === undefined ? call : control.race(call));
+    } catch (error) {
+      throw toCallError(error, { provider: 'google', control });
+    } finally {
+      control?.dispose();
+    }
+    const text = textOf(response);
+    const finishReason = finishOf(response) ?? { unified: 'other', raw: null };
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, response.promptFeedback ?? null);
+    return {
+      text,
+      finishReason,
+      usage: {
+        inputTokens: response.usageMetadata?.promptTokenCount ?? null,
+        outputTokens: response.usageMetadata?.candidatesTokenCount ?? null,
+      },
+      responseModel: response.modelVersion ?? null,
+      responseId: response.responseId ?? null,
+    };
+  }
+
+  async *stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
+    const control = new CallControl(options);
+    let partialText = '';
+    let started = false;
+    let finished = false;
+    try {
+      const parameters = toGoogleParameters(mergeParams(request, this.params), this.modelId, control.signal, this.perCallHttpOptions);
+      const chunks = await control.race(this.client.models.generateContentStream(parameters));
+      started = true;
+      let finishReason: FinishReason | null = null;
+      let inputTokens: number | null = null;
+      let outputTokens: number | null = null;
+      let responseModel: string | null = null;
+      let responseId: string | null = null;
+      for await (const chunk of chunks) {
+        responseId ??= chunk.responseId ?? null;
+        responseModel ??= chunk.modelVersion ?? null;
+        if (chunk.usageMetadata) {
+          inputTokens = chunk.usageMetadata.promptTokenCount ?? inputTokens;
+          outputTokens = chunk.usageMetadata.candidatesTokenCount ?? outputTokens;
+        }
+        const delta = textOf(chunk);
+        if (delta !== '') {
+          partialText += delta;
+          yield { type: 'text-delta', text: delta };
+        }
+        finishReason = finishOf(chunk) ?? finishReason;
+      }
+      if (finishReason === null) throw streamEndedError('google', partialText, 'a finishReason');
+      if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText);
+      finished = true;
+      yield {
+        type: 'finish',
+        response: { text: partialText, finishReason, usage: { inputTokens, outputTokens }, responseModel, responseId },
+      };
+    } catch (error) {
+      finished = true;
+      throw toCallError(error, { provider: 'google', control, duringStream: started, partialText });
+    } finally {
+      if (!finished) control.cancel();
+      control.dispose();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import OpenAI, { AzureOpenAI } from 'openai';
+import type { ClientSettings } from '../client-settings.js';
+
+/**
+ * A client for any server that speaks OpenAI's chat completions (vLLM, Ollama,
+ * Groq, LM Studio, Azure OpenAI). Retries off, nothing read from `OPENAI_*`
+ * environment variables, so an OpenAI key never leaks to a third-party server.
+ *
+ * Azure-style endpoints: give the API version in the base URL's query,
+ * `https://my-resource.openai.azure.com/openai?api-version=2024-10-21`. detour
+ * then sends the key in an `api-key` header and `api-version` on every request,
+ * and calls `/deployments/{model}/chat/completions` (the catalog's `model` is
+ * the deployment name), through the SDK's `AzureOpenAI`.
+ *
+ * @example
+ * createOpenAICompatibleClient({ apiKey: 'unused', baseUrl: 'http://127.0.0.1:11434/v1', timeoutMs: null, fetch: null, headers: {} });
+ */
+export function createOpenAICompatibleClient(settings: ClientSettings): OpenAI {
+  const common = {
+    apiKey: settings.apiKey,
+    organization: null,
+    project: null,
+    maxRetries: 0,
+    ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
+    ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
+    ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
+  };
+  const azure = azureEndpoint(settings.baseUrl);
+  if (azure !== null) return new AzureOpenAI({ ...common, baseURL: azure.baseUrl, apiVersion: azure.apiVersion });
+  return new OpenAI({ ...common, baseURL: settings.baseUrl ?? 'http://127.0.0.1:8000/v1' });
+}
+
+/** The base URL without its query, and the `api-version` it names; null when it names none. */
+export function azureEndpoint(baseUrl: string | null): { readonly baseUrl: string; readonly apiVersion: string } | null {
+  if (baseUrl === null || !baseUrl.includes('api-version=')) return null;
+  try {
+    const url = new URL(baseUrl);
+    const apiVersion = url.searchParams.get('api-version');
+    if (apiVersion === null || apiVersion === '') return null;
+    url.search = '';
+    return { baseUrl: url.toString().replace(/\/$/, ''), apiVersion };
+  } catch {
+    return null;
+  }
+}
