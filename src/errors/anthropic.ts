@@ -18,14 +18,12 @@ import { classifyNetworkError } from './network.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { errorClassName, isRecord, readNumber, readProperty, readString } from './shape.js';
 
-const ANTHROPIC_NAMES =
-  /^(AnthropicError|API(Connection|ConnectionTimeout|UserAbort)?Error|BadRequestError|AuthenticationError|PaymentRequiredError|PermissionDeniedError|NotFoundError|RequestTimeoutError|ConflictError|PreconditionFailedError|ContentTooLargeError|UnprocessableEntityError|RateLimitError|RequestHeaderFieldsTooLargeError|ClientClosedRequestError|InternalServerError|NotImplementedError|ServiceUnavailableError|GatewayTimeoutError|OverloadedError)$/;
-
 /** True for `@anthropic-ai/sdk` errors, by class or (for another copy of the SDK) by name and body shape. */
 export function isAnthropicShaped(error: unknown): boolean {
   if (error instanceof AnthropicError) return true;
   const body = readProperty(error, 'error');
-  return ANTHROPIC_NAMES.test(errorClassName(error) ?? '') && (readString(body, 'type') === 'error' || readProperty(error, 'apiMessage') !== undefined);
+  // The SDK has dozens of subclasses (EnforcedSpendLimitReachedError, …): match the body, not a name list.
+  return /Error$/.test(errorClassName(error) ?? '') && (readString(body, 'type') === 'error' || readProperty(error, 'apiMessage') !== undefined);
 }
 
 /** An ErrorFact for an `@anthropic-ai/sdk` error. */

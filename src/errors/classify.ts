@@ -12,6 +12,7 @@ import type { ErrorFact } from './kinds.js';
 import { classifyNetworkError } from './network.js';
 import { classifyOpenAIError, isOpenAIShaped } from './openai.js';
 import { ProviderCallError } from './ProviderCallError.js';
+import { redactKnownSecrets } from './redact.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
 
@@ -32,6 +33,11 @@ export interface ClassifyContext {
   readonly duringStream?: boolean;
   /** Clock for `retry-after` HTTP dates, in ms since the epoch. @default Date.now() */
   readonly now?: number;
+  /**
+   * Known secret values (the API key the adapter used) to scrub from the fact,
+   * on top of the key-shaped patterns that are always scrubbed.
+   */
+  readonly secrets?: readonly string[];
 }
 
 function providerLabel(context: ClassifyContext, fallback: string | null): string | null {
@@ -116,7 +122,8 @@ function describe(error: unknown): string {
  */
 export function classifyError(error: unknown, context: ClassifyContext = {}): ErrorFact {
   try {
-    return classifyUnsafe(error, context);
+    const fact = classifyUnsafe(error, context);
+    return context.secrets === undefined || context.secrets.length === 0 ? fact : redactKnownSecrets(fact, context.secrets);
   } catch {
     return makeFact('unknown', { message: 'Unclassifiable error', provider: context.provider ?? null });
   }

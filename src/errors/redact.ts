@@ -3,6 +3,7 @@
  * bodies. Providers do echo keys back ("Incorrect API key provided: sk-…"),
  * and an error message ends up in logs, spans and session history.
  */
+import type { ErrorFact } from './kinds.js';
 import { isRecord } from './shape.js';
 
 const REDACTED = '[REDACTED]';
@@ -73,4 +74,29 @@ export function redactValue(value: unknown, depth = 0, seen: Set<unknown> = new 
   } finally {
     seen.delete(value);
   }
+}
+
+/** Secrets shorter than this are not scrubbed: replacing "ab" everywhere would garble the text. */
+const MIN_KNOWN_SECRET_LENGTH = 6;
+
+function replaceKnown(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) if (secret.length >= MIN_KNOWN_SECRET_LENGTH) result = result.split(secret).join(REDACTED);
+  return result;
+}
+
+function replaceKnownDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return replaceKnown(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => replaceKnownDeep(item, secrets));
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceKnownDeep(item, secrets)]));
+}
+
+/**
+ * The fact with each known secret value (e.g. the API key the adapter used) scrubbed,
+ * for keys no pattern recognises. `raw` is already a plain, acyclic copy.
+ */
+export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[]): ErrorFact {
+  const scrubbed: ErrorFact = { ...fact, message: replaceKnown(fact.message, secrets), code: fact.code === null ? null : replaceKnown(fact.code, secrets) };
+  return fact.raw === undefined ? scrubbed : { ...scrubbed, raw: replaceKnownDeep(fact.raw, secrets) };
 }
