@@ -1,0 +1,116 @@
+/**
+ * What lands in spans: never an API key, message content only on opt-in.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
+import { createOpenTelemetryHooks } from '../../src/telemetry/createOpenTelemetryHooks.js';
+import { attemptInfo, fact, response, sessionInfo } from './fixtures.js';
+import { createTracing, findSpan, spansAsJson, type TracingFixture } from './sdk.js';
+
+const API_KEY = 'sk-test-SECRET0123456789abcdefABCDEF';
+const GOOGLE_KEY = 'AIzaSyTESTSECRET0123456789abcdefghijk';
+
+let tracing: TracingFixture;
+beforeEach(() => {
+  tracing = createTracing();
+});
+afterEach(async () => {
+  await tracing.shutdown();
+});
+
+describe('secrets', () => {
+  it('no span, event or attribute holds the API key, even when the provider echoes it', () => {
+    const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider });
+    const session = hooks.sessionStarted(sessionInfo);
+    const echoed = fact('authentication', `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com.`, {
+      status: 401,
+      code: `invalid_api_key ${API_KEY}`,
+      sdkError: 'AuthenticationError',
+      raw: { error: { message: `Incorrect API key provided: ${API_KEY}` } },
+    });
+    const first = session.attemptStarted(attemptInfo());
+    first.failed(echoed, 12, new ProviderCallError(echoed, { cause: new Error(`401 ${API_KEY}`) }));
+    const googleEcho = fact('invalid_request', `API key not valid. Please pass a valid API key. key=${GOOGLE_KEY}`, { status: 400, sdkError: 'ApiError' });
+    const second = session.attemptStarted(attemptInfo({ number: 2, providerType: 'google', modelId: 'gemini-2.0-flash' }));
+    second.failed(googleEcho, 9, new ProviderCallError(googleEcho));
+    session.ended('rejected', { attempts: 2, finalModel: null, error: googleEcho });
+
+    const json = spansAsJson(tracing.spans());
+    expect(json).not.toContain('SECRET');
+    expect(json).not.toContain(API_KEY.slice(0, 12));
+    expect(json).not.toContain(GOOGLE_KEY.slice(0, 10));
+    // The rest of the message survives, so the failure is still readable.
+    const failed = findSpan(tracing.spans(), 'chat gpt-4o');
+    expect(failed.events[0]?.attributes?.['exception.message']).toContain('Incorrect API key provided: [REDACTED]');
+    expect(failed.attributes['error.type']).toBe('authentication');
+  });
+
+  it('records no message content unless asked', () => {
+    const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, captureContent: false });
+    expect(hooks.captureContent).toBe(false);
+    const session = hooks.sessionStarted(sessionInfo);
+    session.attemptStarted(attemptInfo()).succeeded(response({ text: 'the secret plan' }), 1);
+    session.ended('success', { attempts: 1, finalModel: 'gpt-4o' });
+    const json = spansAsJson(tracing.spans());
+    expect(json).not.toContain('the secret plan');
+    expect(json).not.toContain('gen_ai.input.messages');
+    expect(json).not.toContain('gen_ai.output.messages');
+  });
+});
+
+describe('content capture', () => {
+  it('records input and output messages in the conventions schema when the attempt carries messages', () => {
+    const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, captureContent: true });
+    expect(hooks.captureContent).toBe(true);
+    const session = hooks.sessionStarted(sessionInfo);
+    const attempt = session.attemptStarted(
+      attemptInfo({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: [{ type: 'text', text: 'Hello?' }, { type: 'text', text: 'Anyone?' }] },
+        ],
+      }),
+    );
+    attempt.succeeded(response({ text: 'Hi.', finishReason: { unified: 'length', raw: 'max_tokens' } }), 1);
+    session.ended('success', { attempts: 1, finalModel: 'gpt-4o' });
+    const span = findSpan(tracing.spans(), 'chat gpt-4o');
+    expect(JSON.parse(String(span.attributes['gen_ai.input.messages']))).toEqual([
+      { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
+      {
+        role: 'user',
+        parts: [
+          { type: 'text', content: 'Hello?' },
+          { type: 'text', content: 'Anyone?' },
+        ],
+      },
+    ]);
+    expect(JSON.parse(String(span.attributes['gen_ai.output.messages']))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'Hi.' }], finish_reason: 'length' },
+    ]);
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['max_tokens']);
+  });
+
+  it('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true turns it on; an explicit option wins', () => {
+    const saved = process.env['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'];
+    try {
+      process.env['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'] = 'true';
+      expect(createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider }).captureContent).toBe(true);
+      expect(createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, captureContent: false }).captureContent).toBe(false);
+      process.env['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'] = 'false';
+      expect(createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider }).captureContent).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'];
+      else process.env['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'] = saved;
+    }
+  });
+
+  it('a failed attempt records its input but no output', () => {
+    const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, captureContent: true });
+    const session = hooks.sessionStarted(sessionInfo);
+    session.attemptStarted(attemptInfo({ messages: [{ role: 'user', content: 'Hi' }] })).failed(fact('timeout', 'timed out'), 1);
+    session.ended('exhausted', { attempts: 1, finalModel: null });
+    const span = findSpan(tracing.spans(), 'chat gpt-4o');
+    expect(span.attributes['gen_ai.input.messages']).toBe('[{"role":"user","parts":[{"type":"text","content":"Hi"}]}]');
+    expect(span.attributes['gen_ai.output.messages']).toBeUndefined();
+  });
+});
