@@ -1,21 +1,152 @@
 /**
- * STUB — owned by the rules helper (issue 3), which replaces the bodies.
+ * `decide`: what runs after a failure. The facts go through the policy's
+ * compiled decision rules (gates and limits, the policy's `rules` by priority
+ * then file order, the eligibility gate, the strategy's rules — see
+ * `compile.ts`); the first that matches decides. The hot path evaluates
+ * precompiled closures indexed by `error.kind`; `decideWithEngine` runs the
+ * same rules through json-rules-engine (the reference, used by `explain`),
+ * and tests check both pick the same rule.
  */
 import type { Policy } from '../policy/types.js';
-import type { Decision, Facts } from './types.js';
+import { compiledRules, firstMatch, MAX_ATTEMPTS_FACT, MODEL_ATTEMPTS_FACT } from './compile.js';
+import type { DecisionRule } from './compile.js';
+import { computeDelay } from './delay.js';
+import type { DelayResult } from './delay.js';
+import { countModelAttempts } from './facts.js';
+import { runEngine } from './engine.js';
+import type { EngineOutcome } from './engine.js';
+import { resolveNext, sessionContext } from './next-models.js';
+import type { SessionContext } from './next-models.js';
+import type { Decision, Facts, Plan } from './types.js';
 
 export interface DecideOptions {
   /** Uniform [0, 1) source for jitter and random strategies; seedable. Default Math.random. */
   readonly random?: () => number;
+  /**
+   * The session's plan (from `planRequest`): its chain, budget and strategy.
+   * Without it, decide re-derives them from the `request.*` facts (routes,
+   * then the policy), with groups expanded to all their members.
+   */
+  readonly plan?: Plan;
+  /** Override the policy's `jitter` (`detour explain` passes false: the top of the window). */
+  readonly jitter?: boolean;
+}
+
+/** A decision with what produced it. */
+export interface DecisionDetail {
+  readonly decision: Decision;
+  /** The rule that decided. */
+  readonly rule: DecisionRule;
+  /** The facts the rules saw (given facts plus `session.max_attempts`, `attempt.model_attempts`). */
+  readonly facts: Facts;
+  readonly delay: DelayResult;
+  readonly session: SessionContext;
+}
+
+const NO_DELAY: DelayResult = { delayMs: 0, minMs: 0, maxMs: 0, reason: 'backoff' };
+
+function prepare(policy: Policy, facts: Facts, options: DecideOptions): { facts: Facts; session: SessionContext } {
+  const session = sessionContext(policy, facts, options.plan);
+  const prepared: Record<string, unknown> = { ...facts };
+  if (prepared[MAX_ATTEMPTS_FACT] === undefined) prepared[MAX_ATTEMPTS_FACT] = session.maxAttempts;
+  if (prepared[MODEL_ATTEMPTS_FACT] === undefined) {
+    prepared[MODEL_ATTEMPTS_FACT] = countModelAttempts(prepared['session.tried'], prepared['attempt.model']);
+  }
+  return { facts: prepared, session };
+}
+
+function listModels(models: readonly string[]): string {
+  return models.length === 0 ? 'nothing' : models.join(', ');
+}
+
+function describe(rule: DecisionRule, decision: Omit<Decision, 'explanation'>, reason: string | null, facts: Facts): string {
+  const who =
+    rule.source === 'rule'
+      ? `Rule "${rule.name}" matched`
+      : rule.source === 'strategy'
+        ? `No policy rule matched; ${rule.name} decided`
+        : `${rule.name}`;
+  if (decision.action === 'fail') {
+    const kind = String(facts['error.kind']);
+    const status = facts['error.status'] === null || facts['error.status'] === undefined ? '' : `, status ${String(facts['error.status'])}`;
+    return `${who}: ${reason ?? 'fail'} (${kind}${status}), so the session fails.`;
+  }
+  const wait = `after ${decision.delayMs} ms`;
+  if (decision.action === 'retry') return `${who}: retry ${listModels(decision.next)} ${wait}.`;
+  const how = decision.strategy === 'parallel' ? ' (run in parallel)' : '';
+  return `${who}: fall back to ${listModels(decision.next)}${how} ${wait}.`;
+}
+
+function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, options: DecideOptions): DecisionDetail {
+  const random = options.random ?? Math.random;
+  const next = resolveNext(policy, rule, facts, session, random);
+  let delay = NO_DELAY;
+  if (next.action !== 'fail') {
+    const attempts = facts['session.attempts'];
+    const retryAfter = facts['error.retry_after_ms'];
+    delay = computeDelay({
+      policy,
+      failedAttempts: typeof attempts === 'number' && attempts > 0 ? attempts : 1,
+      retryAfterMs: typeof retryAfter === 'number' && next.sameProvider ? retryAfter : null,
+      overrideMs: next.delayOverrideMs,
+      ...(options.jitter === undefined ? {} : { jitter: options.jitter }),
+      random,
+    });
+  }
+  const partial = {
+    action: next.action,
+    next: next.models,
+    delayMs: delay.delayMs,
+    cooldownMs: next.cooldownMs,
+    rule: rule.name,
+    source: rule.source,
+    strategy: next.strategy,
+  };
+  const decision: Decision = { ...partial, explanation: describe(rule, partial, next.reason, facts) };
+  return { decision, rule, facts, delay, session };
+}
+
+/**
+ * Decide synchronously, with detail (the fast path behind `decide`).
+ *
+ * @example
+ * const { decision, rule } = decideDetailed(policy, facts, { random: mulberry32(1) });
+ */
+export function decideDetailed(policy: Policy, facts: Facts, options: DecideOptions = {}): DecisionDetail {
+  const prepared = prepare(policy, facts, options);
+  const rules = compiledRules(policy, prepared.session.strategy);
+  const rule = firstMatch(rules, prepared.facts) ?? (rules.rules[rules.rules.length - 1] as DecisionRule);
+  return finish(policy, rule, prepared.facts, prepared.session, options);
 }
 
 /**
  * Decide what runs after a failure. `facts` are the flat facts of DESIGN §3
- * (see `buildFailureFacts`). Safe to call concurrently on one policy.
+ * (see `buildFailureFacts`). Safe to call concurrently on one policy: the
+ * compiled rules are immutable and each call works on its own copy of the facts.
+ *
+ * @example
+ * const decision = await decide(policy, buildFailureFacts({ error, attempt, session, streamPhase: 'none', request }));
+ * if (decision.action === 'fallback') await sleep(decision.delayMs); // then call decision.next[0]
  */
 export async function decide(policy: Policy, facts: Facts, options: DecideOptions = {}): Promise<Decision> {
-  void policy;
-  void facts;
-  void options;
-  throw new Error('decide: not built yet');
+  return decideDetailed(policy, facts, options).decision;
+}
+
+/**
+ * The same decision through json-rules-engine (every rule runs; the first
+ * success in order wins), with every rule's result for explanations.
+ *
+ * @example
+ * const { detail, outcome } = await decideWithEngine(policy, facts);
+ */
+export async function decideWithEngine(
+  policy: Policy,
+  facts: Facts,
+  options: DecideOptions = {},
+): Promise<{ readonly detail: DecisionDetail; readonly outcome: EngineOutcome }> {
+  const prepared = prepare(policy, facts, options);
+  const rules = compiledRules(policy, prepared.session.strategy);
+  const outcome = await runEngine(rules.engine(), prepared.facts);
+  const rule = rules.rules[outcome.winner ?? rules.rules.length - 1] as DecisionRule;
+  return { detail: finish(policy, rule, prepared.facts, prepared.session, options), outcome };
 }
