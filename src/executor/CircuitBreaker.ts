@@ -1,0 +1,40 @@
+import type { ErrorFact } from '../errors/kinds.js';
+import type { Policy } from '../policy/types.js';
+import { cooldownKey } from './StateStore.js';
+import type { StateStore } from './StateStore.js';
+
+/**
+ * Applies a policy's `circuit_breaker` and decisions' cooldowns to the shared
+ * StateStore, and answers "is this model cooling down?" for new sessions.
+ */
+export class Cooldowns {
+  constructor(private readonly store: StateStore) {}
+
+  /** When the model's cooldown ends, or null. */
+  until(policy: Policy, model: string, now: number): number | null {
+    return this.store.cooldownUntil(cooldownKey(policy.name, model), now);
+  }
+
+  /** A decision's `cooldown`: skip the model in new sessions for `cooldownMs`. */
+  coolDown(policy: Policy, model: string, cooldownMs: number, now: number): void {
+    if (cooldownMs > 0) this.store.setCooldown(cooldownKey(policy.name, model), now + cooldownMs);
+  }
+
+  /**
+   * Count an attempt's result toward the model's breaker. Only kinds in the
+   * breaker's `on` count as failures; aborted attempts (losers, cancelled) are
+   * not counted at all. Returns true when this result opened the breaker.
+   */
+  recordResult(policy: Policy, model: string, error: ErrorFact | null, now: number): boolean {
+    const breaker = policy.circuitBreaker;
+    if (breaker === null) return false;
+    if (error !== null && error.kind === 'aborted') return false;
+    const failed = error !== null && (breaker.on.length === 0 || breaker.on.includes(error.kind) || breaker.on.includes(error.type));
+    const key = cooldownKey(policy.name, model);
+    const { requests, failures } = this.store.recordResult(key, failed, now, breaker.windowMs);
+    if (!failed || requests < breaker.minRequests || failures / requests < breaker.failureRate) return false;
+    this.store.setCooldown(key, now + breaker.openForMs);
+    this.store.resetWindow(key);
+    return true;
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * The executor services embed: one per process (or per tenant), shared by
+ * every request. It holds the policies, the adapters, cooldowns, stats and
+ * history; each `generate` / `stream` runs one Session.
+ */
+import { loadPolicies } from '../policy/load.js';
+import type { Policy, PolicySet } from '../policy/types.js';
+import type { AdapterSource } from '../providers/factory.js';
+import { SelfManagingFallbackFactory } from '../providers/factory.js';
+import { buildRequestFacts } from '../rules/facts.js';
+import type { RequestFactsInput } from '../rules/facts.js';
+import { planRequest } from '../rules/plan.js';
+import type { StickyStore } from '../rules/plan.js';
+import type { Plan } from '../rules/types.js';
+import { FallbackStats } from '../stats/FallbackStats.js';
+import type { FallbackStatsSnapshot } from '../stats/FallbackStats.js';
+import type { FallbackSession } from '../stats/FallbackSession.js';
+import { SessionHistory } from '../stats/SessionHistory.js';
+import { noopTelemetry } from '../telemetry/hooks.js';
+import type { TelemetryHooks } from '../telemetry/hooks.js';
+import { Cooldowns } from './CircuitBreaker.js';
+import { EventChannel } from './EventChannel.js';
+import { PolicyLoadError } from './PolicyLoadError.js';
+import { estimateInputTokens } from './request.js';
+import { Session } from './Session.js';
+import type { SessionServices, StreamSink } from './services.js';
+import { InMemoryStateStore } from './StateStore.js';
+import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
+
+const DEFAULT_HISTORY_SIZE = 100;
+
+/** Sticky group choices, expired lazily. */
+class MemoryStickyStore implements StickyStore {
+  private readonly entries = new Map<string, { readonly member: string; readonly expiresAt: number }>();
+  get(key: string): { readonly member: string; readonly expiresAt: number } | undefined {
+    return this.entries.get(key);
+  }
+  set(key: string, value: { readonly member: string; readonly expiresAt: number }): void {
+    if (this.entries.size >= 100_000) this.entries.clear();
+    this.entries.set(key, value);
+  }
+}
+
+function isPolicySource(value: unknown): value is PolicySource {
+  return typeof value === 'object' && value !== null && typeof (value as PolicySource).current === 'function';
+}
+
+/**
+ * Runs policies. Build it with `createExecutor` (which also loads folders), or
+ * construct it directly from a PolicySet or a PolicySource.
+ *
+ * @example
+ * const executor = new Executor({ policies: set, factory })
+ * const { text, model } = await executor.generate({ policy: 'default', messages: [{ role: 'user', content: 'Hi' }] })
+ */
+export class Executor {
+  /** Where sessions read their policies from. */
+  readonly policies: PolicySource;
+  private readonly ownsSource: boolean;
+  private readonly services: SessionServices;
+  private readonly statistics = new FallbackStats();
+  private readonly sessions: SessionHistory<FallbackSession>;
+  private readonly active = new Set<Session>();
+  private readonly defaultPlans = new WeakMap<Policy, Plan | null>();
+  private readonly telemetry: TelemetryHooks;
+  private closed = false;
+  private sessionCount = 0;
+
+  constructor(options: Omit<ExecutorOptions, 'policies'> & { readonly policies: PolicySet | PolicySource }, ownsSource = false) {
+    const policies = options.policies;
+    this.policies = isPolicySource(policies) ? policies : { current: () => policies };
+    this.ownsSource = ownsSource;
+    this.sessions = new SessionHistory(options.historySize ?? DEFAULT_HISTORY_SIZE);
+    this.telemetry = options.telemetry ?? noopTelemetry;
+    const factory: AdapterSource = options.factory ?? new SelfManagingFallbackFactory();
+    this.services = {
+      factory,
+      clock: options.clock ?? Date,
+      random: options.random ?? Math.random,
+      logger: options.logger ?? null,
+      cooldowns: new Cooldowns(options.stateStore ?? new InMemoryStateStore()),
+      telemetry: this.telemetry,
+      sticky: new MemoryStickyStore(),
+      captureContent: options.captureContent ?? false,
+      record: (session) => {
+        this.statistics.record(session);
+        this.sessions.push(session);
+      },
+      nextId: () => ++this.sessionCount,
+    };
+  }
+
+  /**
+   * Run one request through a policy and resolve with the first answer.
+   * Rejects with `LLMFallbackError` when no model answered (its `reason` says why).
+   *
+   * @example
+   * const result = await executor.generate({
+   *   policy: 'default',
+   *   messages: [{ role: 'user', content: 'Summarise this' }],
+   *   params: { maxTokens: 200 },
+   *   metadata: { tier: 'free', user_id: 'u-42' },
+   *   signal: AbortSignal.timeout(10_000),
+   * })
+   * console.log(result.model, result.text, result.session.getTotalAttempts())
+   */
+  async generate(options: GenerateOptions): Promise<ExecutorResult> {
+    const session = this.open(options, null);
+    this.active.add(session);
+    try {
+      return await session.run();
+    } finally {
+      this.active.delete(session);
+    }
+  }
+
+  /**
+   * Stream one request through a policy. Iterate the result: `text-delta`
+   * events carry text, `attempt-failed` reports a failed attempt, `restart`
+   * says the text so far is void (policy `mid_stream: restart`), `finish`
+   * carries the result. A failed session throws `LLMFallbackError` from the
+   * loop (with `partialText` when it broke mid-stream). Nothing is sent until
+   * the first `next()`; leaving the loop early aborts the session.
+   *
+   * @example
+   * for await (const event of executor.stream({ policy: 'default', messages })) {
+   *   if (event.type === 'restart') output.clear()
+   *   if (event.type === 'text-delta') output.write(event.text)
+   *   if (event.type === 'finish') console.log('answered by', event.result.model)
+   * }
+   */
+  stream(options: GenerateOptions): AsyncIterable<ExecutorStreamEvent> {
+    let session: Session | null = null;
+    const channel: EventChannel<ExecutorStreamEvent> = new EventChannel<ExecutorStreamEvent>(
+      () => {
+        try {
+          session = this.open(options, channel);
+        } catch (error) {
+          channel.fail(error);
+          return;
+        }
+        const running = session;
+        this.active.add(running);
+        running.run().then(
+          (result) => {
+            this.active.delete(running);
+            void channel.push({ type: 'finish', result });
+            channel.end();
+          },
+          (error: unknown) => {
+            this.active.delete(running);
+            channel.fail(error);
+          },
+        );
+      },
+      () => session?.cancel(),
+    );
+    return { [Symbol.asyncIterator]: () => channel };
+  }
+
+  /** Stats over every session since the last reset. */
+  stats(): FallbackStatsSnapshot {
+    return this.statistics.snapshot();
+  }
+
+  /** The newest `limit` finished sessions (all kept when omitted), oldest first; at most `historySize`. */
+  history(limit?: number): FallbackSession[] {
+    return this.sessions.recent(limit);
+  }
+
+  /** Clear stats and history (the seed's `reset_fallback_stats`). Cooldowns are kept. */
+  resetStats(): void {
+    this.statistics.reset();
+    this.sessions.clear();
+  }
+
+  /** Abort sessions in flight (they end `aborted`), refuse new ones, and close a policy source the executor loaded itself. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const session of this.active) session.cancel();
+    if (this.ownsSource) await this.policies.close?.();
+  }
+
+  private open(options: GenerateOptions, sink: StreamSink | null): Session {
+    if (this.closed) throw new Error('executor is closed');
+    const set = this.policies.current();
+    const policy = set.get(options.policy);
+    if (policy === undefined) {
+      throw new Error(`unknown policy "${options.policy}"; known: ${[...set.policies.keys()].join(', ') || '(none)'}`);
+    }
+    const requestFacts: RequestFactsInput = {
+      ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+      model: options.model ?? null,
+      stream: sink !== null,
+    };
+    const plan = this.plan(policy, requestFacts, options);
+    const scope = this.telemetry.sessionStarted({
+      policy: policy.name,
+      policyVersion: policy.version,
+      strategy: plan.strategy,
+      requestModel: options.model ?? null,
+      stream: sink !== null,
+    });
+    return new Session(this.services, policy, plan, options, requestFacts, scope, sink);
+  }
+
+  /** Routes, groups and random order need the rules; a plain policy's plan is the same every time. */
+  private plan(policy: Policy, requestFacts: RequestFactsInput, options: GenerateOptions): Plan {
+    let plan = options.model === undefined ? this.defaultPlans.get(policy) : null;
+    if (plan === undefined) {
+      plan = trivialPlan(policy);
+      this.defaultPlans.set(policy, plan);
+    }
+    if (plan !== null) return plan;
+    const services = this.services;
+    try {
+      plan = planRequest(policy, buildRequestFacts({ ...requestFacts, estimatedInputTokens: estimateInputTokens(options.messages) }), {
+        random: services.random,
+        now: () => services.clock.now(),
+        sticky: services.sticky,
+      });
+    } catch (error) {
+      services.logger?.logInternalError?.('planRequest failed; using the policy default plan', error);
+      plan = { route: null, primary: policy.primaryModel, chain: policy.fallbackModels, maxAttempts: policy.maxAttempts, strategy: policy.strategyType, groupChoices: {} };
+    }
+    const requested = options.model;
+    if (requested === undefined || plan.route !== null || plan.primary === requested) return plan;
+    if (policy.models[requested] === undefined && policy.groups[requested] === undefined) return plan;
+    return { ...plan, primary: requested, chain: plan.chain.filter((model) => model !== requested) };
+  }
+}
+
+/** The plan of a policy without routes, groups or random order; null when the rules must plan. */
+function trivialPlan(policy: Policy): Plan | null {
+  if (policy.routes.length > 0 || policy.strategyType === 'random') return null;
+  if (policy.groups[policy.primaryModel] !== undefined) return null;
+  for (const model of policy.fallbackModels) if (policy.groups[model] !== undefined) return null;
+  return {
+    route: null,
+    primary: policy.primaryModel,
+    chain: policy.fallbackModels,
+    maxAttempts: policy.maxAttempts,
+    strategy: policy.strategyType,
+    groupChoices: {},
+  };
+}
+
+/**
+ * Build an executor. `policies` may be a folder or file path (loaded with
+ * `loadPolicies`; any error rejects with `PolicyLoadError` listing every
+ * problem with file:line:col), a PolicySet, or a PolicySource such as a
+ * watcher. Async because loading is; everything else is ready when it resolves.
+ *
+ * @example
+ * const executor = await createExecutor({ policies: './policies' })
+ * const { text } = await executor.generate({ policy: 'default', messages: [{ role: 'user', content: 'Hi' }] })
+ * await executor.close()
+ */
+export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
+  const policies = options.policies;
+  if (typeof policies === 'string' || Array.isArray(policies)) {
+    const paths = policies as string | readonly string[];
+    const loaded = await loadPolicies(paths);
+    if (loaded.set === null) throw new PolicyLoadError(String(paths), loaded.diagnostics);
+    for (const diagnostic of loaded.diagnostics) {
+      if (diagnostic.severity === 'warning') {
+        options.logger?.logInternalError?.(`policy warning ${diagnostic.file}:${diagnostic.line}:${diagnostic.column} ${diagnostic.message}`, null);
+      }
+    }
+    return new Executor({ ...options, policies: loaded.set });
+  }
+  return new Executor({ ...options, policies: policies as PolicySet | PolicySource });
+}
+

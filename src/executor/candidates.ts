@@ -1,0 +1,98 @@
+/**
+ * Choosing the next model to call: groups expand to their members, unknown
+ * names and models whose context window is too small are skipped, and models
+ * cooling down are skipped unless nothing else is left (then the one whose
+ * cooldown ends first is tried).
+ */
+import type { ErrorFact } from '../errors/kinds.js';
+import type { Policy } from '../policy/types.js';
+import { requestedMaxTokens, syntheticFact } from './request.js';
+import type { SessionServices } from './services.js';
+import type { GenerateOptions } from './types.js';
+
+/** A model to try and the rule or strategy step that chose it. */
+export interface Candidate {
+  readonly model: string;
+  readonly reason: string;
+}
+
+export interface CandidateContext {
+  readonly policy: Policy;
+  readonly services: SessionServices;
+  readonly options: GenerateOptions;
+  readonly tried: readonly string[];
+  /** False: fallback is disabled, so no cooldown skips (the primary is all there is). */
+  readonly enabled: boolean;
+  readonly inputTokens: () => number;
+  readonly skip: (model: string, reason: string, fact: ErrorFact | null) => void;
+}
+
+/** Take the next candidate off `queue` (mutated), recording skips; null when none is left. */
+export function pickNextCandidate(queue: Candidate[], context: CandidateContext): Candidate | null {
+  const { policy } = context;
+  while (queue.length > 0) {
+    const candidate = queue[0]!;
+    const config = policy.models[candidate.model];
+    if (config === undefined) {
+      const group = policy.groups[candidate.model];
+      if (group !== undefined) {
+        const members = group.members.filter((member) => !context.tried.includes(member));
+        queue.splice(0, 1, ...members.map((member) => ({ model: member, reason: candidate.reason })));
+        continue;
+      }
+      queue.shift();
+      context.skip(candidate.model, `unknown model "${candidate.model}"`, null);
+      continue;
+    }
+    const tooSmall = contextWindowProblem(candidate.model, context);
+    if (tooSmall !== null) {
+      queue.shift();
+      context.skip(candidate.model, tooSmall, syntheticFact('token_limit', tooSmall, config.provider));
+      continue;
+    }
+    const now = context.services.clock.now();
+    const until = context.enabled ? context.services.cooldowns.until(policy, candidate.model, now) : null;
+    if (until === null) {
+      queue.shift();
+      return candidate;
+    }
+    if (queue.some((other, index) => index > 0 && usableNow(other.model, context, now))) {
+      queue.shift();
+      context.skip(candidate.model, `cooling down for ${Math.ceil(until - now)} ms`, null);
+      continue;
+    }
+    return takeEarliestCooldown(queue, context, now);
+  }
+  return null;
+}
+
+function contextWindowProblem(model: string, context: CandidateContext): string | null {
+  const config = context.policy.models[model];
+  if (config === undefined || config.contextWindow === null) return null;
+  const needed = context.inputTokens() + requestedMaxTokens(config, context.options.params);
+  if (config.contextWindow >= needed) return null;
+  return `context window ${config.contextWindow} < ${needed} tokens (estimated input + max_tokens)`;
+}
+
+function usableNow(model: string, context: CandidateContext, now: number): boolean {
+  if (context.policy.groups[model] !== undefined && context.policy.models[model] === undefined) return true;
+  if (context.policy.models[model] === undefined || contextWindowProblem(model, context) !== null) return false;
+  return context.services.cooldowns.until(context.policy, model, now) === null;
+}
+
+/** Every remaining candidate is cooling down: a cooldown never stands alone between a request and an answer. */
+function takeEarliestCooldown(queue: Candidate[], context: CandidateContext, now: number): Candidate {
+  let bestIndex = 0;
+  let bestUntil = Infinity;
+  for (let index = 0; index < queue.length; index++) {
+    const model = queue[index]!.model;
+    if (context.policy.models[model] === undefined || contextWindowProblem(model, context) !== null) continue;
+    const until = context.services.cooldowns.until(context.policy, model, now) ?? now;
+    if (until < bestUntil) {
+      bestUntil = until;
+      bestIndex = index;
+    }
+  }
+  const [chosen] = queue.splice(bestIndex, 1);
+  return { model: chosen!.model, reason: `${chosen!.reason} (all candidates cooling down; earliest to recover)` };
+}

@@ -1,0 +1,70 @@
+/**
+ * Request helpers for the session: token estimates for the context-window
+ * pre-check, and synthesized error facts for failures detour itself detects.
+ */
+import { ERROR_TYPES, RETRYABLE_KINDS } from '../errors/kinds.js';
+import type { ErrorFact, ErrorKind } from '../errors/kinds.js';
+import type { ModelConfig, Policy } from '../policy/types.js';
+import { catalogParams } from '../providers/params.js';
+import type { GenerationParams, Message } from '../providers/spec.js';
+
+/**
+ * Input tokens, estimated as characters / 4 (OpenAI's rule of thumb for
+ * English). Cheap and provider-neutral; it only has to be right about
+ * prompts that are clearly too long.
+ */
+export function estimateInputTokens(messages: readonly Message[]): number {
+  let characters = 0;
+  for (const message of messages) {
+    const content = message.content;
+    if (typeof content === 'string') characters += content.length;
+    else for (const part of content) characters += part.text.length;
+  }
+  return Math.ceil(characters / 4);
+}
+
+const catalogMaxTokens = new WeakMap<ModelConfig, number | null>();
+
+/** The `max_tokens` a call to this model will ask for: the catalog's, else the caller's, else 0. */
+export function requestedMaxTokens(model: ModelConfig, params: GenerationParams | undefined): number {
+  let fromCatalog = catalogMaxTokens.get(model);
+  if (fromCatalog === undefined) {
+    fromCatalog = catalogParams(model.params)?.maxTokens ?? null;
+    catalogMaxTokens.set(model, fromCatalog);
+  }
+  return fromCatalog ?? params?.maxTokens ?? 0;
+}
+
+/** An ErrorFact for a failure detour detected itself (timers, pre-checks, aborts). */
+export function syntheticFact(kind: ErrorKind, message: string, provider: string | null = null): ErrorFact {
+  return {
+    kind,
+    type: ERROR_TYPES[kind],
+    status: null,
+    code: null,
+    message,
+    retryAfterMs: null,
+    retryable: RETRYABLE_KINDS.has(kind),
+    provider,
+    sdkError: null,
+  };
+}
+
+/** A mid-stream break is a `stream_interrupted`, whatever cut it (a timeout, a reset). */
+export function asStreamInterrupted(fact: ErrorFact): ErrorFact {
+  if (fact.kind === 'stream_interrupted' || fact.kind === 'aborted') return fact;
+  return { ...fact, kind: 'stream_interrupted', type: ERROR_TYPES.stream_interrupted, retryable: true };
+}
+
+/**
+ * DESIGN §5's delay, for the rare path where the executor decides itself
+ * (an in-process condition overriding the policy's gate):
+ * `min(max_delay, base_delay · exponential_base^(n-1))`, full jitter when
+ * `jitter`, a longer retry-after wins up to `max_delay`.
+ */
+export function backoffDelay(policy: Policy, failedAttempts: number, retryAfterMs: number | null, random: () => number): number {
+  let delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.exponentialBase ** Math.max(0, failedAttempts - 1));
+  if (policy.jitter) delay = random() * delay;
+  if (retryAfterMs !== null && retryAfterMs > delay) delay = Math.min(policy.maxDelayMs, retryAfterMs);
+  return delay;
+}

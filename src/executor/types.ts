@@ -1,0 +1,109 @@
+/**
+ * The executor's public shapes: options, requests, results and stream events.
+ */
+import type { ErrorFact } from '../errors/kinds.js';
+import type { PolicySet } from '../policy/types.js';
+import type { AdapterSource } from '../providers/factory.js';
+import type { GenerateResponse, GenerationParams, Message } from '../providers/spec.js';
+import type { Facts } from '../rules/types.js';
+import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
+import type { FallbackSession } from '../stats/FallbackSession.js';
+import type { TelemetryHooks } from '../telemetry/hooks.js';
+import type { StateStore } from './StateStore.js';
+
+/**
+ * Where an executor reads its policies. Each session pins `current()` when it
+ * starts. A hot-reloading watcher implements this too.
+ */
+export interface PolicySource {
+  current(): PolicySet;
+  close?(): Promise<void> | void;
+}
+
+/** Milliseconds since the epoch. */
+export interface Clock {
+  now(): number;
+}
+
+/**
+ * The seed's `IFallbackLogger`. Every method is optional; an executor without
+ * a logger does no logging work at all. Records never hold API keys, and
+ * message content only when the caller opted in.
+ */
+export interface FallbackLogger {
+  /** An attempt failed (or was skipped) and the session goes on or ends. */
+  logAttemptFailed?(attempt: FallbackAttempt, context: { readonly policy: string; readonly primaryModel: string }): void;
+  /** A session ended with an answer; `session.usedFallback` tells whether it needed a fallback. */
+  logSessionSucceeded?(session: FallbackSession): void;
+  /** A session ended without an answer. */
+  logSessionFailed?(session: FallbackSession, error: Error): void;
+  /** Something in detour itself went wrong and was worked around (a rule engine error, a telemetry hook that threw). */
+  logInternalError?(message: string, error: unknown): void;
+}
+
+/**
+ * An in-process condition: `true` makes a failure eligible for fallback even
+ * when the policy's own gate (`conditions`, `fallback_on_errors`,
+ * `fallback_on_status_codes`) would reject it. Used by the seed's
+ * `ConditionalFallbackStrategy` for function conditions, which YAML cannot express.
+ */
+export type FallbackPredicate = (error: ErrorFact, facts: Facts) => boolean;
+
+export interface ExecutorOptions {
+  /** A PolicySet, a PolicySource (e.g. a watcher), or a folder / file path loaded with `loadPolicies`. */
+  readonly policies: PolicySet | PolicySource | string | readonly string[];
+  /** Builds adapters for a policy's models. @default new SelfManagingFallbackFactory() */
+  readonly factory?: AdapterSource;
+  /** @default Date */
+  readonly clock?: Clock;
+  /** Uniform [0, 1) for jitter, random strategies and weighted groups; seed it for reproducible runs. @default Math.random */
+  readonly random?: () => number;
+  readonly logger?: FallbackLogger;
+  /** Cooldowns and circuit-breaker windows, shared by every session. @default new InMemoryStateStore() */
+  readonly stateStore?: StateStore;
+  /** How many finished sessions `history()` keeps. @default 100 */
+  readonly historySize?: number;
+  /** @default noopTelemetry */
+  readonly telemetry?: TelemetryHooks;
+  /** Keep messages and response text in session records and telemetry. @default false */
+  readonly captureContent?: boolean;
+}
+
+export interface GenerateOptions {
+  /** The policy's `name`. */
+  readonly policy: string;
+  readonly messages: readonly Message[];
+  readonly params?: GenerationParams;
+  /** Request facts for routes and rules (`request.metadata.*`): tenant, tier, region, user_id… */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** A model or group of the policy to start with instead of the plan's primary (routes still win). */
+  readonly model?: string;
+  /** Aborts every attempt in flight at once; nothing new starts. */
+  readonly signal?: AbortSignal;
+  /** Overrides the executor's `captureContent` for this request. */
+  readonly captureContent?: boolean;
+  /** In-process fallback condition (see `FallbackPredicate`). */
+  readonly fallbackWhen?: FallbackPredicate;
+}
+
+/** What `generate` resolves with. */
+export interface ExecutorResult {
+  readonly text: string;
+  readonly response: GenerateResponse;
+  /** The catalog key of the model that answered. */
+  readonly model: string;
+  readonly provider: string;
+  readonly session: FallbackSession;
+}
+
+/**
+ * What `executor.stream()` yields. Text deltas come from one attempt at a
+ * time; a `restart` means the text so far is void and a new model starts over
+ * (policy `mid_stream: restart`). The last event is `finish`; a session that
+ * fails throws `LLMFallbackError` from the iterator instead.
+ */
+export type ExecutorStreamEvent =
+  | { readonly type: 'text-delta'; readonly text: string; readonly model: string }
+  | { readonly type: 'attempt-failed'; readonly model: string; readonly number: number; readonly error: ErrorFact; readonly phase: 'before_first_chunk' | 'mid_stream' }
+  | { readonly type: 'restart'; readonly failedModel: string; readonly error: ErrorFact; readonly discardedText: string }
+  | { readonly type: 'finish'; readonly result: ExecutorResult };
