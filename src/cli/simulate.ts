@@ -1,13 +1,85 @@
-import type { Command } from 'commander';
+/**
+ * `detour simulate [--port N] [--scenario F] [--seed N]`: the provider
+ * simulator in the foreground until SIGINT/SIGTERM.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { resolveScenarioArgument } from '../simulator/bundled.js';
+import { ScenarioError } from '../simulator/ScenarioError.js';
+import { startSimulator, type Simulator } from '../simulator/server.js';
 
-/** `detour simulate` — not built yet. */
+/** The port `detour simulate` listens on when `--port` is not given. */
+export const DEFAULT_SIMULATOR_PORT = 8790;
+
+function parseInteger(name: string, minimum: number, maximum: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value.trim()) || parsed < minimum || parsed > maximum) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${minimum} to ${maximum}.`);
+    }
+    return parsed;
+  };
+}
+
+interface SimulateOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly scenario?: string;
+  readonly seed?: number;
+}
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * Registers `detour simulate`.
+ *
+ * @example
+ * // shell: detour simulate --port 8790 --scenario scenarios/outage.yaml --seed 7
+ * // prints: detour simulator listening on http://127.0.0.1:8790
+ */
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('(not built yet)')
-    .allowUnknownOption(true)
-    .action(() => {
-      process.stderr.write('detour simulate: not built yet\n');
-      process.exitCode = 2;
+    .description('Serve the OpenAI, Anthropic and Google wire protocols on 127.0.0.1, failing as a scenario says')
+    .option('--port <n>', `port to listen on (0: any free port)`, parseInteger('--port', 0, 65_535), DEFAULT_SIMULATOR_PORT)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--scenario <file>', 'scenario YAML (or a bundled one: healthy, chaos, heavy-tail, outage)')
+    .option('--seed <n>', 'seed for probabilities and latency draws', parseInteger('--seed', 0, 2 ** 32 - 1))
+    .action(async (options: SimulateOptions) => {
+      let simulator: Simulator;
+      try {
+        simulator = await startSimulator({
+          port: options.port,
+          host: options.host,
+          ...(options.scenario === undefined ? {} : { scenario: resolveScenarioArgument(options.scenario) }),
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const message = ScenarioError.isInstance(error)
+          ? error.message
+          : code === 'EADDRINUSE'
+            ? `port ${options.port} on ${options.host} is already in use (try --port 0)`
+            : error instanceof Error
+              ? error.message
+              : String(error);
+        process.stderr.write(`detour simulate: ${message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const stopped = waitForStopSignal();
+      process.stdout.write(`detour simulator listening on ${simulator.url}\n`);
+      await stopped;
+      await simulator.close();
+      process.exitCode = 0;
     });
 }

@@ -4,7 +4,7 @@
  * Format reference: docs/simulator.md.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import type { DocumentedProvider } from '../errors/catalog.js';
 import { ScenarioError, type ScenarioIssue } from './ScenarioError.js';
 import {
@@ -22,7 +22,8 @@ import {
 } from './scenarioTypes.js';
 
 type Path = readonly (string | number)[];
-type Report = (path: Path, message: string) => void;
+/** `atKey`: the problem is the key itself (unknown key), so point at the key, not its value. */
+type Report = (path: Path, message: string, atKey?: boolean) => void;
 
 const FAULT_TYPES: ReadonlySet<string> = new Set<string>([...DOCUMENTED_FAULTS, ...WIRE_FAULTS]);
 const MODEL_KEYS = new Set(['latency', 'chunk_latency', 'chunks', 'reply', 'faults']);
@@ -55,12 +56,12 @@ export function compileScenario(definition: unknown, file: string | null = null)
  */
 export function parseScenario(text: string, file: string | null = null): Scenario {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter });
   if (document.errors.length > 0) {
     throw new ScenarioError(
       file,
       document.errors.map((error) => ({
-        message: error.message.split('\n')[0] ?? error.message,
+        message: (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, ''),
         path: '',
         line: error.linePos?.[0].line ?? null,
         column: error.linePos?.[0].col ?? null,
@@ -68,8 +69,8 @@ export function parseScenario(text: string, file: string | null = null): Scenari
     );
   }
   const issues: ScenarioIssue[] = [];
-  const scenario = compile(document.toJS() as unknown, (path, message) => {
-    let node: unknown = document.getIn(path, true);
+  const scenario = compile(document.toJS() as unknown, (path, message, atKey) => {
+    let node: unknown = atKey ? keyNode(document.getIn(path.slice(0, -1), true), path[path.length - 1]) : document.getIn(path, true);
     for (let depth = path.length - 1; !isNode(node) && depth >= 0; depth -= 1) node = document.getIn(path.slice(0, depth), true);
     if (!isNode(node) && isNode(document.contents)) node = document.contents;
     const offset = isNode(node) && node.range ? node.range[0] : null;
@@ -78,6 +79,14 @@ export function parseScenario(text: string, file: string | null = null): Scenari
   });
   if (issues.length > 0) throw new ScenarioError(file, issues);
   return scenario;
+}
+
+function keyNode(map: unknown, key: string | number | undefined): unknown {
+  if (!isMap(map)) return undefined;
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === String(key)) return pair.key;
+  }
+  return undefined;
 }
 
 /**
@@ -272,7 +281,7 @@ function requiredDuration(definition: Record<string, unknown>, key: string, path
 
 function unknownKeys(definition: Record<string, unknown>, allowed: ReadonlySet<string>, path: Path, report: Report): void {
   for (const key of Object.keys(definition)) {
-    if (!allowed.has(key)) report([...path, key], `unknown key \`${key}\`; expected one of ${[...allowed].join(', ')}`);
+    if (!allowed.has(key)) report([...path, key], `unknown key \`${key}\`; expected one of ${[...allowed].join(', ')}`, true);
   }
 }
 
