@@ -24,6 +24,8 @@ export function parseRetryAfter(value: string, now: number = Date.now()): number
   const trimmed = value.trim();
   if (trimmed === '') return null;
   if (/^\d+(\.\d+)?$/.test(trimmed)) return bounded(Number(trimmed) * 1000);
+  // An HTTP date names its weekday or month; bare numbers like "-3" are not dates.
+  if (!/[a-z]{3}/i.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return null;
   return bounded(Math.max(0, date - now));
