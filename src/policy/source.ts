@@ -1,0 +1,134 @@
+/**
+ * A policy's YAML source: the parsed document plus the means to turn a JSON
+ * pointer back into a 1-based line and column, so every later check can
+ * point at the key or value it is about.
+ */
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
+import { pointerSegments, toPointer, type SourcePosition } from './diagnostics.js';
+
+/** What a pointer should resolve to: the key of a mapping entry, or its value. */
+export type LocateTarget = 'key' | 'value';
+
+/** A parsed YAML document with position lookup. */
+export interface PolicySource {
+  readonly text: string;
+  readonly document: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** Position of the node at `pointer` (the nearest existing ancestor if it does not exist). */
+  locate(pointer: string, target?: LocateTarget): SourcePosition;
+  /** Position of a character offset. */
+  positionOf(offset: number): SourcePosition;
+}
+
+const documentStart: SourcePosition = { line: 1, column: 1 };
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+/**
+ * Parse YAML text. YAML 1.2 core schema, unique keys enforced, no merge
+ * keys; errors are on `document.errors` (nothing throws).
+ *
+ * @example
+ * const source = parseSource('a:\n  b: 1\n');
+ * source.locate('/a/b') // { line: 2, column: 6 }
+ */
+export function parseSource(text: string): PolicySource {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+
+  const positionOf = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  const nodePosition = (node: unknown): SourcePosition | undefined => {
+    const range = (node as YamlNode | null)?.range;
+    return range ? positionOf(range[0]) : undefined;
+  };
+
+  const locate = (pointer: string, target: LocateTarget = 'value'): SourcePosition => {
+    let node: unknown = document.contents;
+    let found = nodePosition(node) ?? documentStart;
+    for (const segment of pointerSegments(pointer)) {
+      if (isAlias(node)) node = node.resolve(document);
+      if (isMap(node)) {
+        const pair = node.items.find((item) => keyText(item.key) === segment);
+        if (!pair) return found;
+        const keyPosition = nodePosition(pair.key) ?? found;
+        found = keyPosition;
+        node = pair.value;
+        if (target === 'key') continue;
+        found = nodePosition(node) ?? keyPosition;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(segment)];
+        if (item === undefined) return found;
+        node = item;
+        found = nodePosition(node) ?? found;
+      } else {
+        return found;
+      }
+    }
+    return found;
+  };
+
+  return { text, document, lineCounter, locate, positionOf };
+}
+
+/** Key of the mapping entry whose key starts at `offset`, if any (for duplicate-key messages). */
+export function keyAtOffset(source: PolicySource, offset: number): { key: string; first: SourcePosition | undefined } | undefined {
+  let result: { key: string; first: SourcePosition | undefined } | undefined;
+  visit(source.document, {
+    Map(_, map) {
+      for (const pair of map.items) {
+        const range = (pair.key as YamlNode | null)?.range;
+        if (range?.[0] === offset) {
+          const key = keyText(pair.key) ?? '';
+          const firstPair = map.items.find((item) => keyText(item.key) === key);
+          const firstRange = (firstPair?.key as YamlNode | null)?.range;
+          result = { key, first: firstRange ? source.positionOf(firstRange[0]) : undefined };
+          return visit.BREAK;
+        }
+      }
+      return undefined;
+    },
+  });
+  return result;
+}
+
+/** Pointer and position of the first alias in the document (where alias expansion begins). */
+export function firstAlias(source: PolicySource): { pointer: string; position: SourcePosition } | undefined {
+  let result: { pointer: string; position: SourcePosition } | undefined;
+  visit(source.document, {
+    Alias(_, alias, path) {
+      const segments: (string | number)[] = [];
+      const chain = [...path, alias];
+      for (let index = 0; index < chain.length - 1; index++) {
+        const parent = chain[index];
+        const child = chain[index + 1];
+        if (isPair(parent)) {
+          if (parent.value === child) segments.push(keyText(parent.key) ?? '');
+        } else if (isSeq(parent)) {
+          segments.push(parent.items.indexOf(child as never));
+        }
+      }
+      const range = alias.range;
+      result = { pointer: toPointer(segments), position: range ? source.positionOf(range[0]) : documentStart };
+      return visit.BREAK;
+    },
+  });
+  return result;
+}

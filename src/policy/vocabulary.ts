@@ -1,0 +1,142 @@
+/**
+ * The words a policy may use: the facts of DESIGN §3, the condition
+ * operators, and the error names. The loader checks policies against these
+ * lists and the rules engine registers its operators from them, so the two
+ * always agree.
+ */
+import { ERROR_KINDS, ERROR_TYPES, RETRYABLE_KINDS, kindOfType, type ErrorKind } from '../errors/kinds.js';
+
+/**
+ * Every fact a rule can test (DESIGN §3), besides the open-ended
+ * `request.metadata.*`.
+ *
+ * @example
+ * KNOWN_FACTS.includes('error.kind') // true
+ */
+export const KNOWN_FACTS = [
+  'error.kind',
+  'error.type',
+  'error.status',
+  'error.code',
+  'error.message',
+  'error.retry_after_ms',
+  'error.retryable',
+  'error.provider',
+  'error.sdk_error',
+  'attempt.model',
+  'attempt.provider',
+  'attempt.number',
+  'session.attempts',
+  'session.elapsed_ms',
+  'session.tried',
+  'stream.phase',
+  'request.model',
+  'request.metadata',
+  'request.estimated_input_tokens',
+  'request.stream',
+] as const;
+
+export type KnownFact = (typeof KNOWN_FACTS)[number];
+
+/** Prefix of the caller's own facts (`request.metadata.tier`, `request.metadata.region`, …). */
+export const METADATA_FACT_PREFIX = 'request.metadata.';
+
+const knownFactSet: ReadonlySet<string> = new Set(KNOWN_FACTS);
+const metadataKeyPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/**
+ * True for a DESIGN §3 fact, including any `request.metadata.<key>`.
+ *
+ * @example
+ * isKnownFact('error.status')            // true
+ * isKnownFact('request.metadata.tier')   // true
+ * isKnownFact('error.kinds')             // false
+ */
+export function isKnownFact(name: string): boolean {
+  if (knownFactSet.has(name)) return true;
+  return name.startsWith(METADATA_FACT_PREFIX) && metadataKeyPattern.test(name.slice(METADATA_FACT_PREFIX.length));
+}
+
+/** True for a fact known before the first call (routes and group stickiness may use only these). */
+export function isRequestFact(name: string): boolean {
+  return name.startsWith('request.') && isKnownFact(name);
+}
+
+/** json-rules-engine's built-in operators. */
+export const BUILT_IN_OPERATORS = [
+  'equal',
+  'notEqual',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+] as const;
+
+/** The operators detour adds; the rules engine registers them (`matches` through `compilePattern`). */
+export const EXTRA_OPERATORS = ['matches', 'startsWith', 'endsWith'] as const;
+
+/**
+ * Every operator a condition may use.
+ *
+ * @example
+ * OPERATORS.includes('matches') // true
+ */
+export const OPERATORS = [...BUILT_IN_OPERATORS, ...EXTRA_OPERATORS] as const;
+
+export type Operator = (typeof OPERATORS)[number];
+
+const operatorSet: ReadonlySet<string> = new Set(OPERATORS);
+
+/** True when `name` is an operator of {@link OPERATORS}. */
+export function isOperator(name: string): name is Operator {
+  return operatorSet.has(name);
+}
+
+/**
+ * The seed's spellings of some kinds in `fallback_on_errors`
+ * (`overloaded_error`, `authentication_error`).
+ */
+export const SEED_ERROR_ALIASES: Readonly<Record<string, ErrorKind>> = {
+  overloaded_error: 'overloaded',
+  authentication_error: 'authentication',
+};
+
+/**
+ * The seed's `ConditionalFallback` predicates and the kinds each holds for
+ * (DESIGN §4).
+ */
+export const CONDITION_PREDICATES: Readonly<Record<string, readonly ErrorKind[]>> = {
+  on_timeout: ['timeout'],
+  on_rate_limit: ['rate_limit', 'quota_exceeded'],
+  on_service_unavailable: ['service_unavailable', 'overloaded', 'connection'],
+  on_authentication_error: ['authentication', 'permission'],
+  on_model_not_found: ['model_not_found'],
+  on_token_limit: ['token_limit'],
+  on_content_filter: ['content_filter'],
+  on_invalid_request: ['invalid_request'],
+  on_retryable_error: [...RETRYABLE_KINDS],
+  on_any_error: ERROR_KINDS.filter((kind) => kind !== 'aborted'),
+};
+
+/**
+ * The kind an error name stands for: a kind, a seed type (`RateLimitError`)
+ * or a seed alias (`overloaded_error`); undefined for anything else.
+ *
+ * @example
+ * errorKindOf('RateLimitError') // 'rate_limit'
+ */
+export function errorKindOf(name: string): ErrorKind | undefined {
+  if ((ERROR_KINDS as readonly string[]).includes(name)) return name as ErrorKind;
+  return kindOfType(name) ?? SEED_ERROR_ALIASES[name];
+}
+
+/** Every accepted error name, for messages and suggestions. */
+export const ERROR_NAMES: readonly string[] = [
+  ...ERROR_KINDS,
+  ...ERROR_KINDS.map((kind) => ERROR_TYPES[kind]),
+  ...Object.keys(SEED_ERROR_ALIASES),
+];
