@@ -79,6 +79,14 @@ export class CallControl {
     });
   }
 
+  /**
+   * Some SDKs (OpenAI's, Anthropic's) end a stream's iteration quietly when its
+   * signal aborts; call this after the loop so the abort is still reported.
+   */
+  throwIfAborted(): void {
+    if (this.signal.aborted) throw this.signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+  }
+
   /** Abort the request (an early stop by the consumer); not counted as timeout or caller abort. */
   cancel(): void {
     if (!this.signal.aborted) this.controller.abort();

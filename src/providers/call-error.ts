@@ -2,7 +2,8 @@
  * Turning whatever an SDK threw into the one error adapters throw:
  * `ProviderCallError` with a classified `ErrorFact`.
  */
-import { classifyError } from '../errors/classify.js';
+import { classifyResponse } from '../errors/classify.js';
+import { toProviderCallError } from '../errors/toProviderCallError.js';
 import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind } from '../errors/kinds.js';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { CallControl } from './call-control.js';
@@ -56,20 +57,15 @@ export function toCallError(error: unknown, context: CallErrorContext): Provider
   const timedOut = context.control?.timedOut === true;
   const aborted = context.control?.aborted === true;
   const duringStream = context.duringStream === true;
-  let fact: ErrorFact;
-  try {
-    fact = classifyError(error, { provider: context.provider, timedOut, aborted, duringStream });
-  } catch {
-    const message = error instanceof Error ? error.message : String(error);
-    fact = { ...detourFact('unknown', message, context.provider), sdkError: error instanceof Error ? error.constructor.name : null };
-  }
-  if (timedOut && fact.kind !== 'timeout') fact = withKind(fact, 'timeout');
-  else if (aborted && fact.kind !== 'aborted') fact = withKind(fact, 'aborted');
-  else if (duringStream && (fact.kind === 'connection' || fact.kind === 'unknown')) {
-    fact = withKind(fact, 'stream_interrupted');
-  }
-  const partialText = context.partialText ?? null;
-  return new ProviderCallError(fact, { cause: error, partialText: partialText === '' && !duringStream ? null : partialText });
+  const partialText = context.partialText === '' && !duringStream ? null : (context.partialText ?? null);
+  const wrapped = toProviderCallError(error, { provider: context.provider, timedOut, aborted, duringStream }, { partialText });
+  const fact = wrapped.fact;
+  let kind: ErrorKind = fact.kind;
+  if (timedOut) kind = 'timeout';
+  else if (aborted) kind = 'aborted';
+  else if (duringStream && (kind === 'connection' || kind === 'unknown')) kind = 'stream_interrupted';
+  if (kind === fact.kind) return wrapped;
+  return new ProviderCallError(withKind(fact, kind), { cause: error, partialText });
 }
 
 /** A stream whose body ended without the provider's terminator. */
@@ -80,19 +76,26 @@ export function streamEndedError(provider: ProviderType, partialText: string, wh
   );
 }
 
-/** A 200 whose finish reason says the provider filtered the answer. */
+/**
+ * A 200 whose finish reason (or Google's prompt `blockReason`) says the
+ * provider filtered the answer: kind `content_filter`, with any text received.
+ */
 export function filteredResponseError(
   provider: ProviderType,
   finishReason: FinishReason,
   partialText: string | null,
-  raw?: unknown,
+  blockReason?: string | null,
 ): ProviderCallError {
-  return new ProviderCallError(
-    detourFact('content_filter', `the response was filtered by the provider (finish reason ${finishReason.raw ?? 'unknown'})`, provider, {
-      status: 200,
+  const fact =
+    classifyResponse(provider, {
+      finishReasonRaw: blockReason === undefined || blockReason === null ? finishReason.raw : null,
+      blockReason: blockReason ?? null,
+      text: partialText,
+    }) ??
+    detourFact('content_filter', `The response was filtered (finish reason: ${finishReason.raw ?? 'unknown'}).`, provider, {
       code: finishReason.raw,
-      raw,
-    }),
-    { partialText },
-  );
+    });
+  return new ProviderCallError(fact.kind === 'content_filter' ? fact : withKind(fact, 'content_filter'), {
+    partialText: partialText === '' ? null : partialText,
+  });
 }

@@ -76,7 +76,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     let text = '';
     for (const block of message.content ?? []) if (block.type === 'text') text += block.text;
     const finishReason = mapAnthropicFinishReason(message.stop_reason);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, text, message);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, text);
     return {
       text,
       finishReason,
@@ -132,6 +132,7 @@ export class AnthropicAdapter implements ProviderAdapter {
             break;
         }
       }
+      control.throwIfAborted();
       if (!stopped) throw streamEndedError('anthropic', partialText, 'a message_stop event');
       const finishReason = mapAnthropicFinishReason(rawFinish);
       if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, partialText);

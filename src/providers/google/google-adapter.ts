@@ -102,7 +102,7 @@ export class GoogleAdapter implements ProviderAdapter {
     }
     const text = textOf(response);
     const finishReason = finishOf(response) ?? { unified: 'other', raw: null };
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, response.promptFeedback ?? null);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, response.promptFeedback?.blockReason ?? null);
     return {
       text,
       finishReason,
@@ -125,6 +125,7 @@ export class GoogleAdapter implements ProviderAdapter {
       const chunks = await control.race(this.client.models.generateContentStream(parameters));
       started = true;
       let finishReason: FinishReason | null = null;
+      let blockReason: string | null = null;
       let inputTokens: number | null = null;
       let outputTokens: number | null = null;
       let responseModel: string | null = null;
@@ -142,9 +143,11 @@ export class GoogleAdapter implements ProviderAdapter {
           yield { type: 'text-delta', text: delta };
         }
         finishReason = finishOf(chunk) ?? finishReason;
+        blockReason = chunk.promptFeedback?.blockReason ?? blockReason;
       }
+      control.throwIfAborted();
       if (finishReason === null) throw streamEndedError('google', partialText, 'a finishReason');
-      if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText);
+      if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText, blockReason);
       finished = true;
       yield {
         type: 'finish',

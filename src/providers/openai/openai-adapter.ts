@@ -85,7 +85,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     const choice = completion.choices?.[0];
     const finishReason = mapOpenAIFinishReason(choice?.finish_reason);
     const text = choice?.message?.content ?? '';
-    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, text, completion);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, text);
     return {
       text,
       finishReason,
@@ -134,6 +134,7 @@ export class OpenAIAdapter implements ProviderAdapter {
         }
         if (choice.finish_reason) rawFinish = choice.finish_reason;
       }
+      control.throwIfAborted();
       if (rawFinish === null) throw streamEndedError(this.providerType, partialText, 'a finish_reason');
       const finishReason = mapOpenAIFinishReason(rawFinish);
       if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, partialText);

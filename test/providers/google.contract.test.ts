@@ -1,0 +1,4 @@
+import { runAdapterContract } from './contract.case.js';
+import { googleSubject } from './subjects.js';
+
+runAdapterContract(googleSubject);

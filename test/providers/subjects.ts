@@ -1,0 +1,65 @@
+/**
+ * The four adapters as the contract suite builds them: each over its real SDK
+ * client, pointed at a simulator on 127.0.0.1. `fetch`, when given, is the
+ * SDK's transport (used to see the bytes each SDK sends).
+ */
+import { createAnthropicClient } from '../../src/providers/anthropic/create-anthropic-client.js';
+import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
+import type { FetchFunction } from '../../src/providers/client-settings.js';
+import { createGoogleClient } from '../../src/providers/google/create-google-client.js';
+import { GoogleAdapter } from '../../src/providers/google/google-adapter.js';
+import { createOpenAIClient } from '../../src/providers/openai/create-openai-client.js';
+import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
+import { createOpenAICompatibleAdapter } from '../../src/providers/openai-compatible/openai-compatible-adapter.js';
+import { createOpenAICompatibleClient } from '../../src/providers/openai-compatible/create-openai-compatible-client.js';
+import type { ProviderAdapter } from '../../src/providers/spec.js';
+
+export type Protocol = 'openai' | 'anthropic' | 'google';
+
+export interface AdapterSubject {
+  readonly name: string;
+  /** The wire protocol it speaks (decides the raw finish reasons). */
+  readonly protocol: Protocol;
+  createAdapter(serverRoot: string, modelId: string, options?: { readonly fetch?: FetchFunction; readonly params?: Record<string, unknown> }): ProviderAdapter;
+}
+
+const settings = (baseUrl: string, fetch: FetchFunction | undefined) => ({
+  apiKey: 'test-key',
+  baseUrl,
+  timeoutMs: 10_000,
+  fetch: fetch ?? null,
+  headers: {},
+});
+
+export const openAISubject: AdapterSubject = {
+  name: 'openai',
+  protocol: 'openai',
+  createAdapter: (root, modelId, options = {}) =>
+    new OpenAIAdapter({ client: createOpenAIClient(settings(`${root}/v1`, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
+};
+
+export const anthropicSubject: AdapterSubject = {
+  name: 'anthropic',
+  protocol: 'anthropic',
+  createAdapter: (root, modelId, options = {}) =>
+    new AnthropicAdapter({ client: createAnthropicClient(settings(root, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
+};
+
+export const googleSubject: AdapterSubject = {
+  name: 'google',
+  protocol: 'google',
+  createAdapter: (root, modelId, options = {}) =>
+    new GoogleAdapter({ client: createGoogleClient(settings(root, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
+};
+
+export const openAICompatibleSubject: AdapterSubject = {
+  name: 'openai_compatible',
+  protocol: 'openai',
+  createAdapter: (root, modelId, options = {}) =>
+    createOpenAICompatibleAdapter({
+      client: createOpenAICompatibleClient(settings(`${root}/v1`, options.fetch)),
+      modelId,
+      provider: 'local',
+      ...(options.params ? { params: options.params } : {}),
+    }),
+};
