@@ -137,3 +137,17 @@ describe('the catalog answers every fault for every provider', () => {
     expect(JSON.stringify(providerErrorResponse('google', 'rate_limit', { retryAfterSeconds: 3 }).body)).toContain('"retryDelay":"3s"');
   });
 });
+
+describe('error events inside a stream (the SDKs throw them with no HTTP status)', () => {
+  it('anthropic `event: error` with overloaded_error', async () => {
+    const { APIError } = await import('@anthropic-ai/sdk');
+    const error = new APIError(undefined, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, undefined, undefined);
+    expect(classifyError(error, { duringStream: true })).toMatchObject({ kind: 'overloaded', status: null, code: 'overloaded_error', provider: 'anthropic' });
+  });
+
+  it('openai stream chunk carrying an error object', async () => {
+    const { APIError } = await import('openai');
+    const error = new APIError(undefined, { message: 'The server had an error', type: 'server_error', code: null }, undefined, undefined);
+    expect(classifyError(error, { provider: 'openai', duringStream: true })).toMatchObject({ kind: 'service_unavailable', status: null, code: 'server_error' });
+  });
+});
