@@ -1,0 +1,108 @@
+/**
+ * OpenTelemetry for the command line only: when an OTLP endpoint is
+ * configured, `detour run` and `detour demo` export their spans over
+ * OTLP/HTTP. The library never does this; embedding services bring their own
+ * SDK and pass a provider to `createOpenTelemetryHooks`.
+ */
+import { context, diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createOpenTelemetryHooks } from '../telemetry/createOpenTelemetryHooks.js';
+import type { TelemetryHooks } from '../telemetry/hooks.js';
+import { INSTRUMENTATION_VERSION } from '../telemetry/names.js';
+
+export interface CliTelemetryOptions {
+  /**
+   * `service.name` when `OTEL_SERVICE_NAME` / `OTEL_RESOURCE_ATTRIBUTES` do not set one.
+   * @default 'detour'
+   */
+  readonly serviceName?: string;
+  /**
+   * Record message content on attempt spans.
+   * @default `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true'`
+   */
+  readonly captureContent?: boolean;
+}
+
+export interface CliTelemetry {
+  readonly hooks: TelemetryHooks;
+  /** Flushes the spans still queued and stops the exporter. Never rejects. */
+  shutdown(): Promise<void>;
+}
+
+/** True when the standard OTLP variables ask for trace export. */
+export function otlpTracesConfigured(environment: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  const set = (name: string) => (environment[name] ?? '').trim() !== '';
+  return set('OTEL_EXPORTER_OTLP_ENDPOINT') || set('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+}
+
+const LOG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {
+  NONE: DiagLogLevel.NONE,
+  ERROR: DiagLogLevel.ERROR,
+  WARN: DiagLogLevel.WARN,
+  INFO: DiagLogLevel.INFO,
+  DEBUG: DiagLogLevel.DEBUG,
+  VERBOSE: DiagLogLevel.VERBOSE,
+  ALL: DiagLogLevel.ALL,
+};
+
+/** `OTEL_LOG_LEVEL=warn` shows why spans are not arriving (collector down, bad endpoint) on stderr. */
+function enableDiagnosticsFromEnvironment(): void {
+  const level = LOG_LEVELS[(process.env['OTEL_LOG_LEVEL'] ?? '').trim().toUpperCase()];
+  if (level !== undefined && level !== DiagLogLevel.NONE) diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
+}
+
+/**
+ * Sets up span export for one CLI command, or returns null when no OTLP
+ * endpoint is configured (then the command runs with no telemetry at all).
+ * Honours the standard variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_SERVICE_NAME`,
+ * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*`, `OTEL_LOG_LEVEL`). Spans go out as
+ * OTLP/HTTP JSON (port 4318 on a collector). Registers the AsyncLocalStorage
+ * context manager so spans keep their parents across `await`; registers no
+ * global tracer provider.
+ *
+ * @example
+ * const telemetry = setupCliTelemetry();
+ * try {
+ *   const executor = createExecutor({ policies, telemetry: telemetry?.hooks });
+ *   await executor.generate(request);
+ * } finally {
+ *   await telemetry?.shutdown();
+ * }
+ */
+export function setupCliTelemetry(options: CliTelemetryOptions = {}): CliTelemetry | null {
+  if (!otlpTracesConfigured()) return null;
+  try {
+    enableDiagnosticsFromEnvironment();
+    const detected = detectResources({ detectors: [envDetector] });
+    const resource = resourceFromAttributes({
+      'service.name': options.serviceName ?? 'detour',
+      'service.version': INSTRUMENTATION_VERSION,
+    }).merge(detected);
+    const tracerProvider = new BasicTracerProvider({
+      resource,
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    });
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    const registered = context.setGlobalContextManager(contextManager);
+    const hooks = createOpenTelemetryHooks(
+      options.captureContent === undefined ? { tracerProvider } : { tracerProvider, captureContent: options.captureContent },
+    );
+    return {
+      hooks,
+      async shutdown() {
+        try {
+          await tracerProvider.shutdown();
+        } catch (error) {
+          diag.warn('detour: span export failed at shutdown', error);
+        }
+        if (registered) context.disable();
+      },
+    };
+  } catch (error) {
+    diag.warn('detour: OpenTelemetry setup failed; continuing without tracing', error);
+    return null;
+  }
+}
