@@ -415,7 +415,7 @@ export class Session {
     run.abort(reason);
     const duration = this.services.clock.now() - run.startTime;
     const fact = syntheticFact('aborted', reason === 'loser' ? 'another attempt answered first' : 'the session ended', run.adapter.providerType);
-    run.scope.failed(fact, duration);
+    if (reason === 'loser' && run.scope.cancelled !== undefined) run.scope.cancelled(duration); else run.scope.failed(fact, duration);
     this.records.push(attemptRecord(run.number, run.model, run.adapter.modelId, run.adapter.provider, 'aborted', run.reason, run.hedged, run.startTime, duration, fact));
   }
 
