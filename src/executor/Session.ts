@@ -41,6 +41,7 @@ export class Session {
   private committed: AttemptRun | null = null;
   private waiting = false;
   private lastDecisionFailed = false;
+  private failReason: 'exhausted' | 'rejected' | 'deadline' = 'exhausted';
   private lastCause: unknown = undefined;
   private partialText: string | null = null;
   private finished: { result: ExecutorResult } | { error: LLMFallbackError } | null = null;
@@ -160,7 +161,7 @@ export class Session {
       this.start(next, false);
     }
     if (this.inFlight.size === 0 && !this.waiting && this.finished === null) {
-      this.end(!this.policy.enabled ? 'disabled' : this.lastDecisionFailed ? 'rejected' : 'exhausted');
+      this.end(!this.policy.enabled ? 'disabled' : this.lastDecisionFailed ? this.failReason : 'exhausted');
     }
   }
 
@@ -333,14 +334,14 @@ export class Session {
     });
     let decision: Decision;
     try {
-      decision = await decide(this.policy, facts, { random: services.random });
+      decision = await decide(this.policy, facts, { random: services.random, plan: this.plan });
     } catch (error) {
       services.logger?.logInternalError?.('decide failed; falling back to the plan order', error);
       decision = this.ownDecision(fact, 'executor:decide-error');
     }
     if (this.finished !== null) return;
     if (decision.cooldownMs !== null) services.cooldowns.coolDown(this.policy, model, decision.cooldownMs, services.clock.now());
-    if (decision.action === 'fail' && decision.source !== 'rule' && this.options.fallbackWhen !== undefined) {
+    if (decision.action === 'fail' && failureReasonOf(decision, this.policy) === 'rejected' && decision.source !== 'rule' && this.options.fallbackWhen !== undefined) {
       let holds = false;
       try {
         holds = this.options.fallbackWhen(fact, facts);
@@ -350,8 +351,9 @@ export class Session {
       if (holds) decision = this.ownDecision(fact, 'condition:function');
     }
     this.lastDecisionFailed = decision.action === 'fail';
-    if (this.lastDecisionFailed) {
-      if (this.inFlight.size === 0) this.end('rejected');
+    if (decision.action === 'fail') {
+      this.failReason = failureReasonOf(decision, this.policy);
+      if (this.inFlight.size === 0) this.end(this.failReason);
       return;
     }
     this.queue = decision.next.map((next) => ({ model: next, reason: decision.rule }));
@@ -473,6 +475,20 @@ export class Session {
     services.logger?.logSessionFailed?.(session, error);
     this.finished = { error };
   }
+}
+
+/**
+ * Why a `fail` decision ends the session: limits and a chain with nothing
+ * left are `exhausted` (or `deadline`); gates, a rule's `fail`, an unmapped
+ * error or no condition holding are `rejected`.
+ */
+function failureReasonOf(decision: Decision, policy: Policy): 'exhausted' | 'rejected' | 'deadline' {
+  const rule = decision.rule;
+  if (rule === 'limit:deadline') return 'deadline';
+  if (rule === 'limit:max_attempts') return 'exhausted';
+  if (rule.startsWith('gate:') || rule === 'strategy:error_type:no-mapping' || rule === 'strategy:conditional:no-condition') return 'rejected';
+  if (decision.source === 'rule') return policy.rules.find((candidate) => candidate.name === rule)?.then.fail === true ? 'rejected' : 'exhausted';
+  return decision.source === 'strategy' ? 'exhausted' : 'rejected';
 }
 
 function safeClassify(error: unknown, run: AttemptRun | null): ErrorFact {
