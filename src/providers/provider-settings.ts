@@ -62,7 +62,9 @@ function missingKey(provider: ProviderConfig, names: readonly string[], modelNam
 /** The API key for a provider, or a ProviderCallError of kind `authentication` naming the variable. */
 export function resolveApiKey(provider: ProviderConfig, context: SettingsContext): string {
   if (context.apiKeyOverride !== undefined) return context.apiKeyOverride;
-  const names = provider.apiKeyEnv !== null ? [provider.apiKeyEnv] : DEFAULT_API_KEY_ENV[provider.type];
+  const defaults = DEFAULT_API_KEY_ENV[provider.type];
+  // The loader fills in the first default name; the others (GOOGLE_API_KEY) still count then.
+  const names = provider.apiKeyEnv === null || provider.apiKeyEnv === defaults[0] ? defaults : [provider.apiKeyEnv];
   for (const name of names) {
     const value = context.env[name];
     if (value !== undefined && value !== '') return value;

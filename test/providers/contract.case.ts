@@ -38,7 +38,10 @@ const WIRE_FAULTS = ['cut_stream', 'no_terminator', 'malformed_json', 'hang', 'f
 function scenario(): Record<string, unknown> {
   const models: Record<string, unknown> = { '*': { chunks: 4 } };
   for (const [fault] of ERROR_FAULTS) models[`fault-${fault}`] = { chunks: 4, faults: [{ type: fault, retry_after: '2s' }] };
-  for (const fault of WIRE_FAULTS) models[`fault-${fault}`] = { chunks: 4, faults: [{ type: fault, after_chunks: 2 }] };
+  for (const fault of WIRE_FAULTS) {
+    const afterChunks = fault === 'cut_stream' || fault === 'filtered' ? { after_chunks: 2 } : {};
+    models[`fault-${fault}`] = { chunks: 4, faults: [{ type: fault, ...afterChunks }] };
+  }
   models['slow-stream'] = { chunks: 40, chunk_latency: '50ms' };
   return { models };
 }
@@ -105,7 +108,7 @@ export function runAdapterContract(subject: AdapterSubject): void {
       simulator = await startSimulator({ scenario: scenario() });
     });
     afterAll(async () => {
-      await simulator.close();
+      await simulator?.close();
     });
     beforeEach(() => {
       simulator.reset();
