@@ -44,9 +44,18 @@ export function destroyConnection(exchange: Exchange): void {
 }
 
 /**
+ * How a stream stops early: after `after` content chunks, the connection is
+ * destroyed (`cut`), goes silent (`stall`), or gets an in-stream error frame and ends.
+ */
+export interface StreamInterruption {
+  readonly after: number;
+  readonly then: 'cut' | 'stall' | { readonly errorFrame: string };
+}
+
+/**
  * Writes a stream: headers and head frames, then the content chunks with
- * `chunkLatency` between them, then the tail. `cutAfter` destroys the
- * connection once that many content chunks are out.
+ * `chunkLatency` between them, then the tail — or, with an interruption,
+ * whatever it says after its chunks.
  */
 export function sendStream(
   exchange: Exchange,
@@ -55,20 +64,23 @@ export function sendStream(
   requestId: string,
   chunkLatency: Latency,
   random: Random,
-  cutAfter: number | null,
+  interruption: StreamInterruption | null,
 ): void {
   const response = exchange.response;
   const frames = protocol.streamFrames(plan);
-  const contentCount = cutAfter === null ? frames.content.length : Math.min(cutAfter, frames.content.length);
+  const contentCount = interruption === null ? frames.content.length : Math.min(interruption.after, frames.content.length);
+  const finish = (): void => {
+    if (interruption === null) response.end(frames.tail);
+    else if (interruption.then === 'cut') destroyConnection(exchange);
+    else if (interruption.then !== 'stall') response.end(interruption.then.errorFrame);
+  };
   response.writeHead(200, protocol.streamHeaders(requestId));
   if (chunkLatency.kind === 'fixed' && chunkLatency.ms === 0) {
     let all = frames.head;
     for (let index = 0; index < contentCount; index += 1) all += frames.content[index];
-    if (cutAfter !== null) {
-      response.write(all, () => destroyConnection(exchange));
-      return;
-    }
-    response.end(all + frames.tail);
+    if (interruption === null) response.end(all + frames.tail);
+    else if (all === '') finish();
+    else response.write(all, finish);
     return;
   }
   if (frames.head !== '') response.write(frames.head);
@@ -81,11 +93,7 @@ export function sendStream(
       after(exchange, index < contentCount ? sampleLatency(chunkLatency, random) : 0, next);
       return;
     }
-    if (cutAfter !== null) {
-      destroyConnection(exchange);
-      return;
-    }
-    response.end(frames.tail);
+    finish();
   };
   next();
 }

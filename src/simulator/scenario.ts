@@ -229,10 +229,15 @@ function compileFault(definition: unknown, path: Path, report: Report): FaultRul
     else report([...path, 'after_chunks'], 'must be an integer ≥ 0');
   }
   const when = compileWhen(definition['when'], [...path, 'when'], report);
+  const midStream = definition['after_chunks'] !== undefined && !['cut_stream', 'filtered', 'truncated', 'no_terminator', 'malformed_json', 'reset'].includes(type);
+  if (definition['after_chunks'] !== undefined && ['truncated', 'no_terminator', 'malformed_json', 'reset'].includes(type)) {
+    report([...path, 'after_chunks'], `\`after_chunks\` does not apply to ${type}`);
+  }
   return {
     type: type as SimulatorFaultType,
     when,
     afterChunks,
+    midStream,
     ...(typeof provider === 'string' && (DOCUMENTED_PROVIDERS as readonly string[]).includes(provider)
       ? { provider: provider as DocumentedProvider }
       : {}),

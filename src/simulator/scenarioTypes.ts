@@ -69,6 +69,12 @@ export interface FaultRule {
   readonly when: FaultWhen;
   /** For `cut_stream` (and the partial text of `filtered`): content chunks sent before the break. */
   readonly afterChunks: number;
+  /**
+   * `after_chunks` was given on a documented error or `hang`: a streaming
+   * request gets that many chunks first, then the error as an in-stream event
+   * (or, for `hang`, silence). Non-streaming requests are unaffected.
+   */
+  readonly midStream: boolean;
 }
 
 export interface ModelBehaviour {

@@ -116,8 +116,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const ending = type === 'filtered' ? 'filtered' : type === 'truncated' ? 'length' : type === 'no_terminator' ? 'none' : 'stop';
       const plan = planReply(parsed, behaviour, ending, protocol.newId(number), fault?.afterChunks ?? 1);
       if (parsed.stream) {
-        const cutAfter = type === 'cut_stream' ? (fault?.afterChunks ?? 2) : null;
-        sendStream(exchange, protocol, plan, requestId, behaviour.chunkLatency, state.latencyRandom, cutAfter);
+        const interruption = type === 'cut_stream' ? { after: fault?.afterChunks ?? 2, then: 'cut' as const } : null;
+        sendStream(exchange, protocol, plan, requestId, behaviour.chunkLatency, state.latencyRandom, interruption);
         return;
       }
       const body = protocol.jsonBody(plan);
@@ -127,6 +127,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return;
       }
       sendBody(exchange, 200, protocol.jsonHeaders(requestId), body);
+      return;
+    }
+    if (fault?.midStream === true && parsed.stream) {
+      const plan = planReply(parsed, behaviour, 'stop', protocol.newId(number), 1);
+      const then =
+        type === 'hang'
+          ? ('stall' as const)
+          : { errorFrame: protocol.streamErrorFrame(documentedError(fault.provider ?? protocol.provider, type as FaultName, fault.retryAfterSeconds, parsed.model).body) };
+      sendStream(exchange, protocol, plan, requestId, behaviour.chunkLatency, state.latencyRandom, { after: fault.afterChunks, then });
       return;
     }
     switch (type) {

@@ -11,6 +11,8 @@ const models: Record<string, unknown> = { '*': { chunks: 4 } };
 for (const type of [...DOCUMENTED_FAULTS, ...WIRE_FAULTS]) {
   models[`fault-${type}`] = { chunks: 4, faults: [{ type, retry_after: '2s', ...(type === 'cut_stream' ? { after_chunks: 2 } : {}) }] };
 }
+models['midstream-overloaded'] = { chunks: 4, faults: [{ type: 'overloaded', after_chunks: 2 }] };
+models['midstream-hang'] = { chunks: 4, faults: [{ type: 'hang', after_chunks: 1 }] };
 models['fault-azure-content_filter'] = { faults: [{ type: 'content_filter', provider: 'azure_openai' }] };
 
 beforeAll(async () => {
@@ -130,6 +132,28 @@ describe.each(PROTOCOLS)('wire faults through the %s SDK', (protocol) => {
       expect(truncated.finish).toBe(FINISH[protocol].truncated);
       expect(truncated.text).toBe(fullText('fault-truncated'));
     }
+  });
+
+  it('a documented error with after_chunks arrives inside the stream, after those chunks', async () => {
+    const outcome = await callThrough(protocol, simulator, 'midstream-overloaded', { stream: true });
+    expect(outcome.text).toBe(fullText('midstream-overloaded').slice(0, 2 * Math.ceil(fullText('midstream-overloaded').length / 4)));
+    expect(outcome.error).not.toBeNull();
+    const expectedStatus = { openai: undefined, anthropic: undefined, google: 503 }[protocol];
+    expect(outcome.error?.status).toBe(expectedStatus);
+    expect(JSON.stringify(outcome.error?.message)).toMatch(/overloaded/i);
+    const plain = await callThrough(protocol, simulator, 'midstream-overloaded', { stream: false });
+    expect(plain.status).toBe(providerErrorResponse(protocol, 'overloaded').status);
+  });
+
+  it('hang with after_chunks stalls a stream after its first chunk', async () => {
+    simulator.reset();
+    const controller = new AbortController();
+    const pending = callThrough(protocol, simulator, 'midstream-hang', { stream: true, signal: controller.signal });
+    await until(() => simulator.counts().models['midstream-hang']?.requests === 1);
+    controller.abort();
+    const outcome = await pending;
+    expect(outcome.text.length).toBeLessThanOrEqual(Math.ceil(fullText('midstream-hang').length / 4));
+    await until(() => simulator.counts().connectionsClosedByClient === 1);
   });
 
   it('hang: no answer until the client gives up; the close is counted', async () => {

@@ -28,6 +28,7 @@ describe('scenario parsing', () => {
         '      - { type: rate_limit, retry_after: 2s, when: { first: 3 } }',
         '      - { type: overloaded, provider: anthropic, when: { from: 10s, to: 40s, probability: 0.5 } }',
         '      - { type: cut_stream, after_chunks: 3, when: { every: 5 } }',
+        '      - { type: overloaded, after_chunks: 2 }',
       ].join('\n'),
     );
     expect(scenario.name).toBe('sample');
@@ -37,9 +38,10 @@ describe('scenario parsing', () => {
     expect(gpt?.latency).toEqual({ kind: 'lognormal', p50: 100, p99: 2000 });
     expect(gpt?.chunkLatency).toEqual({ kind: 'uniform', min: 1, max: 5 });
     expect(gpt?.faults).toEqual([
-      { type: 'rate_limit', retryAfterSeconds: 2, when: { first: 3 }, afterChunks: 1 },
-      { type: 'overloaded', provider: 'anthropic', when: { fromMs: 10_000, toMs: 40_000, probability: 0.5 }, afterChunks: 1 },
-      { type: 'cut_stream', when: { every: 5 }, afterChunks: 3 },
+      { type: 'rate_limit', retryAfterSeconds: 2, when: { first: 3 }, afterChunks: 1, midStream: false },
+      { type: 'overloaded', provider: 'anthropic', when: { fromMs: 10_000, toMs: 40_000, probability: 0.5 }, afterChunks: 1, midStream: false },
+      { type: 'cut_stream', when: { every: 5 }, afterChunks: 3, midStream: false },
+      { type: 'overloaded', when: {}, afterChunks: 2, midStream: true },
     ]);
   });
 

@@ -112,4 +112,6 @@ export const anthropicProtocol: WireProtocol = {
   malformedJson: (plan) => `{"id":"${plan.id}","type":"message","role":"assistant","content":[{"type":"text","text":"`,
 
   malformedStream: (plan) => event('message_start', `{"type":"message_start","message":{"id":"${plan.id}","type":"mess`),
+
+  streamErrorFrame: (body) => event('error', body),
 };

@@ -116,4 +116,6 @@ export const googleProtocol: WireProtocol = {
   malformedJson: (plan) => `{"candidates":[{"content":{"parts":[{"text":"${plan.model}`,
 
   malformedStream: (plan) => `data: {"candidates":[{"content":{"parts":[{"text":"${plan.model}\r\n\r\n`,
+
+  streamErrorFrame: (body) => `data: ${body}\r\n\r\n`,
 };

@@ -112,4 +112,6 @@ export const openAIProtocol: WireProtocol = {
   malformedJson: (plan) => `{"id":"${plan.id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"${plan.chunks[0] ?? ''}`,
 
   malformedStream: (plan) => `data: {"id":"${plan.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\n\n`,
+
+  streamErrorFrame: (body) => `data: ${body}\n\n`,
 };

@@ -59,6 +59,8 @@ export interface WireProtocol {
   /** A 200 body that is not valid JSON (or a stream whose first frame is not). */
   malformedJson(plan: ReplyPlan): string;
   malformedStream(plan: ReplyPlan): string;
+  /** An error sent inside a stream that has already started (the documented error body, framed). */
+  streamErrorFrame(body: string): string;
 }
 
 /** The text of a message's content: a string, or an array of parts with `text`. */
