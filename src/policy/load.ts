@@ -79,7 +79,7 @@ function syntaxDiagnostics(source: PolicySource): DiagnosticInput[] {
       const duplicate = keyAtOffset(source, offset);
       const where = duplicate?.first ? ` (first on line ${duplicate.first.line})` : '';
       results.push({
-        pointer: '',
+        pointer: duplicate?.pointer ?? '',
         check: 'duplicate-key',
         position: source.positionOf(offset),
         message: `duplicate key \`${duplicate?.key ?? ''}\`${where}: each key may appear once in a mapping; remove or merge one`,

@@ -53,6 +53,7 @@ function validator(): ValidateFunction {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
+  if (ArrayBuffer.isView(value)) return 'binary data';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   return String(value);

@@ -88,20 +88,41 @@ export function parseSource(text: string): PolicySource {
   return { text, document, lineCounter, locate, positionOf };
 }
 
-/** Key of the mapping entry whose key starts at `offset`, if any (for duplicate-key messages). */
-export function keyAtOffset(source: PolicySource, offset: number): { key: string; first: SourcePosition | undefined } | undefined {
-  let result: { key: string; first: SourcePosition | undefined } | undefined;
+function pointerOfPath(path: readonly unknown[], node: unknown): string {
+  const segments: (string | number)[] = [];
+  const chain = [...path, node];
+  for (let index = 0; index < chain.length - 1; index++) {
+    const parent = chain[index];
+    const child = chain[index + 1];
+    if (isPair(parent)) {
+      if (parent.value === child) segments.push(keyText(parent.key) ?? '');
+    } else if (isSeq(parent)) {
+      segments.push(parent.items.indexOf(child as never));
+    }
+  }
+  return toPointer(segments);
+}
+
+/** The mapping entry whose key starts at `offset`, if any (for duplicate-key messages). */
+export function keyAtOffset(
+  source: PolicySource,
+  offset: number,
+): { key: string; pointer: string; first: SourcePosition | undefined } | undefined {
+  let result: { key: string; pointer: string; first: SourcePosition | undefined } | undefined;
   visit(source.document, {
-    Map(_, map) {
+    Map(_, map, path) {
       for (const pair of map.items) {
         const range = (pair.key as YamlNode | null)?.range;
-        if (range?.[0] === offset) {
-          const key = keyText(pair.key) ?? '';
-          const firstPair = map.items.find((item) => keyText(item.key) === key);
-          const firstRange = (firstPair?.key as YamlNode | null)?.range;
-          result = { key, first: firstRange ? source.positionOf(firstRange[0]) : undefined };
-          return visit.BREAK;
-        }
+        if (range?.[0] !== offset) continue;
+        const key = keyText(pair.key) ?? '';
+        const firstPair = map.items.find((item) => keyText(item.key) === key);
+        const firstRange = (firstPair?.key as YamlNode | null)?.range;
+        result = {
+          key,
+          pointer: `${pointerOfPath(path, map)}${toPointer([key])}`,
+          first: firstRange ? source.positionOf(firstRange[0]) : undefined,
+        };
+        return visit.BREAK;
       }
       return undefined;
     },
@@ -114,19 +135,8 @@ export function firstAlias(source: PolicySource): { pointer: string; position: S
   let result: { pointer: string; position: SourcePosition } | undefined;
   visit(source.document, {
     Alias(_, alias, path) {
-      const segments: (string | number)[] = [];
-      const chain = [...path, alias];
-      for (let index = 0; index < chain.length - 1; index++) {
-        const parent = chain[index];
-        const child = chain[index + 1];
-        if (isPair(parent)) {
-          if (parent.value === child) segments.push(keyText(parent.key) ?? '');
-        } else if (isSeq(parent)) {
-          segments.push(parent.items.indexOf(child as never));
-        }
-      }
       const range = alias.range;
-      result = { pointer: toPointer(segments), position: range ? source.positionOf(range[0]) : documentStart };
+      result = { pointer: pointerOfPath(path, alias), position: range ? source.positionOf(range[0]) : documentStart };
       return visit.BREAK;
     },
   });
