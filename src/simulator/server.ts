@@ -9,7 +9,7 @@ import { CountBook, type SimulatorCounts } from './counts.js';
 import { chooseFault, newModelState, type ModelState } from './faults.js';
 import { anthropicProtocol } from './protocols/anthropic.js';
 import { googleProtocol } from './protocols/google.js';
-import { openAIProtocol } from './protocols/openai.js';
+import { azureOpenAIProtocol, openAIProtocol } from './protocols/openai.js';
 import { sequenceId, type SimulatedRequest, type WireProtocol } from './protocols/types.js';
 import { sampleLatency } from './random.js';
 import { planReply } from './reply.js';
@@ -44,7 +44,7 @@ export interface Simulator {
   counts(): SimulatorCounts;
   /** Zeroes the counts and per-model request numbers, and restarts the fault clock. */
   reset(): void;
-  /** Swaps the scenario (counts and clock carry on; call `reset()` too for a fresh start). */
+  /** Swaps the scenario. Per-model request numbers restart; counts and the clock carry on (call `reset()` for a fresh start). */
   setScenario(scenario: ScenarioInput): Promise<void>;
 }
 
@@ -54,6 +54,7 @@ async function resolveScenario(input: ScenarioInput | undefined): Promise<Scenar
   return compileScenario(input);
 }
 
+const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 const GOOGLE_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 /**
@@ -198,7 +199,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     let urlStream = false;
     if (path === '/v1/chat/completions' || path === '/chat/completions') protocol = openAIProtocol;
     else if (path === '/v1/messages') protocol = anthropicProtocol;
-    else {
+    else if (path.startsWith('/openai/deployments/')) {
+      const match = AZURE_PATH.exec(path);
+      protocol = azureOpenAIProtocol;
+      urlModel = match === null ? null : decodeURIComponent(match[1] ?? '');
+    } else {
       const match = GOOGLE_PATH.exec(path);
       if (match === null) {
         if (path === '/_detour/reset') {

@@ -1,7 +1,7 @@
 /** Real SDK clients pointed at a simulator, retries off. */
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 
 export function openAIClient(url: string): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL: `${url}/v1`, maxRetries: 0, timeout: 5_000 });
@@ -16,4 +16,8 @@ export function googleClient(url: string): GoogleGenAI {
     apiKey: 'google-test',
     httpOptions: { baseUrl: url, apiVersion: 'v1beta', timeout: 5_000, retryOptions: { attempts: 1 } },
   });
+}
+
+export function azureClient(url: string, deployment: string): AzureOpenAI {
+  return new AzureOpenAI({ apiKey: 'azure-test', endpoint: url, apiVersion: '2024-10-21', deployment, maxRetries: 0, timeout: 5_000 });
 }

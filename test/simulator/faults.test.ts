@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerErrorResponse } from '../../src/errors/catalog.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import { DOCUMENTED_FAULTS, WIRE_FAULTS } from '../../src/simulator/scenarioTypes.js';
+import { azureClient } from './clients.js';
 import { callThrough, PROTOCOLS } from './outcome.js';
 
 let simulator: Simulator;
@@ -72,6 +73,17 @@ describe('the protocol-specific details reach the SDKs', () => {
     expect(outcome.error).toBeNull();
     expect(outcome.text).toBe('');
     expect(outcome.finish).toBe('SAFETY');
+  });
+
+  it('Azure deployments answer in Azure’s shape by default', async () => {
+    const client = azureClient(simulator.url, 'fault-rate_limit');
+    const error = await client.chat.completions.create({ model: '', messages: [{ role: 'user', content: 'hi' }] }).then(
+      () => null,
+      (thrown: unknown) => thrown as { status: number; headers: Headers },
+    );
+    expect(error?.status).toBe(429);
+    expect(error?.headers.get('retry-after-ms')).toBe('2000');
+    expect(error?.headers.get('apim-request-id')).toBeTruthy();
   });
 
   it('a fault can answer in another provider’s shape (Azure content filter on the OpenAI route)', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
-import { anthropicClient, googleClient, openAIClient } from './clients.js';
+import { anthropicClient, azureClient, googleClient, openAIClient } from './clients.js';
 
 let simulator: Simulator;
 
@@ -60,6 +60,19 @@ describe('OpenAI protocol through the openai SDK', () => {
     const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: prompt }], max_tokens: 3 });
     expect(completion.choices[0]?.finish_reason).toBe('length');
     expect(completion.choices[0]?.message.content).toBe(expected('gpt-4o').slice(0, 12));
+  });
+});
+
+describe('Azure OpenAI deployments through the openai SDK’s AzureOpenAI', () => {
+  it('answers on /openai/deployments/{deployment}/chat/completions, streaming too', async () => {
+    const client = azureClient(simulator.url, 'my-gpt4o');
+    const completion = await client.chat.completions.create({ model: '', messages: [{ role: 'user', content: prompt }] });
+    expect(completion.choices[0]?.message.content).toBe(expected('my-gpt4o'));
+    let text = '';
+    for await (const chunk of await client.chat.completions.create({ model: '', messages: [{ role: 'user', content: prompt }], stream: true })) {
+      text += chunk.choices[0]?.delta.content ?? '';
+    }
+    expect(text).toBe(expected('my-gpt4o'));
   });
 });
 

@@ -31,9 +31,9 @@ function usageOf(plan: ReplyPlan): object {
 export const openAIProtocol: WireProtocol = {
   provider: 'openai',
 
-  readRequest(body) {
+  readRequest(body, urlModel) {
     if (!isRecord(body)) return 'the request body must be a JSON object';
-    const model = body['model'];
+    const model = urlModel ?? body['model'];
     if (typeof model !== 'string' || model === '') return "you must provide a model parameter";
     const messages = body['messages'];
     if (!Array.isArray(messages)) return "Missing required parameter: 'messages'.";
@@ -115,3 +115,9 @@ export const openAIProtocol: WireProtocol = {
 
   streamErrorFrame: (body) => `data: ${body}\n\n`,
 };
+
+/**
+ * Azure OpenAI (`POST /openai/deployments/{deployment}/chat/completions?api-version=…`):
+ * the OpenAI wire format, the deployment as the model, Azure's error shapes.
+ */
+export const azureOpenAIProtocol: WireProtocol = { ...openAIProtocol, provider: 'azure_openai' };

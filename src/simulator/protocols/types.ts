@@ -47,7 +47,7 @@ export type HeaderList = Readonly<Record<string, string>>;
 
 export interface WireProtocol {
   /** Whose documented error shape this endpoint answers with. */
-  readonly provider: Extract<DocumentedProvider, 'openai' | 'anthropic' | 'google'>;
+  readonly provider: DocumentedProvider;
   /** Reads the parsed JSON body (and the model/stream from the URL for Google); a string is what is wrong. */
   readRequest(body: unknown, urlModel: string | null, urlStream: boolean): SimulatedRequest | string;
   /** The prefix of ids (`chatcmpl-`, `msg_`, or none). */
