@@ -166,7 +166,7 @@ fallback_models: [gpt-4o-mini, claude-3-5-haiku-latest, gemini-2.0-flash]
     const { policy } = load(`${minimal}rules:\n  - name: r\n    when: { all: [ { fact: error.kind, operator: in, value: [timeout] } ] }\n    then: { fail: true }\n`);
     expect(Object.isFrozen(policy)).toBe(true);
     expect(Object.isFrozen(policy.rules[0]?.when)).toBe(true);
-    const condition = (policy.rules[0]?.when as { all: { value: unknown }[] }).all[0];
+    const condition = (policy.rules[0]?.when as unknown as { all: { value: unknown }[] }).all[0];
     expect(Object.isFrozen(condition?.value)).toBe(true);
     expect(() => {
       (policy as { maxAttempts: number }).maxAttempts = 10;
