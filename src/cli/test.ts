@@ -1,13 +1,43 @@
+/**
+ * `detour test <files/dirs…>` (DESIGN §7): runs every policy's `tests:`
+ * cases and prints one line per failure (`file:line` of the case and what
+ * differed), then `N passed, N failed`. Exit 0 when all pass, 1 on any
+ * failure (a policy that does not load counts as one), 2 on usage errors.
+ * The runner is `src/rules/policy-tests.ts`.
+ */
 import type { Command } from 'commander';
+import { listPolicyFiles } from '../policy/load.js';
+import { formatTestFailure, runPolicyTestPaths } from '../rules/policy-tests.js';
 
-/** `detour test` — not built yet. */
+/**
+ * Run the tests of the policies under `paths`; returns the exit code and what to print.
+ *
+ * @example
+ * const { exitCode, output } = await testCommand(['policies']);
+ */
+export async function testCommand(paths: readonly string[]): Promise<{ exitCode: 0 | 1 | 2; output: string; errorOutput: string }> {
+  const { files, missing } = await listPolicyFiles(paths);
+  if (missing.length > 0) return { exitCode: 2, output: '', errorOutput: `detour test: no such file or folder: ${missing.join(', ')}\n` };
+  if (files.length === 0) return { exitCode: 2, output: '', errorOutput: `detour test: no *.yaml or *.yml policy files in ${paths.join(', ')}\n` };
+  const run = await runPolicyTestPaths(paths);
+  const lines = [
+    ...run.loadErrors.map((diagnostic) => `${diagnostic.file}:${diagnostic.line}:${diagnostic.column} ${diagnostic.message}`),
+    ...run.results.filter((result) => !result.passed).map((result) => formatTestFailure(result)),
+    `${run.passed} passed, ${run.failed} failed`,
+  ];
+  return { exitCode: run.failed > 0 ? 1 : 0, output: `${lines.join('\n')}\n`, errorOutput: '' };
+}
+
+/** Register `detour test` on the program. */
 export function registerTestCommand(program: Command): void {
   program
     .command('test')
-    .description('(not built yet)')
-    .allowUnknownOption(true)
-    .action(() => {
-      process.stderr.write('detour test: not built yet\n');
-      process.exitCode = 2;
+    .description("Run each policy's tests: cases (given facts, expected rule/action/next/delay or route)")
+    .argument('<paths...>', 'policy files, or folders of *.yaml / *.yml files (not recursive)')
+    .action(async (paths: string[]) => {
+      const { exitCode, output, errorOutput } = await testCommand(paths);
+      process.stderr.write(errorOutput);
+      process.stdout.write(output);
+      process.exitCode = exitCode;
     });
 }

@@ -20,7 +20,7 @@ export interface DelayInput {
   readonly retryAfterMs: number | null;
   /** A rule's `delay` (or `retry.delay`): overrides the rest. */
   readonly overrideMs: number | null;
-  /** Override the policy's `jitter` (explain reports the top of the window). */
+  /** Override the policy's `jitter` for `delayMs` (explain reports the top of the window); the range stays the policy's. */
   readonly jitter?: boolean;
   readonly random: () => number;
 }
@@ -47,7 +47,8 @@ export function computeDelay(input: DelayInput): DelayResult {
   const window = Math.max(0, Math.min(maxDelayMs, baseDelayMs * exponentialBase ** exponent));
   const jitter = input.jitter ?? input.policy.jitter;
   let delayMs = jitter ? Math.floor(input.random() * window) : window;
-  let minMs = jitter ? 0 : window;
+  // The range is the policy's (what a real session may wait), whatever `jitter` overrides here.
+  let minMs = input.policy.jitter ? 0 : window;
   let maxMs = window;
   let reason: DelayResult['reason'] = 'backoff';
   if (input.retryAfterMs !== null && input.retryAfterMs > 0) {

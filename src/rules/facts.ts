@@ -10,7 +10,6 @@
  * - `attempt.model_attempts` (derived) is how many entries of `session.tried`
  *   are `attempt.model`: rule `retry: { times }` budgets count it.
  */
-import { ERROR_TYPES, RETRYABLE_KINDS, isErrorKind, kindOfType } from '../errors/kinds.js';
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Facts } from './types.js';
 
@@ -59,7 +58,7 @@ export const FAILURE_FACT_NAMES: readonly string[] = [
 
 const MAX_METADATA_DEPTH = 8;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;
@@ -137,74 +136,4 @@ export function buildFailureFacts(input: FailureFactsInput): Facts {
     'stream.phase': input.streamPhase,
   };
   return Object.assign(facts, buildRequestFacts(input.request));
-}
-
-/** What the caller of `completeFacts` knows about the policy, for defaults. */
-export interface FactDefaultsSource {
-  readonly primaryModel: string;
-  readonly models: Readonly<Record<string, { readonly provider: string }>>;
-}
-
-/**
- * Fill the facts a caller left out the way the executor would (used by
- * `detour explain` and `detour test`): `error.kind` from `error.type` (or
- * `unknown`), `error.type` and `error.retryable` from the kind,
- * `attempt.model` = the policy's primary, one attempt so far, `session.tried`
- * = [attempt.model], stream phase `none`, everything else null.
- *
- * @example
- * completeFacts({ 'error.kind': 'timeout' }, policy)['attempt.model']; // policy.primaryModel
- */
-export function completeFacts(given: Facts, policy: FactDefaultsSource): Facts {
-  const facts: Record<string, unknown> = { ...given };
-  const givenType = facts['error.type'];
-  if (facts['error.kind'] === undefined) {
-    facts['error.kind'] = (typeof givenType === 'string' ? kindOfType(givenType) : undefined) ?? 'unknown';
-  }
-  const kind = facts['error.kind'];
-  if (facts['error.type'] === undefined) facts['error.type'] = isErrorKind(kind) ? ERROR_TYPES[kind] : null;
-  if (facts['error.retryable'] === undefined) facts['error.retryable'] = isErrorKind(kind) && RETRYABLE_KINDS.has(kind);
-  for (const name of ['error.status', 'error.code', 'error.retry_after_ms', 'error.provider', 'error.sdk_error']) {
-    if (facts[name] === undefined) facts[name] = null;
-  }
-  if (facts['error.message'] === undefined) facts['error.message'] = '';
-  if (facts['attempt.model'] === undefined) facts['attempt.model'] = policy.primaryModel;
-  const model = facts['attempt.model'];
-  if (facts['attempt.provider'] === undefined) {
-    facts['attempt.provider'] = typeof model === 'string' ? (policy.models[model]?.provider ?? null) : null;
-  }
-  if (facts['session.tried'] === undefined) facts['session.tried'] = typeof model === 'string' ? [model] : [];
-  const tried = facts['session.tried'];
-  if (facts['session.attempts'] === undefined) {
-    facts['session.attempts'] = typeof facts['attempt.number'] === 'number' ? facts['attempt.number'] : Array.isArray(tried) ? Math.max(1, tried.length) : 1;
-  }
-  if (facts['attempt.number'] === undefined) facts['attempt.number'] = facts['session.attempts'];
-  if (facts['attempt.model_attempts'] === undefined) facts['attempt.model_attempts'] = Math.max(1, countModelAttempts(tried, model));
-  if (facts['session.elapsed_ms'] === undefined) facts['session.elapsed_ms'] = 0;
-  if (facts['stream.phase'] === undefined) facts['stream.phase'] = 'none';
-  if (facts['request.model'] === undefined) facts['request.model'] = null;
-  if (facts['request.estimated_input_tokens'] === undefined) facts['request.estimated_input_tokens'] = null;
-  if (facts['request.stream'] === undefined) facts['request.stream'] = false;
-  if (facts['request.metadata'] === undefined) facts['request.metadata'] = metadataObject(facts);
-  return facts;
-}
-
-/** Rebuild `request.metadata` from its dotted leaves (`request.metadata.tier` → `{ tier }`). */
-function metadataObject(facts: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const metadata: Record<string, unknown> = {};
-  const prefix = 'request.metadata.';
-  for (const [name, value] of Object.entries(facts)) {
-    if (!name.startsWith(prefix)) continue;
-    const keys = name.slice(prefix.length).split('.');
-    let target = metadata;
-    keys.forEach((key, index) => {
-      if (index === keys.length - 1) {
-        if (!isPlainObject(target[key])) target[key] = value;
-        return;
-      }
-      if (!isPlainObject(target[key])) target[key] = {};
-      target = target[key] as Record<string, unknown>;
-    });
-  }
-  return metadata;
 }

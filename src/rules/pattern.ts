@@ -1,18 +1,16 @@
 /**
- * Regular expressions for the `matches` operator.
- *
- * Private stand-in for `compilePattern` of `src/policy/pattern.ts` (owned by
- * the policy loader), used until that lands. Accepts a leading inline flag
- * group like `(?i)` (PCRE/RE2 style, common in YAML policies), which
- * JavaScript's RegExp does not.
+ * Regular expressions for the `matches` operator, compiled once per pattern
+ * through the loader's `compilePattern` (so `(?i)` and friends mean the same
+ * in `detour validate` and at run time).
  */
+import { compilePattern } from '../policy/pattern.js';
 
 const cache = new Map<string, RegExp | null>();
-const INLINE_FLAGS = /^\(\?([ims]+)\)/;
+const MAX_CACHED_PATTERNS = 1000;
 
 /**
- * Compile a pattern once; invalid patterns give null (the condition then
- * never matches — the loader reports them when it validates the policy).
+ * The compiled pattern, or null when it cannot be used (the condition then
+ * never matches; the loader reports such patterns when it validates).
  *
  * @example
  * rulePattern('(?i)overloaded')?.test('Model is OVERLOADED'); // true
@@ -22,13 +20,11 @@ export function rulePattern(source: string): RegExp | null {
   if (cached !== undefined) return cached;
   let pattern: RegExp | null;
   try {
-    const inline = INLINE_FLAGS.exec(source);
-    const flags = inline ? [...new Set(inline[1])].join('') : '';
-    pattern = new RegExp(inline ? source.slice(inline[0].length) : source, flags);
+    pattern = compilePattern(source);
   } catch {
     pattern = null;
   }
-  if (cache.size > 1000) cache.clear();
+  if (cache.size >= MAX_CACHED_PATTERNS) cache.clear();
   cache.set(source, pattern);
   return pattern;
 }

@@ -4,43 +4,34 @@
  * strategy can take is one rule (`strategy:priority:RateLimitError`,
  * `strategy:error_type:no-mapping`, …) with a json-rules-engine condition.
  */
-import { ERROR_KINDS, RETRYABLE_KINDS, isErrorKind, kindOfType } from '../errors/kinds.js';
-import type { ErrorKind } from '../errors/kinds.js';
+import { CONDITION_PREDICATES, errorKindOf } from '../policy/vocabulary.js';
 import type { Condition, FactCondition, Policy, StrategyType, TopLevelCondition } from '../policy/types.js';
 import type { DraftRule } from './draft-rule.js';
 
 const ALWAYS: TopLevelCondition = { all: [] };
 
-/** The seed's `ConditionalFallback` predicates (snake_case), as kinds. */
-const PREDICATE_KINDS: Readonly<Record<string, readonly ErrorKind[]>> = {
-  on_timeout: ['timeout'],
-  on_rate_limit: ['rate_limit', 'quota_exceeded'],
-  on_service_unavailable: ['service_unavailable', 'overloaded', 'connection'],
-  on_authentication_error: ['authentication', 'permission'],
-  on_model_not_found: ['model_not_found'],
-  on_token_limit: ['token_limit'],
-  on_content_filter: ['content_filter'],
-  on_invalid_request: ['invalid_request'],
-  on_retryable_error: [...RETRYABLE_KINDS],
-  on_any_error: ERROR_KINDS.filter((kind) => kind !== 'aborted'),
-};
-
 function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** Kinds of a seed predicate name (`on_rate_limit`, `onRateLimit`), or undefined. */
+function predicateKinds(name: string): readonly string[] | undefined {
+  return CONDITION_PREDICATES[snakeCase(name)];
 }
 
 /**
  * The condition an error-name string stands for: a kind (`rate_limit`), a
  * seed type (`RateLimitError`), a seed predicate (`on_rate_limit`,
- * `onRateLimit`), else the provider's own `error.code` or a custom `error.type`.
+ * `onRateLimit`), a seed alias (`overloaded_error`), else the provider's own
+ * `error.code` or a custom `error.type`.
  *
  * @example
  * errorNameCondition('RateLimitError'); // { fact: 'error.kind', operator: 'equal', value: 'rate_limit' }
  */
 export function errorNameCondition(name: string): Condition {
-  const kind = isErrorKind(name) ? name : kindOfType(name);
+  const kind = errorKindOf(name);
   if (kind) return { fact: 'error.kind', operator: 'equal', value: kind };
-  const predicate = PREDICATE_KINDS[snakeCase(name)];
+  const predicate = predicateKinds(name);
   if (predicate) return { fact: 'error.kind', operator: 'in', value: [...predicate] };
   return {
     any: [
@@ -62,9 +53,10 @@ export function eligibilityGate(policy: Policy): DraftRule | null {
   const kinds = new Set<string>();
   const names: string[] = [];
   for (const entry of policy.fallbackOnErrors) {
-    const kind = isErrorKind(entry) ? entry : kindOfType(entry);
+    const kind = errorKindOf(entry);
+    const predicate = predicateKinds(entry);
     if (kind) kinds.add(kind);
-    else if (PREDICATE_KINDS[snakeCase(entry)]) for (const item of PREDICATE_KINDS[snakeCase(entry)] ?? []) kinds.add(item);
+    else if (predicate) for (const item of predicate) kinds.add(item);
     else names.push(entry);
   }
   const all: FactCondition[] = [
