@@ -98,6 +98,24 @@ export function sendStream(
   next();
 }
 
+export function ignore(): void {
+  // A client that goes away mid-request is normal here; the 'close' handler counts it.
+}
+
+/** Runs a step of an answer; a bug in it becomes a 500 (or a dropped connection), never a crash. */
+export function safely(exchange: Exchange, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    if (exchange.response.headersSent) {
+      destroyConnection(exchange);
+      return;
+    }
+    const body = JSON.stringify({ error: { message: `detour simulator: ${error instanceof Error ? error.message : String(error)}`, type: 'server_error' } });
+    sendBody(exchange, 500, { 'content-type': 'application/json' }, body);
+  }
+}
+
 interface PreparedError {
   readonly status: number;
   readonly headers: HeaderList;

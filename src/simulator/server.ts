@@ -13,7 +13,7 @@ import { azureOpenAIProtocol, openAIProtocol } from './protocols/openai.js';
 import { sequenceId, type SimulatedRequest, type WireProtocol } from './protocols/types.js';
 import { sampleLatency } from './random.js';
 import { planReply } from './reply.js';
-import { after, destroyConnection, documentedError, sendBody, sendStream, type Exchange } from './respond.js';
+import { after, destroyConnection, documentedError, ignore, safely, sendBody, sendStream, type Exchange } from './respond.js';
 import { compileScenario, loadScenarioFile } from './scenario.js';
 import type { FaultRule, Scenario } from './scenarioTypes.js';
 import { serveInfo } from './info.js';
@@ -74,6 +74,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let states = new Map<string, ModelState>();
   let startedAt = now();
   let sequence = 0;
+  let shuttingDown = false;
   const seedOf = (): number => options.seed ?? scenario.seed ?? 1;
 
   const stateOf = (model: string): ModelState => {
@@ -98,8 +99,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const fault = chooseFault(state, now() - startedAt);
     book.served(parsed.model, fault === undefined ? 'success' : fault.type);
     sequence += 1;
+    const number = sequence;
     const latency = sampleLatency(state.behaviour.latency, state.latencyRandom);
-    after(exchange, latency, () => answer(exchange, protocol, parsed, state, fault, sequence));
+    after(exchange, latency, () => safely(exchange, () => answer(exchange, protocol, parsed, state, fault, number)));
   };
 
   const answer = (
@@ -179,12 +181,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    request.on('error', ignore);
+    response.on('error', ignore);
     const exchange: Exchange = { request, response, closed: false, destroyedBySimulator: false, timer: undefined };
     response.on('close', () => {
       if (!response.writableFinished) {
         exchange.closed = true;
         if (exchange.timer !== undefined) clearTimeout(exchange.timer);
-        if (!exchange.destroyedBySimulator) book.closedEarly();
+        if (!exchange.destroyedBySimulator && !shuttingDown) book.closedEarly();
       }
     });
     const url = request.url ?? '/';
@@ -224,7 +228,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     request.on('data', (piece: string) => {
       text += piece;
     });
-    request.on('end', () => {
+    request.on('end', () => safely(exchange, () => {
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -238,7 +242,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return;
       }
       serveModel(exchange, protocol, parsed);
-    });
+    }));
   };
 
   const server = createServer({ keepAlive: true }, handle);
@@ -261,6 +265,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
     close: () => {
+      shuttingDown = true;
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -168,4 +168,17 @@ describe('other endpoints', () => {
     expect(counts.requests).toBe(simulator.counts().requests);
     expect(counts.requests).toBeGreaterThan(0);
   });
+
+  it('answers unreadable requests in the protocol’s own error shape', async () => {
+    const post = (path: string, body: unknown): Promise<Response> =>
+      fetch(`${simulator.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const anthropic = await post('/v1/messages', { model: 'claude-haiku-4-5', messages: [] });
+    expect(anthropic.status).toBe(400);
+    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } });
+    const google = await post('/v1beta/models/gemini-2.0-flash:generateContent', { nothing: true });
+    expect(google.status).toBe(400);
+    expect(await google.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } });
+    const unknown = await post('/v2/nothing', {});
+    expect(unknown.status).toBe(404);
+  });
 });
