@@ -5,8 +5,8 @@
  * two cannot disagree on what `equal`, `in` or `matches` means.
  *
  * Same semantics as json-rules-engine 7.3's defaults, except that `in`,
- * `notIn`, `contains` and `doesNotContain` return false instead of throwing
- * when the value has no `indexOf` (a bad policy never crashes a decision).
+ * `notIn`, `contains` and `doesNotContain` never throw
+ * when the value has no `indexOf` (`notIn`: true) — a bad policy never crashes a decision.
  * detour adds `matches` (regular expression, `(?i)` allowed), `startsWith`,
  * `endsWith`, all false when the fact is not a string.
  */
@@ -44,9 +44,9 @@ export const OPERATOR_DEFINITIONS: readonly OperatorDefinition[] = [
   { name: 'equal', test: (fact, value) => fact === value },
   { name: 'notEqual', test: (fact, value) => fact !== value },
   { name: 'in', test: (fact, value) => indexIn(value, fact) > -1 },
-  { name: 'notIn', test: (fact, value) => indexIn(value, fact) === -1 },
+  { name: 'notIn', test: (fact, value) => indexIn(value, fact) < 0 },
   { name: 'contains', test: (fact, value) => indexIn(fact, value) > -1, validate: Array.isArray },
-  { name: 'doesNotContain', test: (fact, value) => indexIn(fact, value) === -1, validate: Array.isArray },
+  { name: 'doesNotContain', test: (fact, value) => indexIn(fact, value) < 0, validate: Array.isArray },
   { name: 'lessThan', test: (fact, value) => (fact as number) < (value as number), validate: isNumberLike },
   { name: 'lessThanInclusive', test: (fact, value) => (fact as number) <= (value as number), validate: isNumberLike },
   { name: 'greaterThan', test: (fact, value) => (fact as number) > (value as number), validate: isNumberLike },
