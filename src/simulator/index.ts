@@ -7,3 +7,5 @@ export type { ScenarioIssue } from './ScenarioError.js';
 export type { ModelCounts, SimulatorCounts } from './counts.js';
 export { WIRE_FAULTS, DOCUMENTED_FAULTS } from './scenarioTypes.js';
 export type { FaultRule, FaultWhen, Latency, ModelBehaviour, Scenario, SimulatorFaultType, WireFault } from './scenarioTypes.js';
+export { BUNDLED_SCENARIOS, bundledScenarioPath, resolveScenarioArgument } from './bundled.js';
+export type { BundledScenario } from './bundled.js';
