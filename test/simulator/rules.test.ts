@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { behaviourFor } from '../../src/simulator/faults.js';
 import { sampleLatency, seededRandom } from '../../src/simulator/random.js';
-import { compileScenario } from '../../src/simulator/scenario.js';
+import { bundledScenarioPath } from '../../src/simulator/bundled.js';
+import { compileScenario, loadScenarioFile } from '../../src/simulator/scenario.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { callThrough } from './outcome.js';
 
@@ -174,5 +175,31 @@ describe('counts', () => {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     expect(simulator.counts().connectionsClosedByClient).toBe(3);
+  });
+});
+
+describe('the bundled outage scenario', () => {
+  it('rate-limits, then takes down gpt-4o, overloads claude now and then, and leaves gemini healthy', async () => {
+    const loaded = await loadScenarioFile(bundledScenarioPath('outage'));
+    const instant = { kind: 'fixed', ms: 0 } as const;
+    const models = new Map([...loaded.models].map(([id, behaviour]) => [id, { ...behaviour, latency: instant, chunkLatency: instant }]));
+    let clock = 0;
+    const simulator = await start({ now: () => clock, scenario: { ...loaded, models } });
+    const timeline: Record<string, string[]> = { 'gpt-4o': [], 'claude-3-5-haiku-latest': [], 'gemini-2.0-flash': [] };
+    for (let second = 0; second < 15; second += 1) {
+      clock = second * 1000 + 500;
+      timeline['gpt-4o']?.push(String((await statuses(simulator, 'gpt-4o', 1))[0]));
+      const claude = await Promise.all([1, 2, 3].map(() => callThrough('anthropic', simulator, 'claude-3-5-haiku-latest', { stream: false })));
+      timeline['claude-3-5-haiku-latest']?.push(claude.map((outcome) => outcome.status ?? 200).join('/'));
+      const gemini = await callThrough('google', simulator, 'gemini-2.0-flash', { stream: false });
+      timeline['gemini-2.0-flash']?.push(String(gemini.status ?? 200));
+    }
+    expect(timeline['gpt-4o']).toEqual(['200', '200', '429', '429', '429', '503', '503', '503', '503', '503', '503', '503', '200', '200', '200']);
+    expect(timeline['gemini-2.0-flash']?.every((status) => status === '200')).toBe(true);
+    const claude = timeline['claude-3-5-haiku-latest'] ?? [];
+    expect([...claude.slice(0, 3), ...claude.slice(13)].join('/')).not.toContain('529');
+    const overloaded = claude.slice(3, 13).join('/').split('/').filter((status) => status === '529').length;
+    expect(overloaded).toBeGreaterThan(3);
+    expect(overloaded).toBeLessThan(27);
   });
 });
