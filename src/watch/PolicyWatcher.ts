@@ -11,7 +11,7 @@ import type { Diagnostic, PolicySet } from '../policy/types.js';
 import { diffPolicySets } from './changes.js';
 import type { PolicyWatcherEvents } from './events.js';
 import { formatDiagnostics } from './formatDiagnostics.js';
-import { createIgnoreMatcher, isPolicyFileName, listPolicyFiles } from './policyFiles.js';
+import { CONFIG_MAP_DATA_LINK, createIgnoreMatcher, isPolicyFileName, listPolicyFiles } from './policyFiles.js';
 import { PolicyWatchError } from './PolicyWatchError.js';
 import { ReloadScheduler, type ReloadSchedulerOptions } from './ReloadScheduler.js';
 
@@ -159,8 +159,21 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
     });
     this.#fileWatcher = fileWatcher;
     fileWatcher.on('all', (_event, changedPath) => this.#onFileEvent(changedPath));
+    // chokidar drops a second 'change' of a path within 50 ms of the first,
+    // with no trailing event: a save right after a reload would be lost. The
+    // raw fs.watch events are never throttled, so they are heard too.
+    fileWatcher.on('raw', (_event, changedName, details) => this.#onRawEvent(changedName, details));
     fileWatcher.on('error', (error) => this.#reportWatchError(error instanceof Error ? error : new Error(String(error))));
     await new Promise<void>((resolve) => fileWatcher.once('ready', resolve));
+  }
+
+  #onRawEvent(changedName: string | null, details: unknown): void {
+    const watchedPath = (details as { watchedPath?: unknown } | null)?.watchedPath;
+    if (typeof watchedPath !== 'string' || !changedName) return;
+    const candidate = path.basename(watchedPath) === changedName ? path.resolve(watchedPath) : path.resolve(watchedPath, changedName);
+    if (this.#roots.has(candidate) || (this.#roots.has(path.dirname(candidate)) && isRelevantName(path.basename(candidate)))) {
+      this.#onFileEvent(candidate);
+    }
   }
 
   #onFileEvent(changedPath: string): void {
@@ -290,11 +303,14 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
   }
 
   #emitSafely<Name extends keyof PolicyWatcherEvents>(name: Name, ...payload: PolicyWatcherEvents[Name]): void {
-    try {
-      (this.emit as (event: Name, ...rest: PolicyWatcherEvents[Name]) => boolean)(name, ...payload);
-    } catch (error) {
-      // A listener that throws must not stop the watcher (nor reach the fs callback that called us).
-      this.#log('error', `a '${name}' listener threw: ${describe(error)}`, {});
+    // Each listener is called on its own: one that throws must neither stop the
+    // watcher nor keep the listeners after it from hearing the event.
+    for (const listener of this.rawListeners(name) as ((...args: PolicyWatcherEvents[Name]) => void)[]) {
+      try {
+        listener.apply(this, payload);
+      } catch (error) {
+        this.#log('error', `a '${name}' listener threw: ${describe(error)}`, {});
+      }
     }
   }
 
@@ -305,6 +321,10 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
       // Logging never breaks a reload.
     }
   }
+}
+
+function isRelevantName(name: string): boolean {
+  return isPolicyFileName(name) || name === CONFIG_MAP_DATA_LINK;
 }
 
 function describe(error: unknown): string {

@@ -20,7 +20,7 @@ export const CONFIG_MAP_DATA_LINK = '..data';
  * isPolicyFileName('.default.yaml.swp') // false
  */
 export function isPolicyFileName(name: string): boolean {
-  return !name.startsWith('.') && /\.ya?ml$/i.test(name);
+  return !name.startsWith('.') && /\.ya?ml$/.test(name);
 }
 
 /**
