@@ -220,7 +220,15 @@ export async function listPolicyFiles(paths: readonly string[]): Promise<{ files
       missing.push(entry);
     }
   }
-  return { files: [...new Set(files)], missing };
+  // The same file named twice (as a file and through its folder) is loaded once.
+  const seen = new Set<string>();
+  const unique = files.filter((file) => {
+    const key = path.resolve(file);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { files: unique, missing };
 }
 
 /**

@@ -268,7 +268,7 @@ describe('policy sets', () => {
     const folder = await folderWith({ 'a.yaml': minimal });
     const single = path.join(folder, 'single.policy');
     await copyFile(path.join(policiesFolder, 'sequential.yaml'), single);
-    const result = await loadPolicies([folder, single, path.join(folder, 'missing.yaml')]);
+    const result = await loadPolicies([folder, single, path.join(folder, 'missing.yaml'), `${folder}/./a.yaml`]);
     expect(result.set).toBeNull();
     expect(result.diagnostics).toEqual([expect.objectContaining({ check: 'io', file: path.join(folder, 'missing.yaml') })]);
     expect(result.files.filter((entry) => entry.result.policy !== null)).toHaveLength(2);
