@@ -43,6 +43,8 @@ function scenario(): Record<string, unknown> {
     models[`fault-${fault}`] = { chunks: 4, faults: [{ type: fault, ...afterChunks }] };
   }
   models['slow-stream'] = { chunks: 40, chunk_latency: '50ms' };
+  models['mid-overloaded'] = { chunks: 4, faults: [{ type: 'overloaded', after_chunks: 2 }] };
+  models['mid-hang'] = { chunks: 4, faults: [{ type: 'hang', after_chunks: 2 }] };
   return { models };
 }
 
@@ -207,6 +209,24 @@ export function runAdapterContract(subject: AdapterSubject): void {
       const error = await failureOf(adapterFor('fault-cut_stream').generate(request('fault-cut_stream')));
       expect(['connection', 'stream_interrupted']).toContain(error.fact.kind);
       expect(error.fact.retryable).toBe(true);
+    });
+
+    it('an error event mid-stream keeps its kind and carries the partial text', async () => {
+      const collected = await collect(adapterFor('mid-overloaded').stream(request('mid-overloaded')));
+      expect(collected.deltas).toHaveLength(2);
+      expect(collected.error?.fact.kind).toBe('overloaded');
+      expect(collected.error?.partialText).toBe(collected.deltas.join(''));
+    });
+
+    it('a stream that stalls mid-way ends at the timeout as kind timeout, with the partial text', async () => {
+      const guard = later(2_000);
+      const outcome = await Promise.race([collect(adapterFor('mid-hang').stream(request('mid-hang'), { timeout: 100 })), guard.promise]);
+      guard.cancel();
+      expect(outcome).not.toBe('late');
+      const collected = outcome as Collected;
+      expect(collected.deltas).toHaveLength(2);
+      expect(collected.error?.fact.kind).toBe('timeout');
+      expect(collected.error?.partialText).toBe(collected.deltas.join(''));
     });
 
     it('a stream that ends without its terminator is stream_interrupted with all the text', async () => {
