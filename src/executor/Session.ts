@@ -219,7 +219,7 @@ export class Session {
       number,
       reason: candidate.reason,
       hedged,
-      ...(this.captureContent() ? { messages: this.options.messages } : {}),
+      ...((this.options.captureContent ?? (this.services.captureContent || this.services.telemetry.captureContent === true)) ? { messages: this.options.messages } : {}),
     });
     const run = new AttemptRun(number, candidate.model, config!, adapter, candidate.reason, hedged, now, scope);
     this.inFlight.add(run);
