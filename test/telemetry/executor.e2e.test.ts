@@ -244,6 +244,30 @@ describe('spans of real sessions', () => {
     expect(sessionAttributes(spans)).toMatchObject({ 'detour.outcome': 'aborted', 'detour.attempts': 1 });
   });
 
+  it('content capture: hooks made with captureContent record both sides; a request can opt out', async () => {
+    const capturing = await createExecutor({
+      policies: createPolicySet(POLICIES),
+      factory: new SelfManagingFallbackFactory({ baseUrlOverride: simulator.url, apiKeyOverride: API_KEY }),
+      telemetry: createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, captureContent: true }),
+    });
+    try {
+      const result = await capturing.generate({ policy: 'primary', messages: [...messages] });
+      await capturing.generate({ policy: 'primary', messages: [{ role: 'user', content: 'private question' }], captureContent: false });
+      const [captured, optedOut] = tracing.spans().filter((span) => span.name === 'chat gpt-4o');
+      expect(JSON.parse(String(captured?.attributes['gen_ai.input.messages']))).toEqual([
+        { role: 'user', parts: [{ type: 'text', content: 'What is the capital of France?' }] },
+      ]);
+      expect(JSON.parse(String(captured?.attributes['gen_ai.output.messages']))).toEqual([
+        { role: 'assistant', parts: [{ type: 'text', content: result.text }], finish_reason: 'stop' },
+      ]);
+      expect(optedOut?.attributes['gen_ai.input.messages']).toBeUndefined();
+      expect(optedOut?.attributes['gen_ai.output.messages']).toBeUndefined();
+      expect(spansAsJson(tracing.spans())).not.toContain('private question');
+    } finally {
+      await capturing.close();
+    }
+  });
+
   it('no span holds the API key, even when the provider echoes it back', async () => {
     const echo: Server = createServer((request, reply) => {
       request.resume();
