@@ -1,0 +1,61 @@
+/**
+ * The demo's progress on stderr. On a terminal: one bar redrawn in place (at
+ * most ten times a second). Elsewhere (CI logs, pipes): a plain line at every
+ * quarter of the requests. Driven by the run's own events, so it holds no
+ * timer that could keep the process alive.
+ */
+import type { DemoProgress } from './DemoRun.js';
+
+export interface ProgressDisplay {
+  update(progress: DemoProgress): void;
+  /** Draw the final state and end the line. */
+  finish(): void;
+}
+
+const BAR_WIDTH = 30;
+const REDRAW_EVERY_MS = 100;
+
+function counts(progress: DemoProgress): string {
+  const done = progress.answered + progress.failed;
+  return `${progress.sent}/${progress.total} sent, ${done} done (${progress.answered} answered, ${progress.failed} failed), ${(progress.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/** A progress display for `stream`; a terminal gets the bar, anything else plain lines. */
+export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: boolean }): ProgressDisplay {
+  let last: DemoProgress | null = null;
+  if (stream.isTTY === true) {
+    let drawnAt = 0;
+    const draw = (progress: DemoProgress): void => {
+      const done = progress.answered + progress.failed;
+      const filled = progress.total === 0 ? BAR_WIDTH : Math.round((done / progress.total) * BAR_WIDTH);
+      stream.write(`\r\u001b[2K[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${counts(progress)}`);
+    };
+    return {
+      update(progress) {
+        last = progress;
+        const now = Date.now();
+        if (now - drawnAt < REDRAW_EVERY_MS) return;
+        drawnAt = now;
+        draw(progress);
+      },
+      finish() {
+        if (last !== null) draw(last);
+        stream.write('\n');
+      },
+    };
+  }
+  let nextQuarter = 1;
+  return {
+    update(progress) {
+      last = progress;
+      const done = progress.answered + progress.failed;
+      while (nextQuarter <= 4 && done >= (progress.total * nextQuarter) / 4) {
+        stream.write(`demo: ${counts(progress)}\n`);
+        nextQuarter++;
+      }
+    },
+    finish() {
+      if (last !== null && nextQuarter <= 4) stream.write(`demo: ${counts(last)}\n`);
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The demo's closing report: rates, latency, which model answered when (a
+ * text chart, one row per model and one column per time bucket), the rules
+ * that chose models, what was skipped, and one session that fell back.
+ */
+import { alignColumns, formatDuration, formatTimeline } from '../cli/timeline.js';
+import type { FallbackSession } from '../stats/FallbackSession.js';
+import type { DemoTraffic } from './DemoRun.js';
+
+const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+
+/** How many columns the chart has, whatever the run's length. */
+export const CHART_COLUMNS = 15;
+
+/** The `p`th percentile (nearest rank) of `samples`; NaN when empty. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** One block per count, scaled to `max`; a dot for none. */
+export function sparkline(counts: readonly number[], max: number): string {
+  return counts
+    .map((count) => {
+      if (count <= 0 || max <= 0) return '·';
+      const level = Math.min(BLOCKS.length, Math.max(1, Math.ceil((count / max) * BLOCKS.length)));
+      return BLOCKS[level - 1];
+    })
+    .join('');
+}
+
+/**
+ * Which model answered how many requests in each time bucket (by the time
+ * the request was sent), plus a `failed` row when any session failed.
+ */
+export function servedByModelChart(traffic: DemoTraffic, columns = CHART_COLUMNS): string[] {
+  const bucketMs = Math.max(1, traffic.durationMs / columns);
+  const rows = new Map<string, number[]>();
+  const ordered = [...traffic.sessions].sort((a, b) => a.startTime - b.startTime);
+  for (const session of ordered) {
+    const label = session.success ? (session.finalModel ?? '?') : 'failed';
+    let row = rows.get(label);
+    if (row === undefined) {
+      row = new Array<number>(columns).fill(0);
+      rows.set(label, row);
+    }
+    const column = Math.min(columns - 1, Math.max(0, Math.floor((session.startTime - traffic.startedAt) / bucketMs)));
+    row[column]! += 1;
+  }
+  const failedRow = rows.get('failed');
+  rows.delete('failed');
+  if (failedRow !== undefined) rows.set('failed', failedRow);
+  const max = Math.max(0, ...[...rows.values()].flat());
+  const table = [...rows].map(([label, counts]) => [label, sparkline(counts, max), String(counts.reduce((sum, count) => sum + count, 0))]);
+  const lines = alignColumns(table);
+  const labelWidth = Math.max(0, ...table.map((row) => row[0]!.length));
+  const start = '0 s';
+  const end = formatDuration(traffic.durationMs).replace(/\.00 s$/, ' s');
+  const axis = `${' '.repeat(labelWidth + 2)}${start}${' '.repeat(Math.max(1, columns - start.length - end.length))}${end}`;
+  return [
+    `who answered (one column per ${formatDuration(bucketMs)} of sending; █ = ${max} requests)`,
+    ...lines.map((line) => `  ${line}`),
+    `  ${axis}`,
+  ];
+}
+
+function countBy<T>(items: Iterable<T>, key: (item: T) => string | null): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const name = key(item);
+    if (name !== null) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** Skip reasons without their numbers (`cooling down for 1234 ms` → `cooling down`). */
+function skipKind(reason: string): string {
+  return reason.replace(/\s+for\s+\d+\s*ms/u, '').replace(/\s*\(.*\)$/u, '');
+}
+
+/** The rules (and strategy steps) that chose a model after a failure, and the skips, with counts. */
+export function ruleCounts(sessions: readonly FallbackSession[]): string[] {
+  const attempts = sessions.flatMap((session) => session.attempts);
+  const chosen = countBy(attempts, (attempt) => (attempt.outcome === 'skipped' || attempt.reason === 'primary' ? null : attempt.reason));
+  const skipped = countBy(attempts, (attempt) => (attempt.outcome === 'skipped' ? `${attempt.model}: ${skipKind(attempt.reason)}` : null));
+  const lines = ['rules that fired (how often each chose the next model; strategy:… is the chain\'s next step)'];
+  lines.push(...(chosen.length === 0 ? ['(none: every request was answered by its primary)'] : alignColumns(chosen.map(([name, count]) => [name, String(count)]))).map((line) => `  ${line}`));
+  if (skipped.length > 0) {
+    lines.push('models skipped without a call');
+    lines.push(...alignColumns(skipped.map(([name, count]) => [name, String(count)])).map((line) => `  ${line}`));
+  }
+  return lines;
+}
+
+/** The session with the most attempts among those that were answered after a fallback, if any. */
+function exampleFallback(sessions: readonly FallbackSession[]): FallbackSession | null {
+  let best: FallbackSession | null = null;
+  for (const session of sessions) {
+    if (!session.success || session.getTotalAttempts() < 2) continue;
+    if (best === null || session.getTotalAttempts() > best.getTotalAttempts()) best = session;
+  }
+  return best;
+}
+
+export interface DemoSummaryContext {
+  readonly policy: string;
+  readonly scenario: string;
+}
+
+/**
+ * Every line of the closing report.
+ *
+ * @example
+ * process.stdout.write(formatDemoSummary(traffic, { policy: 'demo', scenario: 'outage' }).join('\n') + '\n');
+ */
+export function formatDemoSummary(traffic: DemoTraffic, context: DemoSummaryContext): string[] {
+  const stats = traffic.stats;
+  const durations = traffic.sessions.map((session) => session.getTotalDuration());
+  const fellBack = traffic.sessions.filter((session) => session.usedFallback).length;
+  const errors = Object.entries(stats.byErrorKind).sort((a, b) => b[1] - a[1]);
+  const lines = [
+    `detour demo: ${stats.totalSessions} requests in ${formatDuration(traffic.elapsedMs)} through policy ${context.policy}, scenario ${context.scenario}${traffic.interrupted ? ' (interrupted)' : ''}`,
+    '',
+    ...alignColumns([
+      ['success rate', percent(stats.successRate), `${stats.successfulSessions} of ${stats.totalSessions} answered`],
+      ['fallback rate', percent(stats.fallbackRate), `${fellBack} needed more than their first model`],
+      ['average attempts', stats.averageAttempts.toFixed(2), 'calls sent per request'],
+      ['latency', `p50 ${formatDuration(percentile(durations, 50))}`, `p99 ${formatDuration(percentile(durations, 99))} (whole request, fallbacks included)`],
+    ]).map((line) => `  ${line}`),
+    `  errors absorbed: ${errors.length === 0 ? 'none' : errors.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    '',
+    ...servedByModelChart(traffic),
+    '',
+    ...ruleCounts(traffic.sessions),
+  ];
+  const example = exampleFallback(traffic.sessions);
+  if (example !== null) lines.push('', 'one of the requests that fell back:', ...formatTimeline(example.toJSON()).map((line) => `  ${line}`));
+  return lines;
+}
