@@ -10,24 +10,25 @@ import type { FallbackStrategy } from './strategies.js';
  * catalog lacks. Sessions pin the set they started with, as with files.
  */
 export class CompatPolicySource implements PolicySource {
-  private set: PolicySet;
-  private policy: Policy;
+  private set: PolicySet | null = null;
+  private policy: Policy | null = null;
   private readonly extraModels = new Set<string>();
 
   constructor(
     private config: FallbackConfig,
     private strategy: FallbackStrategy | null,
   ) {
-    this.policy = this.build();
-    this.set = createPolicySet([this.policy]);
+    // Built on first use: a config may name its first model only on the first call.
+    if (config.init.primaryModel !== undefined || config.fallbackModels.length > 0) this.rebuild();
   }
 
   current(): PolicySet {
-    return this.set;
+    if (this.set === null) this.rebuild();
+    return this.set!;
   }
 
   get name(): string {
-    return this.policy.name;
+    return this.config.name;
   }
 
   get effectiveConfig(): FallbackConfig {
@@ -46,7 +47,7 @@ export class CompatPolicySource implements PolicySource {
 
   /** Make sure `model` is in the catalog (a call's primary model). */
   ensureModel(model: string): void {
-    if (this.policy.models[model] !== undefined || this.policy.groups[model] !== undefined) return;
+    if (this.policy !== null && (this.policy.models[model] !== undefined || this.policy.groups[model] !== undefined)) return;
     this.extraModels.add(model);
     this.rebuild();
   }

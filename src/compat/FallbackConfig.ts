@@ -151,7 +151,7 @@ export class FallbackConfig {
   /** The policy document (YAML's snake_case shape) with `primary` first; `extraModels` are added to the catalog. */
   toPolicyDocument(primary?: string, extraModels: readonly string[] = []): Record<string, unknown> {
     const init = this.init;
-    const first = primary ?? init.primaryModel ?? this.fallbackModels[0];
+    const first = primary ?? init.primaryModel ?? this.fallbackModels[0] ?? extraModels[0];
     if (first === undefined) throw new TypeError('FallbackConfig: no primary model (give primaryModel, or at least one fallback model)');
     const names = new Set<string>([first, ...this.fallbackModels, ...extraModels, ...Object.values(this.errorMappings).flat(), ...Object.keys(init.models ?? {})]);
     const models: Record<string, unknown> = {};

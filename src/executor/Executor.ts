@@ -207,27 +207,29 @@ export class Executor {
 
   /** Routes, groups and random order need the rules; a plain policy's plan is the same every time. */
   private plan(policy: Policy, requestFacts: RequestFactsInput, options: GenerateOptions): Plan {
-    let plan = options.model === undefined ? this.defaultPlans.get(policy) : null;
+    let plan = this.defaultPlans.get(policy);
     if (plan === undefined) {
       plan = trivialPlan(policy);
       this.defaultPlans.set(policy, plan);
     }
-    if (plan !== null) return plan;
-    const services = this.services;
-    try {
-      plan = planRequest(policy, buildRequestFacts({ ...requestFacts, estimatedInputTokens: estimateInputTokens(options.messages) }), {
-        random: services.random,
-        now: () => services.clock.now(),
-        sticky: services.sticky,
-      });
-    } catch (error) {
-      services.logger?.logInternalError?.('planRequest failed; using the policy default plan', error);
-      plan = { route: null, primary: policy.primaryModel, chain: policy.fallbackModels, maxAttempts: policy.maxAttempts, strategy: policy.strategyType, groupChoices: {} };
+    if (plan === null) {
+      const services = this.services;
+      try {
+        plan = planRequest(policy, buildRequestFacts({ ...requestFacts, estimatedInputTokens: estimateInputTokens(options.messages) }), {
+          random: services.random,
+          now: () => services.clock.now(),
+          sticky: services.sticky,
+        });
+      } catch (error) {
+        services.logger?.logInternalError?.('planRequest failed; using the policy default plan', error);
+        plan = { route: null, primary: policy.primaryModel, chain: policy.fallbackModels, maxAttempts: policy.maxAttempts, strategy: policy.strategyType, groupChoices: {} };
+      }
     }
     const requested = options.model;
     if (requested === undefined || plan.route !== null || plan.primary === requested) return plan;
     if (policy.models[requested] === undefined && policy.groups[requested] === undefined) return plan;
-    return { ...plan, primary: requested, chain: plan.chain.filter((model) => model !== requested) };
+    // The caller's model goes first; the plan's primary becomes the first fallback.
+    return { ...plan, primary: requested, chain: [plan.primary, ...plan.chain].filter((model) => model !== requested) };
   }
 }
 
