@@ -244,6 +244,19 @@ describe('spans of real sessions', () => {
     expect(sessionAttributes(spans)).toMatchObject({ 'detour.outcome': 'aborted', 'detour.attempts': 1 });
   });
 
+  it('a stream: same tree, the session marked as a stream, usage on the attempt', async () => {
+    let text = '';
+    for await (const event of executor.stream({ policy: 'fallback', messages: [...messages] })) {
+      if (event.type === 'text-delta') text += event.text;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    const spans = tracing.spans();
+    expect(spanTree(spans)).toEqual(session('fallback', 'UNSET', [client('down-model', 'ERROR'), client('limited-model', 'ERROR'), client('gemini-2.0-flash')]));
+    expect(sessionAttributes(spans)).toMatchObject({ 'detour.stream': true, 'detour.outcome': 'success', 'detour.final_model': 'gemini' });
+    const answered = spans.find((span) => span.name === 'chat gemini-2.0-flash')!;
+    expect(answered.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+  });
+
   it('content capture: hooks made with captureContent record both sides; a request can opt out', async () => {
     const capturing = await createExecutor({
       policies: createPolicySet(POLICIES),
