@@ -29,12 +29,13 @@ function milliseconds(value: RawDuration | undefined): number | null {
 function kinds(names: readonly string[]): ErrorKind[] {
   const result: ErrorKind[] = [];
   for (const name of names) {
-    for (const kind of CONDITION_PREDICATES[name] ?? [errorKindOf(name)]) {
+    const predicate = Object.hasOwn(CONDITION_PREDICATES, name) ? CONDITION_PREDICATES[name] : undefined;
+    for (const kind of predicate ?? [errorKindOf(name)]) {
       if (kind !== undefined && !result.includes(kind)) result.push(kind);
     }
   }
   // Keep the taxonomy's order for predicates so output is stable whatever the spelling.
-  return names.some((name) => name in CONDITION_PREDICATES) ? ERROR_KINDS.filter((kind) => result.includes(kind)) : result;
+  return names.some((name) => Object.hasOwn(CONDITION_PREDICATES, name)) ? ERROR_KINDS.filter((kind) => result.includes(kind)) : result;
 }
 
 function condition(raw: RawCondition): Condition {
@@ -57,8 +58,9 @@ function providerType(name: string, declared: string | undefined): ProviderType 
 function providers(raw: RawPolicy): Record<string, ProviderConfig> {
   const result: Record<string, ProviderConfig> = {};
   const add = (name: string) => {
-    if (name in result) return;
-    const config = raw.provider_config?.[name] ?? {};
+    if (Object.hasOwn(result, name)) return;
+    const declared = raw.provider_config ?? {};
+    const config = Object.hasOwn(declared, name) ? (declared[name] ?? {}) : {};
     const type = providerType(name, config.type);
     result[name] = {
       name,

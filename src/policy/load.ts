@@ -100,6 +100,16 @@ function syntaxDiagnostics(source: PolicySource): DiagnosticInput[] {
   return results;
 }
 
+function protoKeyPointer(value: unknown, pointer: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return `${pointer}/__proto__`;
+  for (const [key, child] of Object.entries(value)) {
+    const found = protoKeyPointer(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 function contentVersion(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
@@ -151,6 +161,21 @@ export function parsePolicy(text: string, file: string, options: ParsePolicyOpti
         message: `YAML aliases expand too far (${reason}): write the values out instead of nesting aliases`,
       },
     ]);
+  }
+  // `__proto__` as a key would set a prototype when the policy is compiled into plain objects.
+  if (text.includes('__proto__')) {
+    const pointer = protoKeyPointer(value, '');
+    if (pointer !== undefined) {
+      return failed(file, [
+        ...syntax,
+        {
+          pointer,
+          check: 'schema',
+          position: source.locate(pointer, 'key'),
+          message: '`__proto__` cannot be used as a key or name: rename it',
+        },
+      ]);
+    }
   }
   const schema = schemaDiagnostics(value, source);
   if (schema.length > 0) return failed(file, [...syntax, ...schema]);

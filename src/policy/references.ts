@@ -86,7 +86,7 @@ function checkGroups(raw: RawPolicy, names: ModelNames, reporter: CheckReporter)
   const groups = raw.groups ?? {};
   for (const [name, group] of Object.entries(groups)) {
     const pointer = `/groups/${escapePointerSegment(name)}`;
-    if (name in raw.models) {
+    if (Object.hasOwn(raw.models, name)) {
       reporter.report({
         pointer,
         target: 'key',
@@ -112,7 +112,7 @@ function checkGroups(raw: RawPolicy, names: ModelNames, reporter: CheckReporter)
     state.set(name, 'visiting');
     const group = groups[name];
     group?.members.forEach((member, index) => {
-      if (!(member in groups)) return;
+      if (!Object.hasOwn(groups, member)) return;
       if (state.get(member) === 'visiting') {
         const loop = [...trail.slice(trail.indexOf(member)), name, member];
         reporter.report({

@@ -131,7 +131,7 @@ export const CONDITION_PREDICATES: Readonly<Record<string, readonly ErrorKind[]>
  */
 export function errorKindOf(name: string): ErrorKind | undefined {
   if ((ERROR_KINDS as readonly string[]).includes(name)) return name as ErrorKind;
-  return kindOfType(name) ?? SEED_ERROR_ALIASES[name];
+  return kindOfType(name) ?? (Object.hasOwn(SEED_ERROR_ALIASES, name) ? SEED_ERROR_ALIASES[name] : undefined);
 }
 
 /** Every accepted error name, for messages and suggestions. */
