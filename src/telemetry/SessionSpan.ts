@@ -16,30 +16,20 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { ErrorFact } from '../errors/kinds.js';
-import { noopTelemetry, type AttemptScope, type AttemptStartInfo, type SessionOutcome, type SessionScope, type SessionStartInfo } from './hooks.js';
+import type { AttemptScope, AttemptStartInfo, SessionOutcome, SessionScope, SessionStartInfo } from './hooks.js';
 import { AttemptSpan } from './AttemptSpan.js';
 import { inputMessagesJson } from './messages.js';
 import type { MetricsRecorder } from './metrics.js';
 import { ATTRIBUTE, SPAN_EVENT, genAiProviderName } from './names.js';
 import { runInContext } from './runInContext.js';
 
-const noopAttempt: AttemptScope = noopTelemetry.sessionStarted({
-  policy: '',
-  policyVersion: '',
-  strategy: '',
-  requestModel: null,
-  stream: false,
-}).attemptStarted({
-  model: '',
-  modelId: '',
-  provider: '',
-  providerType: 'openai',
-  serverAddress: null,
-  serverPort: null,
-  number: 0,
-  reason: '',
-  hedged: false,
-});
+/** What a broken tracer leaves an attempt with: nothing recorded, the call still runs. */
+const noopAttempt: AttemptScope = {
+  run: (fn) => fn(),
+  succeeded: () => {},
+  failed: () => {},
+  cancelled: () => {},
+};
 
 /** A tracer that throws still leaves a span to hang context and metrics on: a non-recording one. */
 function startSpanSafely(tracer: Tracer, name: string, options: SpanOptions, parent: Context): Span {
