@@ -160,6 +160,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       default: {
         const provider: DocumentedProvider = fault?.provider ?? protocol.provider;
         const error = documentedError(provider, type as FaultName, fault?.retryAfterSeconds, parsed.model);
+        if (error.status === 200 && parsed.stream) {
+          // A documented 200 (Gemini's blocked prompt) streams as one SSE frame, as the API sends it.
+          exchange.response.writeHead(200, protocol.streamHeaders(requestId));
+          exchange.response.end(`data: ${error.body}\r\n\r\n`);
+          return;
+        }
         const idHeader = protocol.provider === 'anthropic' ? 'request-id' : protocol.provider === 'openai' ? 'x-request-id' : null;
         sendBody(exchange, error.status, idHeader === null ? error.headers : { ...error.headers, [idHeader]: requestId }, error.body);
       }
