@@ -1,0 +1,55 @@
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support.js';
+
+/** Resolves with the connect error's code, or 'connected' when something still listens. */
+function tryConnect(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+describe('detour demo (child process)', () => {
+  it('runs to completion on its own: exit 0, the summary, and the simulator port closed afterwards', async () => {
+    const result = await runCli(['demo', '--requests', '40', '--duration', '2s', '--concurrency', '16'], { timeoutMs: 15_000 });
+    // Killed children have a signal; this one must have exited by itself.
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+
+    const port = Number(/simulator http:\/\/127\.0\.0\.1:(\d+)/.exec(result.stderr)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    expect(await tryConnect(port)).toBe('ECONNREFUSED');
+
+    // Not a terminal: plain progress lines, the last one with everything done.
+    expect(result.stderr).toMatch(/^demo: 40\/40 sent, 40 done \(\d+ answered, \d+ failed\), [\d.]+ s$/m);
+    expect(result.stderr).not.toContain('\r');
+
+    const out = result.stdout;
+    expect(out).toMatch(/^detour demo: 40 requests in .* through policy demo, scenario outage$/m);
+    expect(out).toMatch(/^\s+success rate\s+\d+\.\d%\s+\d+ of 40 answered$/m);
+    expect(out).toMatch(/^\s+fallback rate\s+\d+\.\d%/m);
+    expect(out).toMatch(/^\s+average attempts\s+\d\.\d\d/m);
+    expect(out).toMatch(/^\s+latency\s+p50 \d+.*p99 \d+/m);
+    // The compressed outage still happens: the primary answers first, then the others take over.
+    const chart = out.split('\n').filter((line) => /^\s{2}\S+\s+[·▁▂▃▄▅▆▇█]{15}\s+\d+$/.test(line));
+    const served = Object.fromEntries(chart.map((line) => {
+      const [model, , total] = line.trim().split(/\s+/);
+      return [model, Number(total)];
+    }));
+    expect(Object.keys(served)).toEqual(expect.arrayContaining(['gpt-4o', 'claude-haiku', 'gemini-flash']));
+    expect(Object.values(served).reduce((sum, count) => sum + count, 0)).toBe(40);
+    expect(out).toContain('rules that fired');
+    expect(out).toMatch(/^\s+primary-rate-limited\s+\d+$/m);
+  });
+
+  it('refuses a bad option value with a usage error (exit 2) before starting anything', async () => {
+    const result = await runCli(['demo', '--duration', 'soon']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--duration takes 100ms to 10m');
+  });
+});
