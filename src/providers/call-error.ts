@@ -15,6 +15,17 @@ export interface CallErrorContext {
   /** The response had started: the error came while reading the stream body. */
   readonly duringStream?: boolean;
   readonly partialText?: string | null;
+  /** The client's API key, scrubbed from the error even when it looks like no known key format. */
+  readonly secrets?: readonly string[];
+}
+
+/**
+ * The API key an SDK client was built with, so errors can scrub it wherever a
+ * provider echoes it (Azure keys are 32 hex characters no pattern catches).
+ */
+export function clientSecrets(client: unknown): readonly string[] {
+  const apiKey = typeof client === 'object' && client !== null ? (client as { apiKey?: unknown }).apiKey : undefined;
+  return typeof apiKey === 'string' && apiKey.length > 0 ? [apiKey] : [];
 }
 
 /** A fact detour builds itself (no SDK error behind it). */
@@ -58,7 +69,11 @@ export function toCallError(error: unknown, context: CallErrorContext): Provider
   const aborted = context.control?.aborted === true;
   const duringStream = context.duringStream === true;
   const partialText = context.partialText === '' && !duringStream ? null : (context.partialText ?? null);
-  const wrapped = toProviderCallError(error, { provider: context.provider, timedOut, aborted, duringStream }, { partialText });
+  const wrapped = toProviderCallError(
+    error,
+    { provider: context.provider, timedOut, aborted, duringStream, ...(context.secrets === undefined ? {} : { secrets: context.secrets }) },
+    { partialText },
+  );
   const fact = wrapped.fact;
   let kind: ErrorKind = fact.kind;
   if (timedOut) kind = 'timeout';

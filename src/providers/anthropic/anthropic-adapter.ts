@@ -9,7 +9,7 @@ import type {
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CallControl } from '../call-control.js';
-import { filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { clientSecrets, filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
 import { catalogParams, mergeParams } from '../params.js';
 import { serverAddressOf } from '../server-address.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
@@ -44,11 +44,13 @@ export class AnthropicAdapter implements ProviderAdapter {
   readonly serverAddress: string | null;
   readonly serverPort: number | null;
   private readonly client: Anthropic;
+  private readonly secrets: readonly string[];
   private readonly params: GenerationParams | null;
   private readonly defaultMaxTokens: number;
 
   constructor(options: AnthropicAdapterOptions) {
     this.client = options.client;
+    this.secrets = clientSecrets(options.client);
     this.modelId = options.modelId;
     this.provider = options.provider ?? 'anthropic';
     this.params = catalogParams(options.params);
@@ -69,7 +71,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       });
       message = await (control === undefined ? call : control.race(call));
     } catch (error) {
-      throw toCallError(error, { provider: 'anthropic', control });
+      throw toCallError(error, { provider: 'anthropic', control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
@@ -143,7 +145,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       };
     } catch (error) {
       finished = true;
-      throw toCallError(error, { provider: 'anthropic', control, duringStream: started, partialText });
+      throw toCallError(error, { provider: 'anthropic', control, duringStream: started, partialText, secrets: this.secrets });
     } finally {
       if (!finished) control.cancel();
       control.dispose();

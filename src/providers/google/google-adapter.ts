@@ -3,7 +3,7 @@
  */
 import type { GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import { CallControl } from '../call-control.js';
-import { filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { clientSecrets, filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
 import { catalogParams, mergeParams } from '../params.js';
 import { serverAddressOf } from '../server-address.js';
 import type { CallOptions, FinishReason, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
@@ -74,11 +74,13 @@ export class GoogleAdapter implements ProviderAdapter {
   readonly serverAddress: string | null;
   readonly serverPort: number | null;
   private readonly client: GoogleGenAI;
+  private readonly secrets: readonly string[];
   private readonly params: GenerationParams | null;
   private readonly perCallHttpOptions: GenerateContentConfig['httpOptions'] | undefined;
 
   constructor(options: GoogleAdapterOptions) {
     this.client = options.client;
+    this.secrets = clientSecrets(options.client);
     this.modelId = options.modelId;
     this.provider = options.provider ?? 'google';
     this.params = catalogParams(options.params);
@@ -96,7 +98,7 @@ export class GoogleAdapter implements ProviderAdapter {
       const call = this.client.models.generateContent(parameters);
       response = await (control === undefined ? call : control.race(call));
     } catch (error) {
-      throw toCallError(error, { provider: 'google', control });
+      throw toCallError(error, { provider: 'google', control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
@@ -155,7 +157,7 @@ export class GoogleAdapter implements ProviderAdapter {
       };
     } catch (error) {
       finished = true;
-      throw toCallError(error, { provider: 'google', control, duringStream: started, partialText });
+      throw toCallError(error, { provider: 'google', control, duringStream: started, partialText, secrets: this.secrets });
     } finally {
       if (!finished) control.cancel();
       control.dispose();

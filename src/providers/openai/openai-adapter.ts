@@ -4,7 +4,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { CallControl } from '../call-control.js';
-import { filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { clientSecrets, filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
 import { catalogParams, mergeParams } from '../params.js';
 import { serverAddressOf } from '../server-address.js';
 import type {
@@ -50,12 +50,14 @@ export class OpenAIAdapter implements ProviderAdapter {
   readonly serverAddress: string | null;
   readonly serverPort: number | null;
   private readonly client: OpenAI;
+  private readonly secrets: readonly string[];
   private readonly params: GenerationParams | null;
   private readonly maxTokensField: MaxTokensField;
   private readonly streamUsage: boolean;
 
   constructor(options: OpenAIAdapterOptions) {
     this.client = options.client;
+    this.secrets = clientSecrets(options.client);
     this.modelId = options.modelId;
     this.providerType = options.providerType ?? 'openai';
     this.provider = options.provider ?? this.providerType;
@@ -78,7 +80,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       });
       completion = await (control === undefined ? call : control.race(call));
     } catch (error) {
-      throw toCallError(error, { provider: this.providerType, control });
+      throw toCallError(error, { provider: this.providerType, control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
@@ -145,7 +147,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       };
     } catch (error) {
       finished = true;
-      throw toCallError(error, { provider: this.providerType, control, duringStream: started, partialText });
+      throw toCallError(error, { provider: this.providerType, control, duringStream: started, partialText, secrets: this.secrets });
     } finally {
       if (!finished) control.cancel();
       control.dispose();

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
+import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
+import { GoogleAdapter } from '../../src/providers/google/google-adapter.js';
+import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
+import type { ProviderAdapter } from '../../src/providers/spec.js';
+
+// An Azure-style key: 32 hex characters, which no key pattern recognises.
+const key = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+describe('an API key the provider echoes back', () => {
+  let server: Server;
+  let url = '';
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { code: 401, message: `Access denied: key ${key} is invalid.`, type: 'invalid_request_error', status: 'UNAUTHENTICATED' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const adapters: Record<string, () => ProviderAdapter> = {
+    openai: () => new OpenAIAdapter({ client: new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 }), modelId: 'gpt-4o' }),
+    anthropic: () => new AnthropicAdapter({ client: new Anthropic({ apiKey: key, baseURL: url, maxRetries: 0 }), modelId: 'claude-haiku-4-5' }),
+    google: () =>
+      new GoogleAdapter({
+        client: new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: url, retryOptions: { attempts: 1 } } }),
+        modelId: 'gemini-2.0-flash',
+      }),
+  };
+
+  for (const [name, adapter] of Object.entries(adapters)) {
+    it(`is scrubbed from the ${name} adapter's error`, async () => {
+      const error = await adapter()
+        .generate({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
+        .then(() => null, (thrown: unknown) => thrown);
+      expect(ProviderCallError.isInstance(error)).toBe(true);
+      const fact = (error as ProviderCallError).fact;
+      expect(fact.kind).toBe('authentication');
+      expect(fact.message).toContain('Access denied');
+      expect(JSON.stringify(fact)).not.toContain(key);
+      expect((error as ProviderCallError).message).not.toContain(key);
+    });
+  }
+});
