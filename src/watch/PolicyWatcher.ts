@@ -110,6 +110,11 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
     return this.#set;
   }
 
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** The running set's version. */
   get version(): string {
     return this.current().version;
