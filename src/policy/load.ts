@@ -15,6 +15,7 @@ import { createReporter } from './report.js';
 import { checkRulesAndTests } from './ruleChecks.js';
 import { schemaDiagnostics } from './schema.js';
 import { createPolicySet } from './set.js';
+import { nearest } from './suggest.js';
 import { firstAlias, keyAtOffset, parseSource, type PolicySource } from './source.js';
 import type { RawPolicy } from './raw.js';
 import type { Diagnostic, Policy, PolicySet } from './types.js';
@@ -100,6 +101,25 @@ function syntaxDiagnostics(source: PolicySource): DiagnosticInput[] {
   return results;
 }
 
+/**
+ * Top-level keys the checks beyond the schema read. When schema errors are
+ * confined to other keys (a mistyped `timeout`, a misspelt `max_attempt`),
+ * the checks still run, so one pass reports every problem.
+ */
+const checkedSections = new Set([
+  'name', 'provider_config', 'models', 'groups', 'primary_model', 'fallback_models', 'strategy_type',
+  'base_delay', 'max_delay', 'error_mappings', 'conditions', 'weights', 'routes', 'rules', 'tests',
+]);
+
+function checksCanRun(schema: readonly DiagnosticInput[], value: object): boolean {
+  if (!['name', 'models', 'primary_model'].every((key) => Object.hasOwn(value, key))) return false;
+  return schema.every((diagnostic) => {
+    const section = diagnostic.pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
+    // A misspelt section (`rule:` for `rules:`) hides what the checks would read.
+    return section !== undefined && !checkedSections.has(section) && nearest(section, checkedSections) === undefined;
+  });
+}
+
 function protoKeyPointer(value: unknown, pointer: string): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return `${pointer}/__proto__`;
@@ -178,14 +198,16 @@ export function parsePolicy(text: string, file: string, options: ParsePolicyOpti
     }
   }
   const schema = schemaDiagnostics(value, source);
-  if (schema.length > 0) return failed(file, [...syntax, ...schema]);
+  if (schema.length > 0 && !checksCanRun(schema, value as object)) return failed(file, [...syntax, ...schema]);
 
   const raw = value as RawPolicy;
   const reporter = createReporter(source);
   const names = modelNames(raw, reporter);
   checkReferences(raw, names, reporter);
   checkRulesAndTests(raw, names, reporter);
-  const diagnostics = sortDiagnostics([...syntax, ...reporter.results].map((input) => createDiagnostic(file, input)));
+  const diagnostics = sortDiagnostics(
+    [...syntax, ...schema, ...reporter.results].map((input) => createDiagnostic(file, input)),
+  );
   if (hasErrors(diagnostics)) return { policy: null, diagnostics };
   const sourcePath = options.sourcePath === undefined ? path.resolve(file) : options.sourcePath;
   const policy = compilePolicy(raw, source, contentVersion(text), sourcePath);

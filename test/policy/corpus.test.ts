@@ -109,6 +109,18 @@ describe('broken-policy corpus', () => {
     expect(result.diagnostics).toHaveLength(1);
   });
 
+  it('reports reference problems beside schema problems in unrelated keys', () => {
+    const base = 'name: both\nmodels:\n  gpt-4o: { provider: openai }\nprimary_model: gpt-4o\n';
+    const both = parsePolicy(`${base}timeout: forever\nfallback_models: [gpt-5]\n`, 'both.yaml');
+    expect(both.diagnostics.map((diagnostic) => [diagnostic.line, diagnostic.check])).toEqual([
+      [5, 'schema'],
+      [6, 'reference'],
+    ]);
+    // A misspelt section could hide what the reference checks read: schema problems only.
+    const hidden = parsePolicy(`${base}rule:\n  - name: r\nfallback_models: [gpt-5]\n`, 'hidden.yaml');
+    expect(hidden.diagnostics.map((diagnostic) => [diagnostic.line, diagnostic.check])).toEqual([[5, 'schema']]);
+  });
+
   it('keeps every diagnostic in file order', async () => {
     const text = await readFile(path.join(corpus, 'unknown-operator.yaml'), 'utf8');
     const many = `${text}max_attempt: 3\ntimeout: forever\n`;
