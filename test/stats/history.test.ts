@@ -1,0 +1,33 @@
+import { expect, test } from 'vitest';
+import { InMemoryStateStore } from '../../src/executor/StateStore.js';
+import { FallbackMonitor } from '../../src/stats/FallbackMonitor.js';
+import { SessionHistory } from '../../src/stats/SessionHistory.js';
+
+test('the ring buffer keeps the newest items, oldest first, and never grows', () => {
+  const history = new SessionHistory<number>(3);
+  for (let index = 1; index <= 7; index++) history.push(index);
+  expect(history.length).toBe(3);
+  expect(history.recent()).toEqual([5, 6, 7]);
+  expect(history.recent(2)).toEqual([6, 7]);
+  expect(history.recent(10)).toEqual([5, 6, 7]);
+  const none = new SessionHistory<number>(0);
+  none.push(1);
+  expect(none.recent()).toEqual([]);
+  expect(() => new SessionHistory(-1)).toThrow(RangeError);
+});
+
+test('the breaker window forgets results older than the window', () => {
+  const store = new InMemoryStateStore();
+  expect(store.recordResult('p/a', true, 0, 1000)).toEqual({ requests: 1, failures: 1 });
+  expect(store.recordResult('p/a', false, 500, 1000)).toEqual({ requests: 2, failures: 1 });
+  expect(store.recordResult('p/a', false, 1600, 1000)).toEqual({ requests: 2, failures: 0 });
+  store.setCooldown('p/a', 2000);
+  expect(store.cooldownUntil('p/a', 1999)).toBe(2000);
+  expect(store.cooldownUntil('p/a', 2000)).toBeNull();
+});
+
+test('the monitor alerts once per crossed threshold and survives a throwing sink', () => {
+  const monitor = new FallbackMonitor({ thresholds: { averageAttempts: 2 }, onAlert: () => { throw new Error('sink down'); } });
+  const stats = { totalSessions: 4, successfulSessions: 4, failedSessions: 0, successRate: 1, fallbackRate: 1, averageAttempts: 2.5, byModel: {}, byErrorKind: {}, byOutcome: {} };
+  expect(monitor.check(stats).map((alert) => alert.metric)).toEqual(['averageAttempts']);
+});
