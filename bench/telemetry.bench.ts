@@ -55,6 +55,7 @@ class ManualReader extends MetricReader {
 const NO_TRACER = 'no tracer (default no-op)';
 const NO_TRACER_ALS = 'no tracer, AsyncLocalStorage context manager on';
 const SDK_BATCH = 'SDK + BatchSpanProcessor';
+const NO_SDK = 'createOpenTelemetryHooks(), no SDK registered';
 
 interface Variant {
   readonly name: string;
@@ -132,6 +133,7 @@ async function variants(factory: AdapterSource): Promise<Variant[]> {
   return [
     await make(NO_TRACER, undefined, false, false, {}),
     await make(NO_TRACER_ALS, undefined, false, true, {}),
+    await make(NO_SDK, createOpenTelemetryHooks(), false, false, {}),
     await make(SDK_BATCH, hooks(batch), false, true, { tracer: batch }),
     await make('SDK + batch + content capture', hooks(capture, { captureContent: true }), true, true, { tracer: capture }),
     await make('SDK + batch + metrics SDK', hooks(withMetrics, { meterProvider }), false, true, { tracer: withMetrics, meter: meterProvider }),
@@ -188,8 +190,15 @@ async function measure(label: string, factory: AdapterSource, sessions: number, 
       baseline: { name: NO_TRACER, value: median(NO_TRACER) },
       note: `${note(NO_TRACER_ALS)}; what any traced Node service pays already, detour or not`,
     },
+    {
+      name: `${label}: ${NO_SDK}, overhead per session`,
+      value: pairedOverhead(NO_SDK, NO_TRACER),
+      unit: 'µs',
+      baseline: { name: NO_TRACER, value: median(NO_TRACER) },
+      note: `${note(NO_SDK)}; the global no-op tracer and meter`,
+    },
   ];
-  for (const subject of subjects.slice(2)) {
+  for (const subject of subjects.slice(3)) {
     results.push({
       name: `${label}: ${subject.name}, overhead per session`,
       value: pairedOverhead(subject.name, NO_TRACER_ALS),

@@ -2,7 +2,7 @@
  * detour's OpenTelemetry instrumentation: the `TelemetryHooks` the executor
  * calls, emitting spans and metrics by the GenAI semantic conventions.
  */
-import { trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { ProxyTracerProvider, trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { noopTelemetry, type SessionScope, type SessionStartInfo, type TelemetryHooks } from './hooks.js';
 import { contentCaptureFromEnvironment } from './messages.js';
 import { MetricsRecorder } from './metrics.js';
@@ -30,6 +30,14 @@ export interface OpenTelemetryHooksOptions {
 
 const noopSession = noopTelemetry.sessionStarted({ policy: '', policyVersion: '', strategy: '', requestModel: null, stream: false });
 
+/** The API's own no-op provider, which an empty global proxy delegates to. */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** True while `provider` is the global proxy with no SDK behind it; checked per session, so a late SDK is picked up. */
+function tracingAbsent(provider: TracerProvider): boolean {
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_TRACER_PROVIDER;
+}
+
 /**
  * Telemetry hooks that emit a `detour.session {policy}` span per session and
  * a `chat {model}` span per attempt, plus the GenAI client metrics and
@@ -45,18 +53,24 @@ const noopSession = noopTelemetry.sessionStarted({ policy: '', policyVersion: ''
 export function createOpenTelemetryHooks(options: OpenTelemetryHooksOptions = {}): TelemetryHooks {
   const captureContent = options.captureContent ?? contentCaptureFromEnvironment();
   const metricsRecorder = new MetricsRecorder(options.meterProvider);
+  let provider: TracerProvider | undefined;
   let tracer: Tracer | undefined;
   try {
-    tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
+    provider = options.tracerProvider ?? trace.getTracerProvider();
+    tracer = provider.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
   } catch {
     tracer = undefined;
   }
   const activeTracer = tracer;
+  const tracerProvider = provider;
   return {
     captureContent,
     sessionStarted(info: SessionStartInfo): SessionScope {
-      if (activeTracer === undefined) return noopSession;
+      if (activeTracer === undefined || tracerProvider === undefined) return noopSession;
       try {
+        // No SDK at all: not even a non-recording span. The caller's context, and any
+        // remote parent in it, flows through untouched.
+        if (tracingAbsent(tracerProvider) && !metricsRecorder.enabled()) return noopSession;
         return new SessionSpan(activeTracer, metricsRecorder, info);
       } catch {
         return noopSession;

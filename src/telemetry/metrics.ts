@@ -77,6 +77,15 @@ export class MetricsRecorder {
     return this.#instruments;
   }
 
+  /** False while no metrics SDK is behind the provider. */
+  enabled(): boolean {
+    try {
+      return this.#current() !== null;
+    } catch {
+      return false;
+    }
+  }
+
   sessionEnded(policyName: string, outcome: string): void {
     try {
       const instruments = this.#current();
