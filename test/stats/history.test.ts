@@ -20,7 +20,7 @@ test('the breaker window forgets results older than the window', () => {
   const store = new InMemoryStateStore();
   expect(store.recordResult('p/a', true, 0, 1000)).toEqual({ requests: 1, failures: 1 });
   expect(store.recordResult('p/a', false, 500, 1000)).toEqual({ requests: 2, failures: 1 });
-  expect(store.recordResult('p/a', false, 1600, 1000)).toEqual({ requests: 2, failures: 0 });
+  expect(store.recordResult('p/a', false, 1400, 1000)).toEqual({ requests: 2, failures: 0 });
   store.setCooldown('p/a', 2000);
   expect(store.cooldownUntil('p/a', 1999)).toBe(2000);
   expect(store.cooldownUntil('p/a', 2000)).toBeNull();
