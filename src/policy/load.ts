@@ -238,6 +238,22 @@ export async function loadPolicyFile(file: string): Promise<PolicyLoadResult> {
   }
 }
 
+/** Files read at once: enough to keep the disk busy, well under any open-file limit. */
+const READ_CONCURRENCY = 32;
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let nextIndex = 0;
+  const worker = async () => {
+    while (nextIndex < items.length) {
+      const index = nextIndex++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** True for the file names `loadPolicies` picks from a folder. */
 export function isPolicyFileName(name: string): boolean {
   return name.endsWith('.yaml') || name.endsWith('.yml');
@@ -290,7 +306,7 @@ export async function listPolicyFiles(paths: readonly string[]): Promise<{ files
 export async function loadPolicies(paths: string | readonly string[]): Promise<PolicySetLoadResult> {
   const list = typeof paths === 'string' ? [paths] : paths;
   const { files, missing } = await listPolicyFiles(list);
-  const loaded = await Promise.all(files.map(async (file) => ({ file, result: await loadPolicyFile(file) })));
+  const loaded = await mapBounded(files, READ_CONCURRENCY, async (file) => ({ file, result: await loadPolicyFile(file) }));
   const results = [...missing.map((file) => ({ file, result: ioFailure(file, 'no such file or folder') })), ...loaded];
   const owners = new Map<string, string>();
   const checked = results.map(({ file, result }) => {
