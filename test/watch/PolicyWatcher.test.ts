@@ -50,8 +50,36 @@ describe('watchPolicies: start', () => {
     expect(error.message).toContain(`${path.join(folder, 'broken.yaml')}:14:`);
   });
 
-  it('refuses a folder that does not exist', async () => {
-    await expect(watchPolicies(path.join(folder, 'missing'))).rejects.toThrow(/cannot watch policy folder/);
+  it('refuses a folder that does not exist, or a file', async () => {
+    await expect(watchPolicies(path.join(folder, 'missing'))).rejects.toThrow(/cannot watch policy folder .*missing/);
+    await expect(watchPolicies(path.join(folder, 'default.yaml'))).rejects.toThrow(/not a folder/);
+  });
+
+  it('starts on an empty folder and picks up the first policy', async () => {
+    const empty = path.join(folder, 'empty');
+    await mkdir(empty);
+    const watcher = await start({}, empty);
+    expect(watcher.current().policies.size).toBe(0);
+    const reloaded = nextReload(watcher);
+    await writeFile(path.join(empty, 'default.yaml'), policyText());
+    expect((await reloaded).changes.added).toEqual(['default']);
+  });
+
+  it('keeps serving, and says so, when the folder disappears', async () => {
+    const watcher = await start();
+    const running = watcher.version;
+    const next = nextEvent(watcher);
+    // Moved away in one step, so the reload cannot catch it half-deleted.
+    await rename(folder, `${folder}-gone`);
+    try {
+      const event = await next;
+      expect(event.type).toBe('watch-error');
+      expect(event.type === 'watch-error' && event.event.error.message).toMatch(/cannot reload policy folder .*ENOENT.*still serving/);
+      expect(watcher.version).toBe(running);
+      expect(watcher.current().get('default')?.name).toBe('default');
+    } finally {
+      await rm(`${folder}-gone`, { recursive: true, force: true });
+    }
   });
 });
 
