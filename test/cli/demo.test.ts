@@ -37,10 +37,12 @@ describe('detour demo (child process)', () => {
     expect(out).toMatch(/^\s+latency\s+p50 \d+.*p99 \d+/m);
     // The compressed outage still happens: the primary answers first, then the others take over.
     const chart = out.split('\n').filter((line) => /^\s{2}\S+\s+[·▁▂▃▄▅▆▇█]{15}\s+\d+$/.test(line));
-    const served = Object.fromEntries(chart.map((line) => {
-      const [model, , total] = line.trim().split(/\s+/);
-      return [model, Number(total)];
-    }));
+    const served: Record<string, number> = Object.fromEntries(
+      chart.map((line) => {
+        const [model, , total] = line.trim().split(/\s+/);
+        return [model ?? '', Number(total)];
+      }),
+    );
     expect(Object.keys(served)).toEqual(expect.arrayContaining(['gpt-4o', 'claude-haiku', 'gemini-flash']));
     expect(Object.values(served).reduce((sum, count) => sum + count, 0)).toBe(40);
     expect(out).toContain('rules that fired');

@@ -33,8 +33,8 @@ export function runCli(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (piece: string) => (stdout += piece));
-    child.stderr.setEncoding('utf8').on('data', (piece: string) => (stderr += piece));
+    child.stdout!.setEncoding('utf8').on('data', (piece: string) => (stdout += piece));
+    child.stderr!.setEncoding('utf8').on('data', (piece: string) => (stderr += piece));
     if (options.input !== undefined) child.stdin?.end(options.input);
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
     child.once('error', reject);
