@@ -175,11 +175,10 @@ async function measure(label: string, factory: AdapterSource, sessions: number, 
   const of = (name: string): number[] => samples.get(name) ?? [];
   const median = (name: string) => percentile(of(name), 50);
   /** Median of the per-round differences: both sides of each pair ran moments apart. */
-  const pairedOverhead = (name: string, baselineName: string) =>
-    percentile(
-      of(name).map((value, index) => value - (of(baselineName)[index] ?? Number.NaN)),
-      50,
-    );
+  const differences = (name: string, baselineName: string) => of(name).map((value, index) => value - (of(baselineName)[index] ?? Number.NaN));
+  const pairedOverhead = (name: string, baselineName: string) => percentile(differences(name, baselineName), 50);
+  const spread = (name: string, baselineName: string) =>
+    `per-round differences p25..p75 ${percentile(differences(name, baselineName), 25).toFixed(1)}..${percentile(differences(name, baselineName), 75).toFixed(1)} µs`;
   const note = (name: string) => `median over ${rounds} interleaved rounds of ${sessions} sessions; ${median(name).toFixed(1)} µs/session in all`;
   const results: BenchResult[] = [
     { name: `${label}: ${NO_TRACER}, per session`, value: median(NO_TRACER), unit: 'µs', note: note(NO_TRACER) },
@@ -195,7 +194,7 @@ async function measure(label: string, factory: AdapterSource, sessions: number, 
       value: pairedOverhead(NO_SDK, NO_TRACER),
       unit: 'µs',
       baseline: { name: NO_TRACER, value: median(NO_TRACER) },
-      note: `${note(NO_SDK)}; the global no-op tracer and meter`,
+      note: `${note(NO_SDK)}; ${spread(NO_SDK, NO_TRACER)}; the global no-op tracer and meter`,
     },
   ];
   for (const subject of subjects.slice(3)) {
@@ -205,7 +204,7 @@ async function measure(label: string, factory: AdapterSource, sessions: number, 
       unit: 'µs',
       baseline: { name: NO_TRACER_ALS, value: median(NO_TRACER_ALS) },
       ...(subject.name === SDK_BATCH ? { aim: '< 30 µs' } : {}),
-      note: `${note(subject.name)}; ${pairedOverhead(subject.name, NO_TRACER).toFixed(1)} µs over ${NO_TRACER} (context manager included)`,
+      note: `${note(subject.name)}; ${spread(subject.name, NO_TRACER_ALS)}; ${pairedOverhead(subject.name, NO_TRACER).toFixed(1)} µs over ${NO_TRACER} (context manager included)`,
     });
   }
   return results;
