@@ -3,15 +3,14 @@
  * every change and swapped in only when every file passed.
  */
 import { EventEmitter } from 'node:events';
-import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { loadPolicies, type PolicySetLoadResult } from '../policy/load.js';
 import type { Diagnostic, PolicySet } from '../policy/types.js';
 import { diffPolicySets } from './changes.js';
 import type { PolicyWatcherEvents } from './events.js';
+import { FolderWatch } from './FolderWatch.js';
 import { formatDiagnostics } from './formatDiagnostics.js';
-import { CONFIG_MAP_DATA_LINK, createIgnoreMatcher, isPolicyFileName, listPolicyFiles } from './policyFiles.js';
+import { listPolicyFiles } from './policyFiles.js';
 import { PolicyWatchError } from './PolicyWatchError.js';
 import { ReloadScheduler, type ReloadSchedulerOptions } from './ReloadScheduler.js';
 
@@ -68,19 +67,16 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
   readonly #logger: WatchLogger | null;
   readonly #load: (files: readonly string[]) => Promise<PolicySetLoadResult>;
   readonly #scheduler: ReloadScheduler;
-  readonly #roots = new Set<string>();
   readonly #pendingFiles = new Set<string>();
   #set: PolicySet | null = null;
   #initialFailure: PolicyWatchError | null = null;
-  #fileWatcher: FSWatcher | null = null;
-  #realFolder: string;
+  #folderWatch: FolderWatch | null = null;
   #staleDiscards = 0;
   #closed = false;
 
   private constructor(folder: string, options: PolicyWatcherOptions) {
     super();
     this.folder = folder;
-    this.#realFolder = folder;
     this.#logger = options.logger ?? null;
     this.#load = options.load ?? ((files) => loadPolicies(files));
     this.#scheduler = new ReloadScheduler(() => this.#reload(), options);
@@ -91,7 +87,11 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
     const absolute = path.resolve(folder);
     const watcher = new PolicyWatcher(absolute, options);
     try {
-      await watcher.#startWatching();
+      watcher.#folderWatch = await FolderWatch.open(absolute, {
+        change: (policyFile) => watcher.#onChange(policyFile),
+        error: (error) => watcher.#reportWatchError(error),
+        retargeted: (previous, target) => watcher.#log('info', `policy folder ${absolute} now points to ${target}`, { previous, target }),
+      });
       await watcher.#scheduler.flush();
     } catch (error) {
       await watcher.close();
@@ -136,79 +136,15 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
     if (this.#closed) return;
     this.#closed = true;
     this.#scheduler.stop();
-    const fileWatcher = this.#fileWatcher;
-    this.#fileWatcher = null;
-    await fileWatcher?.close();
+    const folderWatch = this.#folderWatch;
+    this.#folderWatch = null;
+    await folderWatch?.close();
     await this.#scheduler.idle();
   }
 
-  async #startWatching(): Promise<void> {
-    const folderStats = await lstat(this.folder);
-    this.#roots.add(this.folder);
-    if (folderStats.isSymbolicLink()) {
-      // chokidar, not following links, watches the link itself (its swaps) but
-      // not what is inside; the real folder is watched beside it.
-      this.#realFolder = await realpath(this.folder);
-      this.#roots.add(this.#realFolder);
-    } else if (!folderStats.isDirectory()) {
-      throw new Error('not a folder');
-    }
-    const fileWatcher = watch([...this.#roots], {
-      ignoreInitial: true,
-      followSymlinks: false,
-      depth: 0,
-      // Every event means "reload the whole set", so chokidar's own
-      // unlink-then-add grouping only adds latency.
-      atomic: false,
-      ignored: createIgnoreMatcher(this.#roots),
-    });
-    this.#fileWatcher = fileWatcher;
-    fileWatcher.on('all', (_event, changedPath) => this.#onFileEvent(changedPath));
-    // chokidar drops a second 'change' of a path within 50 ms of the first,
-    // with no trailing event: a save right after a reload would be lost. The
-    // raw fs.watch events are never throttled, so they are heard too.
-    fileWatcher.on('raw', (_event, changedName, details) => this.#onRawEvent(changedName, details));
-    fileWatcher.on('error', (error) => this.#reportWatchError(error instanceof Error ? error : new Error(String(error))));
-    await new Promise<void>((resolve) => fileWatcher.once('ready', resolve));
-  }
-
-  #onRawEvent(changedName: string | null, details: unknown): void {
-    const watchedPath = (details as { watchedPath?: unknown } | null)?.watchedPath;
-    if (typeof watchedPath !== 'string' || !changedName) return;
-    const candidate = path.basename(watchedPath) === changedName ? path.resolve(watchedPath) : path.resolve(watchedPath, changedName);
-    if (this.#roots.has(candidate) || (this.#roots.has(path.dirname(candidate)) && isRelevantName(path.basename(candidate)))) {
-      this.#onFileEvent(candidate);
-    }
-  }
-
-  #onFileEvent(changedPath: string): void {
+  #onChange(policyFile: string | null): void {
     if (this.#closed) return;
-    const resolved = path.resolve(changedPath);
-    if (resolved === this.folder && this.#roots.has(this.#realFolder) && this.#realFolder !== this.folder) {
-      void this.#followFolderLink();
-    }
-    const name = path.basename(resolved);
-    if (isPolicyFileName(name)) this.#pendingFiles.add(path.join(this.folder, name));
-    this.#scheduler.signal();
-  }
-
-  /** The folder is a symlink that was swapped: watch its new target instead. */
-  async #followFolderLink(): Promise<void> {
-    let target: string;
-    try {
-      target = await realpath(this.folder);
-    } catch (error) {
-      this.#reportWatchError(new Error(`policy folder link ${this.folder} does not resolve: ${describe(error)}`, { cause: error }));
-      return;
-    }
-    const previous = this.#realFolder;
-    if (target === previous || this.#closed || !this.#fileWatcher) return;
-    this.#realFolder = target;
-    this.#roots.delete(previous);
-    this.#roots.add(target);
-    this.#fileWatcher.unwatch(previous);
-    this.#fileWatcher.add(target);
-    this.#log('info', `policy folder ${this.folder} now points to ${target}`, { previous, target });
+    if (policyFile !== null) this.#pendingFiles.add(policyFile);
     this.#scheduler.signal();
   }
 
@@ -326,10 +262,6 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
       // Logging never breaks a reload.
     }
   }
-}
-
-function isRelevantName(name: string): boolean {
-  return isPolicyFileName(name) || name === CONFIG_MAP_DATA_LINK;
 }
 
 function describe(error: unknown): string {
