@@ -32,10 +32,17 @@ export interface CliTelemetry {
   shutdown(): Promise<void>;
 }
 
-/** True when the standard OTLP variables ask for trace export. */
+/**
+ * True when the standard OTLP variables ask for trace export (and
+ * `OTEL_SDK_DISABLED` does not forbid it).
+ *
+ * @example
+ * otlpTracesConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' }) // true
+ */
 export function otlpTracesConfigured(environment: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  const set = (name: string) => (environment[name] ?? '').trim() !== '';
-  return set('OTEL_EXPORTER_OTLP_ENDPOINT') || set('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const value = (name: string) => (environment[name] ?? '').trim();
+  if (value('OTEL_SDK_DISABLED').toLowerCase() === 'true') return false;
+  return value('OTEL_EXPORTER_OTLP_ENDPOINT') !== '' || value('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== '';
 }
 
 const LOG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupCliTelemetry } from '../../src/cli/otel.js';
+import { otlpTracesConfigured, setupCliTelemetry } from '../../src/cli/otel.js';
 import type { TelemetryHooks } from '../../src/telemetry/hooks.js';
 import { attemptInfo, fact, response, sessionInfo } from './fixtures.js';
 
@@ -101,6 +101,13 @@ describe('setupCliTelemetry', () => {
     delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
     delete process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
     expect(setupCliTelemetry()).toBeNull();
+  });
+
+  it('OTEL_SDK_DISABLED=true wins over an endpoint', () => {
+    expect(otlpTracesConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint })).toBe(true);
+    expect(otlpTracesConfigured({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint })).toBe(true);
+    expect(otlpTracesConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: 'true' })).toBe(false);
+    expect(otlpTracesConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' })).toBe(false);
   });
 
   it('exports the session tree as OTLP/HTTP JSON, with OTEL_SERVICE_NAME honoured', async () => {
