@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
+import type { PolicySource } from '../executor/types.js';
 import { loadPolicies, type PolicySetLoadResult } from '../policy/load.js';
 import type { Diagnostic, PolicySet } from '../policy/types.js';
 import { diffPolicySets } from './changes.js';
@@ -33,12 +34,6 @@ export interface PolicyWatcherOptions extends ReloadSchedulerOptions {
   readonly load?: (files: readonly string[]) => Promise<PolicySetLoadResult>;
 }
 
-/** The seam the executor reads: the set new sessions pin. Matches the executor's `PolicySource`. */
-export interface WatchedPolicySource {
-  current(): PolicySet;
-  close(): Promise<void>;
-}
-
 /**
  * A load whose folder changed while it ran may mix old and new files; it is
  * dropped in favour of the reload already scheduled. Past this many drops in
@@ -61,7 +56,7 @@ type LoadOutcome =
  * const policy = watcher.current().get('default');
  * await watcher.close();
  */
-export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements WatchedPolicySource {
+export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements PolicySource {
   /** The folder as configured (absolute). */
   readonly folder: string;
   readonly #logger: WatchLogger | null;
@@ -196,6 +191,10 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
     const previous = this.#set;
     if (previous !== null && previous.version === result.set.version) return;
     this.#set = result.set;
+    const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning');
+    if (warnings.length > 0) {
+      this.#log('warn', `policy warnings in ${this.folder} (version ${result.set.version} serves anyway):\n${formatDiagnostics(warnings, true)}`, { warnings: warnings.length });
+    }
     if (previous === null) {
       this.#log('info', `policies loaded from ${this.folder}: version ${result.set.version}`, {
         version: result.set.version,
@@ -209,6 +208,7 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
       previousVersion: previous.version,
       version: result.set.version,
       changes,
+      warnings,
       files,
       loadMs,
     };

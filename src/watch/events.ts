@@ -11,6 +11,8 @@ export interface PolicyReloadedEvent {
   readonly previousVersion: string;
   readonly version: string;
   readonly changes: PolicyChanges;
+  /** Warning-severity diagnostics of the new set (it serves anyway). */
+  readonly warnings: readonly Diagnostic[];
   /** Files whose events led to this reload (absolute paths, sorted); empty for a manual `reload()`. */
   readonly files: readonly string[];
   /** How long loading and validating the set took, in ms. */
