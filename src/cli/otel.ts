@@ -73,7 +73,7 @@ function enableDiagnosticsFromEnvironment(): void {
  * @example
  * const telemetry = setupCliTelemetry();
  * try {
- *   const executor = createExecutor({ policies, telemetry: telemetry?.hooks });
+ *   const executor = await createExecutor({ policies, ...(telemetry === null ? {} : { telemetry: telemetry.hooks }) });
  *   await executor.generate(request);
  * } finally {
  *   await telemetry?.shutdown();

@@ -48,7 +48,7 @@ function tracingAbsent(provider: TracerProvider): boolean {
  * @example
  * import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
  * const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
- * const executor = createExecutor({ policies, telemetry: createOpenTelemetryHooks({ tracerProvider }) });
+ * const executor = await createExecutor({ policies, telemetry: createOpenTelemetryHooks({ tracerProvider }) });
  */
 export function createOpenTelemetryHooks(options: OpenTelemetryHooksOptions = {}): TelemetryHooks {
   const captureContent = options.captureContent ?? contentCaptureFromEnvironment();
