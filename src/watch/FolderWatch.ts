@@ -41,7 +41,11 @@ export class FolderWatch {
   /** The folders whose entries matter: the folder, and its target when it is a symlink. */
   readonly #roots = new Set<string>();
   #realFolder: string;
-  #chokidar: FSWatcher | null = null;
+  /** Watches the folder's own entry in its parent, when the folder is a symlink. */
+  #linkWatcher: FSWatcher | null = null;
+  /** Watches the entries of the real folder. */
+  #targetWatcher: FSWatcher | null = null;
+  #retargeting: Promise<void> = Promise.resolve();
   #closed = false;
 
   private constructor(folder: string, listener: FolderWatchListener) {
@@ -64,9 +68,11 @@ export class FolderWatch {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const chokidar = this.#chokidar;
-    this.#chokidar = null;
-    await chokidar?.close();
+    const watchers = [this.#linkWatcher, this.#targetWatcher];
+    this.#linkWatcher = null;
+    this.#targetWatcher = null;
+    await Promise.all(watchers.map((watcher) => watcher?.close()));
+    await this.#retargeting;
   }
 
   async #start(): Promise<void> {
@@ -77,10 +83,16 @@ export class FolderWatch {
       // link swapped) but not what is inside: the target is watched beside it.
       this.#realFolder = await realpath(this.folder);
       this.#roots.add(this.#realFolder);
+      this.#linkWatcher = await this.#watch(this.folder);
     } else if (!folderStats.isDirectory()) {
       throw new Error('not a folder');
     }
-    const chokidar = watch([...this.#roots], {
+    this.#targetWatcher = await this.#watch(this.#realFolder);
+  }
+
+  /** A chokidar watcher on one path, resolved once its initial scan is done. */
+  async #watch(watchedPath: string): Promise<FSWatcher> {
+    const chokidar = watch(watchedPath, {
       ignoreInitial: true,
       followSymlinks: false,
       depth: 0,
@@ -89,7 +101,6 @@ export class FolderWatch {
       atomic: false,
       ignored: createIgnoreMatcher(this.#roots),
     });
-    this.#chokidar = chokidar;
     chokidar.on('all', (_event, changedPath) => this.#onEvent(path.resolve(changedPath)));
     // chokidar drops a second 'change' of a path within 50 ms of the first,
     // with no trailing event: a save right after a reload would be lost. The
@@ -99,6 +110,7 @@ export class FolderWatch {
       if (!this.#closed) this.#listener.error(asError(error));
     });
     await new Promise<void>((resolve) => chokidar.once('ready', resolve));
+    return chokidar;
   }
 
   #onRawEvent(changedName: string | null, details: unknown): void {
@@ -113,12 +125,18 @@ export class FolderWatch {
 
   #onEvent(changed: string): void {
     if (this.#closed) return;
-    if (changed === this.folder && this.#realFolder !== this.folder) void this.#followFolderLink();
+    if (changed === this.folder && this.#linkWatcher !== null) {
+      this.#retargeting = this.#retargeting.then(() => this.#followFolderLink());
+    }
     const name = path.basename(changed);
     this.#listener.change(isPolicyFileName(name) ? path.join(this.folder, name) : null);
   }
 
-  /** The folder is a symlink that may have been swapped: watch its new target instead of the old. */
+  /**
+   * The folder is a symlink that may have been swapped: watch its new target,
+   * and only once that watch is live stop watching the old one and ask for a
+   * reload, so no edit made after that reload can go unheard.
+   */
   async #followFolderLink(): Promise<void> {
     let target: string;
     try {
@@ -128,14 +146,26 @@ export class FolderWatch {
       return;
     }
     const previous = this.#realFolder;
-    if (target === previous || this.#closed || this.#chokidar === null) return;
-    this.#realFolder = target;
-    this.#roots.delete(previous);
+    if (target === previous || this.#closed) return;
     this.#roots.add(target);
-    this.#chokidar.unwatch(previous);
-    this.#chokidar.add(target);
+    let next: FSWatcher;
+    try {
+      next = await this.#watch(target);
+    } catch (error) {
+      this.#roots.delete(target);
+      if (!this.#closed) this.#listener.error(new Error(`cannot watch ${target}, the new target of ${this.folder}: ${asError(error).message}`, { cause: error }));
+      return;
+    }
+    if (this.#closed) {
+      await next.close();
+      return;
+    }
+    const old = this.#targetWatcher;
+    this.#targetWatcher = next;
+    this.#realFolder = target;
+    if (previous !== this.folder) this.#roots.delete(previous);
+    await old?.close();
     this.#listener.retargeted(previous, target);
-    // Files read through the link before the swap may be stale: reload once more.
     this.#listener.change(null);
   }
 }

@@ -291,7 +291,7 @@ describe('watchPolicies: symlinked folders', () => {
     await swap;
     expect(watcher.current().get('default')?.description).toBe('v2');
 
-    // The new target is watched, the old one no longer is: the next event is v2's edit.
+    // The new target is watched; an edit to the old one serves nothing new: the next event is v2's edit.
     const afterSwap = nextReload(watcher);
     await writeFile(path.join(v1, 'default.yaml'), policyText({ description: 'stale v1 edit' }));
     await writeFile(path.join(v2, 'default.yaml'), policyText({ description: 'v2 edited' }));
