@@ -66,8 +66,7 @@ function tooLarge(bytes: number): DiagnosticInput {
 }
 
 function byteLength(text: string): number {
-  // Cheap bounds first: UTF-8 takes 1 to 3 bytes per UTF-16 unit.
-  if (text.length > MAX_POLICY_BYTES) return text.length;
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit, so short texts need no count.
   if (text.length * 3 <= MAX_POLICY_BYTES) return text.length;
   return Buffer.byteLength(text, 'utf8');
 }
