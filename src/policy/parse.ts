@@ -1,0 +1,214 @@
+/**
+ * Parsing one policy: YAML text → syntax checks → JSON Schema → reference and
+ * rule checks → an immutable `Policy`. It never throws on bad input; every
+ * problem is a diagnostic with a file, a 1-based line and column, a JSON
+ * pointer and the check that found it.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { isMap, isSeq } from 'yaml';
+import { compilePolicy } from './compile.js';
+import { createDiagnostic, hasErrors, sortDiagnostics, type DiagnosticInput } from './diagnostics.js';
+import { checkReferences, modelNames } from './references.js';
+import { createReporter } from './report.js';
+import { checkRulesAndTests } from './ruleChecks.js';
+import { schemaDiagnostics } from './schema.js';
+import { nearest } from './suggest.js';
+import { firstAlias, keyAtOffset, parseSource, type PolicySource } from './source.js';
+import type { RawPolicy } from './raw.js';
+import type { Diagnostic, Policy } from './types.js';
+
+export interface PolicyLoadResult {
+  /** Null when any error-severity diagnostic was found. */
+  readonly policy: Policy | null;
+  /** Errors and warnings, in file order. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Largest policy file accepted, checked before parsing. @default 1 MiB */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+/** Most alias expansions in one file (YAML "billion laughs" protection). @default 100 */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Options of {@link parsePolicy}. */
+export interface ParsePolicyOptions {
+  /** `Policy.file`; defaults to `file` resolved against the working directory. Null: not from a file. */
+  readonly sourcePath?: string | null;
+}
+
+/** Position 1:1, for problems of the whole file. */
+export const FILE_START = { line: 1, column: 1 };
+const start = FILE_START;
+
+/** Where each loaded policy's `name` value sits, for set-level diagnostics. */
+const namePositions = new WeakMap<Policy, { line: number; column: number }>();
+
+/** Position of a parsed policy's `name` value (1:1 for policies not parsed here). */
+export function namePosition(policy: Policy): { line: number; column: number } {
+  return namePositions.get(policy) ?? start;
+}
+
+/** A result with no policy and these problems. */
+export function failed(file: string, inputs: readonly DiagnosticInput[]): PolicyLoadResult {
+  return { policy: null, diagnostics: sortDiagnostics(inputs.map((input) => createDiagnostic(file, input))) };
+}
+
+/** The diagnostic for a file over {@link MAX_POLICY_BYTES}. */
+export function tooLarge(bytes: number): DiagnosticInput {
+  return {
+    pointer: '',
+    check: 'size',
+    position: start,
+    message: `the file is ${bytes} bytes; policies are limited to ${MAX_POLICY_BYTES} bytes (1 MiB): split it into several policies`,
+  };
+}
+
+function byteLength(text: string): number {
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit, so short texts need no count.
+  if (text.length * 3 <= MAX_POLICY_BYTES) return text.length;
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function syntaxDiagnostics(source: PolicySource): DiagnosticInput[] {
+  const results: DiagnosticInput[] = [];
+  for (const error of source.document.errors) {
+    const offset = error.pos[0];
+    if (error.code === 'DUPLICATE_KEY') {
+      const duplicate = keyAtOffset(source, offset);
+      const where = duplicate?.first ? ` (first on line ${duplicate.first.line})` : '';
+      results.push({
+        pointer: duplicate?.pointer ?? '',
+        check: 'duplicate-key',
+        position: source.positionOf(offset),
+        message: `duplicate key \`${duplicate?.key ?? ''}\`${where}: each key may appear once in a mapping; remove or merge one`,
+      });
+      continue;
+    }
+    results.push({ pointer: '', check: 'syntax', position: source.positionOf(offset), message: `YAML syntax: ${error.message}` });
+  }
+  for (const warning of source.document.warnings) {
+    results.push({
+      severity: 'warning',
+      pointer: '',
+      check: 'syntax',
+      position: source.positionOf(warning.pos[0]),
+      message: `YAML: ${warning.message}`,
+    });
+  }
+  return results;
+}
+
+/**
+ * Top-level keys the checks beyond the schema read. When schema errors are
+ * confined to other keys (a mistyped `timeout`, a misspelt `max_attempt`),
+ * the checks still run, so one pass reports every problem.
+ */
+const checkedSections = new Set([
+  'name', 'provider_config', 'models', 'groups', 'primary_model', 'fallback_models', 'strategy_type',
+  'base_delay', 'max_delay', 'error_mappings', 'conditions', 'weights', 'routes', 'rules', 'tests',
+]);
+
+function checksCanRun(schema: readonly DiagnosticInput[], value: object): boolean {
+  if (!['name', 'models', 'primary_model'].every((key) => Object.hasOwn(value, key))) return false;
+  return schema.every((diagnostic) => {
+    const section = diagnostic.pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
+    // A misspelt section (`rule:` for `rules:`) hides what the checks would read.
+    return section !== undefined && !checkedSections.has(section) && nearest(section, checkedSections) === undefined;
+  });
+}
+
+function protoKeyPointer(value: unknown, pointer: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return `${pointer}/__proto__`;
+  for (const [key, child] of Object.entries(value)) {
+    const found = protoKeyPointer(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function contentVersion(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+/**
+ * Parse YAML text into a Policy. Never throws on bad input.
+ *
+ * @example
+ * const { policy, diagnostics } = parsePolicy(text, 'policies/default.yaml');
+ * if (!policy) for (const d of diagnostics) console.error(`${d.file}:${d.line}:${d.column}  ${d.message}`);
+ */
+export function parsePolicy(text: string, file: string, options: ParsePolicyOptions = {}): PolicyLoadResult {
+  const bytes = byteLength(text);
+  if (bytes > MAX_POLICY_BYTES) return failed(file, [tooLarge(bytes)]);
+  const source = parseSource(text);
+  const syntax = syntaxDiagnostics(source);
+  if (syntax.some((diagnostic) => diagnostic.severity !== 'warning')) return failed(file, syntax);
+  const root = source.document.contents;
+  if (root === null) {
+    return failed(file, [
+      ...syntax,
+      { pointer: '', check: 'empty', position: start, message: 'the file is empty: a policy needs at least `name`, `models` and `primary_model`' },
+    ]);
+  }
+  if (!isMap(root)) {
+    const got = isSeq(root) ? 'a list' : 'a single value';
+    return failed(file, [
+      ...syntax,
+      {
+        pointer: '',
+        check: 'schema',
+        position: source.locate(''),
+        message: `the top of a policy file must be a mapping of keys (name:, models:, primary_model:, …); got ${got}`,
+      },
+    ]);
+  }
+  let value: unknown;
+  try {
+    value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const alias = firstAlias(source);
+    const reason = error instanceof Error ? error.message : String(error);
+    return failed(file, [
+      ...syntax,
+      {
+        pointer: alias?.pointer ?? '',
+        check: 'alias',
+        position: alias?.position ?? start,
+        message: `YAML aliases expand too far (${reason}): write the values out instead of nesting aliases`,
+      },
+    ]);
+  }
+  // `__proto__` as a key would set a prototype when the policy is compiled into plain objects.
+  if (text.includes('__proto__')) {
+    const pointer = protoKeyPointer(value, '');
+    if (pointer !== undefined) {
+      return failed(file, [
+        ...syntax,
+        {
+          pointer,
+          check: 'schema',
+          position: source.locate(pointer, 'key'),
+          message: '`__proto__` cannot be used as a key or name: rename it',
+        },
+      ]);
+    }
+  }
+  const schema = schemaDiagnostics(value, source);
+  if (schema.length > 0 && !checksCanRun(schema, value as object)) return failed(file, [...syntax, ...schema]);
+
+  const raw = value as RawPolicy;
+  const reporter = createReporter(source);
+  const names = modelNames(raw, reporter);
+  checkReferences(raw, names, reporter);
+  checkRulesAndTests(raw, names, reporter);
+  const diagnostics = sortDiagnostics(
+    [...syntax, ...schema, ...reporter.results].map((input) => createDiagnostic(file, input)),
+  );
+  if (hasErrors(diagnostics)) return { policy: null, diagnostics };
+  const sourcePath = options.sourcePath === undefined ? path.resolve(file) : options.sourcePath;
+  const policy = compilePolicy(raw, source, contentVersion(text), sourcePath);
+  namePositions.set(policy, source.locate('/name'));
+  return { policy, diagnostics };
+}
