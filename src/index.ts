@@ -4,10 +4,12 @@
  */
 
 // Policies: load, validate, hold.
-export { parsePolicy, loadPolicyFile, loadPolicies, MAX_POLICY_BYTES } from './policy/load.js';
+export { parsePolicy, loadPolicyFile, loadPolicies, listPolicyFiles, MAX_POLICY_BYTES } from './policy/load.js';
+export { createPolicySet } from './policy/set.js';
+export { POLICY_DEFAULTS } from './policy/defaults.js';
 export type { PolicyLoadResult, PolicySetLoadResult, ParsePolicyOptions } from './policy/load.js';
 export { KNOWN_FACTS, OPERATORS, isKnownFact } from './policy/vocabulary.js';
-export { compilePattern } from './policy/pattern.js';
+export { compilePattern, PatternError } from './policy/pattern.js';
 export { parseDuration } from './policy/duration.js';
 export type {
   Policy,
