@@ -1,0 +1,63 @@
+/**
+ * What `detour demo` does once its options are parsed. Loaded only when the
+ * command runs, so other commands do not pay for the SDKs at start-up.
+ */
+import { driveDemoTraffic } from '../demo/DemoRun.js';
+import { demoPolicyPath, OUTAGE_TIMELINE_MS } from '../demo/bundled.js';
+import { createProgressDisplay } from '../demo/progress.js';
+import { formatDemoSummary } from '../demo/summary.js';
+import type { DemoCommandOptions } from './demo.js';
+import { setupCliTelemetry } from './otel.js';
+import { choosePolicy } from './policyArgument.js';
+import { simulatedProviders } from './providerSetup.js';
+
+/**
+ * Run the demo and print its summary on stdout. Resolves with the exit code
+ * (0, or 130 when interrupted with Ctrl-C).
+ *
+ * @example
+ * await runDemo({ requests: 300, duration: 15_000, concurrency: 32, seed: 7, progress: true });
+ */
+export async function runDemo(options: DemoCommandOptions): Promise<number> {
+  const policyFile = options.policy ?? demoPolicyPath();
+  const { set, policy } = await choosePolicy(policyFile, options.name ?? (options.policy === undefined ? 'demo' : undefined));
+  const scenario = options.scenario ?? 'outage';
+  // The outage's 15-second story is replayed at the run's pace, so a short run still shows all of it.
+  const scale = options.scenario === undefined ? OUTAGE_TIMELINE_MS / options.duration : 1;
+  const origin = Date.now();
+  const providers = await simulatedProviders({
+    scenario,
+    seed: options.seed,
+    ...(scale === 1 ? {} : { now: () => origin + (Date.now() - origin) * scale }),
+  });
+  const telemetry = setupCliTelemetry();
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  process.once('SIGINT', interrupt);
+  const progress = options.progress ? createProgressDisplay(process.stderr) : null;
+  try {
+    process.stderr.write(
+      `detour demo: ${options.requests} requests over ${(options.duration / 1000).toFixed(1)} s through policy ${policy.name} (${policy.primaryModel} first, then ${policy.fallbackModels.join(', ') || 'nothing'}), simulator ${providers.simulator?.url ?? ''}, scenario ${scenario}\n`,
+    );
+    const traffic = await driveDemoTraffic({
+      policies: set,
+      policy: policy.name,
+      factory: providers.factory,
+      requests: options.requests,
+      durationMs: options.duration,
+      concurrency: options.concurrency,
+      seed: options.seed,
+      signal: controller.signal,
+      ...(telemetry === null ? {} : { telemetry: telemetry.hooks }),
+      ...(progress === null ? {} : { onProgress: (state) => progress.update(state) }),
+    });
+    progress?.finish();
+    process.stdout.write(`${formatDemoSummary(traffic, { policy: policy.name, scenario }).join('\n')}\n`);
+    return traffic.interrupted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', interrupt);
+    await providers.close();
+    await telemetry?.shutdown();
+  }
+}
+
