@@ -9,7 +9,7 @@
  */
 import type { Policy } from '../policy/types.js';
 import { compiledRules, firstMatch, MAX_ATTEMPTS_FACT, MODEL_ATTEMPTS_FACT } from './compile.js';
-import type { DecisionRule } from './compile.js';
+import type { CompiledRules, DecisionRule } from './compile.js';
 import { computeDelay } from './delay.js';
 import type { DelayResult } from './delay.js';
 import { countModelAttempts } from './facts.js';
@@ -77,9 +77,32 @@ function describe(rule: DecisionRule, decision: Omit<Decision, 'explanation'>, r
   return `${who}: fall back to ${listModels(decision.next)}${how} ${wait}.`;
 }
 
+/**
+ * A limit (`max_attempts`, `deadline`) ends the session before the policy's
+ * rules are read, but the failure still tells something about the model: the
+ * rule that would have matched without the limit keeps its `cooldown`, so the
+ * last allowed attempt cools a model down like any other. Which rule wins is
+ * unchanged. Null when that rule has no cooldown (or is not a policy rule).
+ */
+function cooldownBehindLimit(rules: CompiledRules, winner: DecisionRule, facts: Facts): { readonly rule: string; readonly cooldownMs: number } | null {
+  if (!winner.name.startsWith('limit:')) return null;
+  for (const rule of rules.candidates(facts['error.kind'])) {
+    if (rule.index <= winner.index || rule.name.startsWith('limit:') || !rule.test(facts)) continue;
+    const cooldownMs = rule.outcome.type === 'policy-rule' ? rule.outcome.rule.then.cooldownMs : null;
+    return cooldownMs === null ? null : { rule: rule.name, cooldownMs };
+  }
+  return null;
+}
+
 function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, options: DecideOptions): DecisionDetail {
   const random = options.random ?? Math.random;
-  const next = resolveNext(policy, rule, facts, session, random);
+  let next = resolveNext(policy, rule, facts, session, random);
+  const shadowed = next.cooldownMs === null ? cooldownBehindLimit(compiledRules(policy, session.strategy), rule, facts) : null;
+  let cooldownNote = '';
+  if (shadowed !== null) {
+    next = { ...next, cooldownMs: shadowed.cooldownMs };
+    cooldownNote = ` Rule "${shadowed.rule}" also matched: its cooldown of ${shadowed.cooldownMs} ms applies.`;
+  }
   let delay = NO_DELAY;
   if (next.action !== 'fail') {
     const attempts = facts['session.attempts'];
@@ -102,7 +125,7 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
     source: rule.source,
     strategy: next.strategy,
   };
-  const decision: Decision = { ...partial, explanation: describe(rule, partial, next.reason, facts) };
+  const decision: Decision = { ...partial, explanation: describe(rule, partial, next.reason, facts) + cooldownNote };
   return { decision, rule, facts, delay, session };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, decideDetailed } from '../../src/rules/decide.js';
+import { decide, decideDetailed, decideWithEngine } from '../../src/rules/decide.js';
 import { buildPolicy, failure, kindIs } from './policy-builder.js';
 
 describe('decide: policy rules', () => {
@@ -125,6 +125,37 @@ describe('decide: max_attempts', () => {
     expect((await decide(policy, failure())).rule).toBe('always');
     const spent = await decide(policy, failure({ 'attempt.model': 'gemini-pro', 'session.tried': ['gpt-4o', 'gemini-pro'] }));
     expect(spent).toMatchObject({ action: 'fail', rule: 'limit:max_attempts', source: 'default' });
+  });
+
+  it('the last allowed attempt keeps the cooldown of the rule that would have matched', async () => {
+    const policy = buildPolicy({
+      maxAttempts: 2,
+      rules: [
+        { name: 'no-cooldown-for-timeouts', when: kindIs('timeout'), then: { fallback: ['gemini-pro'] } },
+        { name: 'cool-rate-limited', when: kindIs('rate_limit'), then: { fallback: ['gemini-pro'], cooldownMs: 30_000 } },
+      ],
+    });
+    const spent = { 'attempt.model': 'gemini-pro', 'session.tried': ['gpt-4o', 'gemini-pro'], 'session.attempts': 2 };
+    const limited = await decide(policy, failure(spent));
+    expect(limited).toMatchObject({ action: 'fail', rule: 'limit:max_attempts', source: 'default', cooldownMs: 30_000 });
+    expect(limited.explanation).toContain('cool-rate-limited');
+    // Before the limit the rule decides, with the same cooldown.
+    expect(await decide(policy, failure())).toMatchObject({ rule: 'cool-rate-limited', cooldownMs: 30_000 });
+    // A rule without a cooldown, or no rule at all, leaves none.
+    expect((await decide(policy, failure({ ...spent, 'error.kind': 'timeout', 'error.status': null }))).cooldownMs).toBeNull();
+    expect((await decide(policy, failure({ ...spent, 'error.kind': 'overloaded', 'error.status': 529 }))).cooldownMs).toBeNull();
+  });
+
+  it('the deadline keeps the matching rule\'s cooldown too, and the reference engine agrees', async () => {
+    const policy = buildPolicy({
+      deadlineMs: 1000,
+      rules: [{ name: 'cool-rate-limited', when: kindIs('rate_limit'), then: { fallback: ['gemini-pro'], cooldownMs: 5_000 } }],
+    });
+    const late = failure({ 'session.elapsed_ms': 1500 });
+    const fast = decideDetailed(policy, late);
+    expect(fast.decision).toMatchObject({ action: 'fail', rule: 'limit:deadline', cooldownMs: 5_000 });
+    const { detail } = await decideWithEngine(policy, late);
+    expect(detail.decision).toEqual(fast.decision);
   });
 
   it('a plan (from a route) sets the budget', async () => {
