@@ -60,14 +60,24 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, map: (item: 
   return results;
 }
 
-/** True for the file names `loadPolicies` picks from a folder. */
+/**
+ * True for the file names `loadPolicies` picks from a folder: `*.yaml` /
+ * `*.yml` whose name does not start with a dot. Dot files are editor swap
+ * files, rename-save temporaries (`.default.yaml.tmp`) and a Kubernetes
+ * ConfigMap's own `..2026_…` folders.
+ *
+ * @example
+ * isPolicyFileName('default.yaml') // true
+ * isPolicyFileName('.default.yaml.swp') // false
+ */
 export function isPolicyFileName(name: string): boolean {
-  return name.endsWith('.yaml') || name.endsWith('.yml');
+  return !name.startsWith('.') && /\.ya?ml$/.test(name);
 }
 
 /**
  * The policy files named by `paths`: folders contribute their `*.yaml` /
- * `*.yml` files (not recursively, sorted by name); files are taken as given.
+ * `*.yml` files (not recursively, sorted by name, symlinks included, dot
+ * files skipped); files are taken as given.
  * Paths that do not exist are returned in `missing`.
  */
 export async function listPolicyFiles(paths: readonly string[]): Promise<{ files: string[]; missing: string[] }> {
@@ -78,7 +88,9 @@ export async function listPolicyFiles(paths: readonly string[]): Promise<{ files
       const info = await stat(entry);
       if (info.isDirectory()) {
         const names = (await readdir(entry, { withFileTypes: true }))
-          .filter((item) => item.isFile() && isPolicyFileName(item.name))
+          // Symlinks count (a ConfigMap's files are links through `..data`); a dangling one
+          // is then reported as unreadable instead of the policy silently disappearing.
+          .filter((item) => (item.isFile() || item.isSymbolicLink()) && isPolicyFileName(item.name))
           .map((item) => item.name)
           .sort();
         files.push(...names.map((name) => path.join(entry, name)));

@@ -11,7 +11,7 @@ import { diffPolicySets } from './changes.js';
 import type { PolicyWatcherEvents } from './events.js';
 import { FolderWatch } from './FolderWatch.js';
 import { formatDiagnostics } from './formatDiagnostics.js';
-import { listPolicyFiles } from './policyFiles.js';
+import { listPolicyFolder } from './policyFiles.js';
 import { PolicyWatchError } from './PolicyWatchError.js';
 import { ReloadScheduler, type ReloadSchedulerOptions } from './ReloadScheduler.js';
 
@@ -146,7 +146,7 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
   async #loadFolder(): Promise<LoadOutcome> {
     const started = performance.now();
     try {
-      const files = await listPolicyFiles(this.folder);
+      const files = await listPolicyFolder(this.folder);
       const result = await this.#load(files);
       return { kind: 'loaded', result, loadMs: performance.now() - started };
     } catch (error) {

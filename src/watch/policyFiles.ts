@@ -1,8 +1,10 @@
 /**
  * Which entries of a watched folder are policy files, and which events matter.
  */
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { isPolicyFileName, listPolicyFiles } from '../policy/load.js';
+
+export { isPolicyFileName };
 
 /**
  * The Kubernetes ConfigMap volume layout: files are symlinks through `..data`,
@@ -11,33 +13,17 @@ import path from 'node:path';
 export const CONFIG_MAP_DATA_LINK = '..data';
 
 /**
- * A policy file is a `*.yaml` / `*.yml` whose name does not start with a dot.
- * Dot files are editor swap files, rename-save temporaries (`.default.yaml.tmp`)
- * and the ConfigMap's own `..2026_…` folders.
- *
- * @example
- * isPolicyFileName('default.yaml') // true
- * isPolicyFileName('.default.yaml.swp') // false
- */
-export function isPolicyFileName(name: string): boolean {
-  return !name.startsWith('.') && /\.ya?ml$/.test(name);
-}
-
-/**
  * The policy files directly inside `folder` (no recursion), sorted, as paths
- * through `folder` (so diagnostics name the path the user configured).
- * Symlinks are listed even when dangling: the loader then reports the file
- * as unreadable instead of the policy silently disappearing.
+ * through `folder` (so diagnostics name the path the user configured) —
+ * the loader's own listing, so the watcher and `detour validate` agree.
  *
  * @example
- * await listPolicyFiles('/etc/detour/policies') // ['/etc/detour/policies/default.yaml']
+ * await listPolicyFolder('/etc/detour/policies') // ['/etc/detour/policies/default.yaml']
  */
-export async function listPolicyFiles(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  return entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isPolicyFileName(entry.name))
-    .map((entry) => path.join(folder, entry.name))
-    .sort();
+export async function listPolicyFolder(folder: string): Promise<string[]> {
+  const { files, missing } = await listPolicyFiles([folder]);
+  if (missing.length > 0) throw new Error(`ENOENT: no such folder, ${folder}`);
+  return files;
 }
 
 /**
