@@ -8,7 +8,12 @@ import type { ErrorFact } from '../errors/kinds.js';
 import type { FallbackAttemptData } from '../stats/FallbackAttempt.js';
 import type { FallbackSessionData } from '../stats/FallbackSession.js';
 
-/** Columns padded to their widest cell, two spaces apart; trailing space trimmed. */
+/**
+ * Columns padded to their widest cell, two spaces apart; trailing space trimmed.
+ *
+ * @example
+ * alignColumns([['#', 'model'], ['1', 'gpt-4o']]); // ['#  model', '1  gpt-4o']
+ */
 export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
@@ -31,7 +36,12 @@ export function formatDuration(milliseconds: number): string {
   return `${minutes} m ${String(seconds).padStart(2, '0')} s`;
 }
 
-/** `rate_limit 429`, `overloaded 529 overloaded_error`, `connection`. */
+/**
+ * An error as the timeline shows it: the kind, then the HTTP status when there is one.
+ *
+ * @example
+ * formatErrorFact(attempt.error); // 'rate_limit 429', or 'connection'
+ */
 export function formatErrorFact(error: ErrorFact | null): string {
   if (error === null) return '';
   return [error.kind, error.status === null ? null : String(error.status)].filter((part) => part !== null).join(' ');
@@ -61,7 +71,13 @@ function attemptRow(attempt: FallbackAttemptData, sessionStart: number): string[
   ];
 }
 
-/** The header and one row per attempt, aligned. */
+/**
+ * The header and one row per attempt, aligned.
+ *
+ * @example
+ * formatAttemptTable(session.toJSON());
+ * // ['#  model   provider  start  took   outcome  error  chosen by', '1  gpt-4o  openai    +0 ms  74 ms  ok       -      primary']
+ */
 export function formatAttemptTable(session: FallbackSessionData): string[] {
   const header = ['#', 'model', 'provider', 'start', 'took', 'outcome', 'error', 'chosen by'];
   return alignColumns([header, ...session.attempts.map((attempt) => attemptRow(attempt, session.startTime))]);

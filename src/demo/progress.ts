@@ -20,7 +20,14 @@ function counts(progress: DemoProgress): string {
   return `${progress.sent}/${progress.total} sent, ${done} done (${progress.answered} answered, ${progress.failed} failed), ${(progress.elapsedMs / 1000).toFixed(1)} s`;
 }
 
-/** A progress display for `stream`; a terminal gets the bar, anything else plain lines. */
+/**
+ * A progress display for `stream`; a terminal gets the bar, anything else plain lines.
+ *
+ * @example
+ * const progress = createProgressDisplay(process.stderr);
+ * await driveDemoTraffic({ …, onProgress: (state) => progress.update(state) });
+ * progress.finish();
+ */
 export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: boolean }): ProgressDisplay {
   let last: DemoProgress | null = null;
   if (stream.isTTY === true) {

@@ -12,7 +12,12 @@ const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const
 /** How many columns the chart has, whatever the run's length. */
 export const CHART_COLUMNS = 15;
 
-/** The `p`th percentile (nearest rank) of `samples`; NaN when empty. */
+/**
+ * The `p`th percentile (nearest rank) of `samples`; NaN when empty.
+ *
+ * @example
+ * percentile([5, 1, 3], 50); // 3
+ */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -24,7 +29,12 @@ function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
-/** One block per count, scaled to `max`; a dot for none. */
+/**
+ * One block per count, scaled to `max`; a dot for none.
+ *
+ * @example
+ * sparkline([0, 1, 4, 8], 8); // '·▁▄█'
+ */
 export function sparkline(counts: readonly number[], max: number): string {
   return counts
     .map((count) => {
@@ -38,6 +48,10 @@ export function sparkline(counts: readonly number[], max: number): string {
 /**
  * Which model answered how many requests in each time bucket (by the time
  * the request was sent), plus a `failed` row when any session failed.
+ *
+ * @example
+ * servedByModelChart(traffic);
+ * // ['who answered (one column per 1.00 s of sending; █ = 20 requests)', '  gpt-4o  ██··…  56', …, '  0 s  15 s']
  */
 export function servedByModelChart(traffic: DemoTraffic, columns = CHART_COLUMNS): string[] {
   const bucketMs = Math.max(1, traffic.durationMs / columns);
@@ -84,7 +98,12 @@ function skipKind(reason: string): string {
   return reason.replace(/\s+for\s+\d+\s*ms/u, '').replace(/\s*\(.*\)$/u, '');
 }
 
-/** The rules (and strategy steps) that chose a model after a failure, and the skips, with counts. */
+/**
+ * The rules (and strategy steps) that chose a model after a failure, and the skips, with counts.
+ *
+ * @example
+ * ruleCounts(traffic.sessions); // ['rules that fired (…)', '  overloaded-go-to-gemini  87', …]
+ */
 export function ruleCounts(sessions: readonly FallbackSession[]): string[] {
   const attempts = sessions.flatMap((session) => session.attempts);
   const chosen = countBy(attempts, (attempt) => (attempt.outcome === 'skipped' || attempt.reason === 'primary' ? null : attempt.reason));
