@@ -151,7 +151,12 @@ export type {
 
 // Hot reload.
 export { watchPolicies, PolicyWatcher } from './watch/PolicyWatcher.js';
-export type { PolicyWatcherOptions } from './watch/PolicyWatcher.js';
+export type { PolicyWatcherOptions, WatchLogger } from './watch/PolicyWatcher.js';
+export { PolicyWatchError } from './watch/PolicyWatchError.js';
+export { watchPolicySource } from './watch/watchPolicySource.js';
+export type { PolicySourceWatchOptions, PolicyReloadLogger } from './watch/watchPolicySource.js';
+export type { PolicyChanges } from './watch/changes.js';
+export { formatDiagnostic, formatDiagnostics } from './watch/formatDiagnostics.js';
 export type { PolicyReloadedEvent, PolicyRejectedEvent, WatchErrorEvent, PolicyWatcherEvents } from './watch/events.js';
 
 // The simulator: a local server speaking the three providers' protocols.
