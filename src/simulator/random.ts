@@ -38,13 +38,18 @@ export function hashString(text: string): number {
 const Z_99 = 2.3263478740408408;
 
 /**
- * One latency in ms. Lognormal: median p50, 99th percentile p99.
+ * One latency in ms. Lognormal: median p50, 99th percentile p99. Stall: one
+ * draw decides whether this request stalls, then the stall's or the base's
+ * latency is drawn (both from the same seeded stream).
  *
  * @example
  * sampleLatency({ kind: 'uniform', min: 10, max: 20 }, seededRandom(1)); // 10…20
+ * sampleLatency({ kind: 'stall', base: { kind: 'fixed', ms: 20 }, probability: 0.03, stall: { kind: 'fixed', ms: 1000 } }, seededRandom(1)); // 20, or 1000 on ~3% of draws
  */
 export function sampleLatency(latency: Latency, random: Random): number {
   switch (latency.kind) {
+    case 'stall':
+      return sampleLatency(random() < latency.probability ? latency.stall : latency.base, random);
     case 'fixed':
       return latency.ms;
     case 'uniform':

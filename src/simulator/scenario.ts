@@ -6,7 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import type { DocumentedProvider } from '../errors/catalog.js';
+import { compileLatency, parseDuration } from './latency.js';
 import { ScenarioError, type ScenarioIssue } from './ScenarioError.js';
+
+export { parseDuration } from './latency.js';
 import {
   DOCUMENTED_FAULTS,
   DOCUMENTED_PROVIDERS,
@@ -15,7 +18,6 @@ import {
   isScenario,
   type FaultRule,
   type FaultWhen,
-  type Latency,
   type ModelBehaviour,
   type Scenario,
   type SimulatorFaultType,
@@ -106,17 +108,6 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
   return parseScenario(text, file);
 }
 
-/** Milliseconds from `200ms`, `2s`, `1.5m`, or a number of seconds; undefined when not a duration. */
-export function parseDuration(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
-  if (match === null) return undefined;
-  const amount = Number(match[1]);
-  const unit = match[2] ?? 's';
-  return unit === 'ms' ? amount : unit === 's' ? amount * 1000 : amount * 60_000;
-}
-
 function compile(definition: unknown, report: Report): Scenario {
   const models = new Map<string, ModelBehaviour>();
   const empty: Scenario = { kind: 'detour.simulator.scenario', name: null, seed: null, models };
@@ -174,32 +165,6 @@ function compileModel(definition: unknown, path: Path, report: Report): ModelBeh
     });
   }
   return { latency, chunkLatency, chunks, faults, ...(typeof reply === 'string' ? { reply } : {}) };
-}
-
-function compileLatency(definition: unknown, path: Path, report: Report): Latency {
-  if (definition === undefined || definition === null) return { kind: 'fixed', ms: 0 };
-  if (!isRecord(definition)) {
-    const ms = parseDuration(definition);
-    if (ms === undefined) report(path, `expected a duration like 200ms or 2s, or { p50, p99 } / { min, max }, got ${show(definition)}`);
-    return { kind: 'fixed', ms: ms ?? 0 };
-  }
-  if ('p50' in definition || 'p99' in definition) {
-    unknownKeys(definition, new Set(['p50', 'p99']), path, report);
-    const p50 = requiredDuration(definition, 'p50', path, report);
-    const p99 = requiredDuration(definition, 'p99', path, report);
-    if (p50 !== undefined && p99 !== undefined && p99 < p50) report([...path, 'p99'], 'p99 must be at least p50');
-    if (p50 !== undefined && p50 <= 0) report([...path, 'p50'], 'p50 must be above 0');
-    return { kind: 'lognormal', p50: p50 ?? 0, p99: p99 ?? 0 };
-  }
-  if ('min' in definition || 'max' in definition) {
-    unknownKeys(definition, new Set(['min', 'max']), path, report);
-    const min = requiredDuration(definition, 'min', path, report);
-    const max = requiredDuration(definition, 'max', path, report);
-    if (min !== undefined && max !== undefined && max < min) report([...path, 'max'], 'max must be at least min');
-    return { kind: 'uniform', min: min ?? 0, max: max ?? 0 };
-  }
-  report(path, 'a latency map needs { p50, p99 } (lognormal) or { min, max } (uniform)');
-  return { kind: 'fixed', ms: 0 };
 }
 
 function compileFault(definition: unknown, path: Path, report: Report): FaultRule | undefined {
@@ -275,13 +240,6 @@ function compileWhen(definition: unknown, path: Path, report: Report): FaultWhen
     report([...path, 'to'], '`to` must be after `from`');
   }
   return when;
-}
-
-function requiredDuration(definition: Record<string, unknown>, key: string, path: Path, report: Report): number | undefined {
-  const value = definition[key];
-  const ms = parseDuration(value);
-  if (ms === undefined) report(value === undefined ? path : [...path, key], value === undefined ? `needs \`${key}\`` : `expected a duration, got ${show(value)}`);
-  return ms;
 }
 
 function unknownKeys(definition: Record<string, unknown>, allowed: ReadonlySet<string>, path: Path, report: Report): void {

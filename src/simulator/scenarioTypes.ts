@@ -41,11 +41,27 @@ export type SimulatorFaultType = FaultName | WireFault;
 
 export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = ['openai', 'anthropic', 'google', 'azure_openai'];
 
-/** How long to wait: one fixed value, a seeded lognormal fitted to p50/p99, or a seeded uniform range. */
-export type Latency =
+/** A latency drawn without stalls: one fixed value, a seeded lognormal fitted to p50/p99, or a seeded uniform range. */
+export type BaseLatency =
   | { readonly kind: 'fixed'; readonly ms: number }
   | { readonly kind: 'lognormal'; readonly p50: number; readonly p99: number }
   | { readonly kind: 'uniform'; readonly min: number; readonly max: number };
+
+/**
+ * A base latency with stalls mixed in: with `probability`, a request waits a
+ * `stall` draw instead of a `base` draw. Real provider tails look like this
+ * (a few requests stuck in a queue) more than like one long lognormal tail.
+ */
+export interface StallLatency {
+  readonly kind: 'stall';
+  readonly base: BaseLatency;
+  /** Share of requests that stall, 0 to 1. */
+  readonly probability: number;
+  readonly stall: BaseLatency;
+}
+
+/** How long to wait: a base latency, or one with stalls mixed in. */
+export type Latency = BaseLatency | StallLatency;
 
 /** When a fault applies. Every condition given must hold (they are ANDed); none given means always. */
 export interface FaultWhen {
