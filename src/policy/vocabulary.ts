@@ -26,6 +26,8 @@ export const KNOWN_FACTS = [
   'attempt.model',
   'attempt.provider',
   'attempt.number',
+  /** How many times this session has called `attempt.model` so far, the failed call included. */
+  'attempt.model_attempts',
   'session.attempts',
   'session.elapsed_ms',
   'session.tried',

@@ -3,7 +3,7 @@
  * default filled in. Built once by `parseScenario`/`compileScenario`, read on
  * every request without further parsing.
  */
-import type { DocumentedProvider, FaultName } from '../errors/catalog.js';
+import { DOCUMENTED_PROVIDERS, FAULT_NAMES, type DocumentedProvider, type FaultName } from '../errors/catalog.js';
 
 /** Faults that are about the wire rather than a documented error response. */
 export const WIRE_FAULTS = [
@@ -19,27 +19,11 @@ export const WIRE_FAULTS = [
 export type WireFault = (typeof WIRE_FAULTS)[number];
 
 /** Every documented error response the catalog knows (`src/errors/catalog.ts`). */
-export const DOCUMENTED_FAULTS: readonly FaultName[] = [
-  'rate_limit',
-  'quota',
-  'server_error',
-  'bad_gateway',
-  'service_unavailable',
-  'overloaded',
-  'gateway_timeout',
-  'request_timeout',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'context_length',
-  'content_filter',
-  'bad_request',
-  'unprocessable',
-];
+export const DOCUMENTED_FAULTS: readonly FaultName[] = FAULT_NAMES;
 
 export type SimulatorFaultType = FaultName | WireFault;
 
-export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = ['openai', 'anthropic', 'google', 'azure_openai'];
+export { DOCUMENTED_PROVIDERS };
 
 /** A latency drawn without stalls: one fixed value, a seeded lognormal fitted to p50/p99, or a seeded uniform range. */
 export type BaseLatency =
