@@ -2,13 +2,20 @@ import type { ErrorFact } from '../errors/kinds.js';
 import type { ModelConfig } from '../policy/types.js';
 import type { GenerateResponse, ProviderAdapter } from '../providers/spec.js';
 import type { AttemptScope } from '../telemetry/hooks.js';
+import type { AbortGeneration, SharedAbort } from './SharedAbort.js';
 
 /** Why detour itself aborted an attempt (null: it was not aborted by detour). */
 export type AttemptAbortReason = 'loser' | 'session' | 'first-chunk-timeout' | null;
 
-/** One call in flight: its adapter, its abort controller, its timers, and (streams) the text so far. */
+/**
+ * One call in flight: its adapter, its abort signal, its timers, and (streams)
+ * the text so far. An attempt only `executor.close()` can abort borrows the
+ * executor's shared signal instead of building its own (see SharedAbort).
+ */
 export class AttemptRun {
-  readonly controller = new AbortController();
+  readonly signal: AbortSignal;
+  private readonly controller: AbortController | null;
+  private generation: AbortGeneration | null;
   abortReason: AttemptAbortReason = null;
   /** Streams: the first chunk arrived and this attempt won the session. */
   committed = false;
@@ -25,12 +32,32 @@ export class AttemptRun {
     readonly hedged: boolean,
     readonly startTime: number,
     readonly scope: AttemptScope,
-  ) {}
+    private readonly shared: SharedAbort | null = null,
+  ) {
+    if (shared === null) {
+      this.controller = new AbortController();
+      this.signal = this.controller.signal;
+      this.generation = null;
+    } else {
+      this.controller = null;
+      this.generation = shared.acquire();
+      this.signal = this.generation.signal;
+    }
+  }
 
+  /** Abort the call. With a shared signal only `executor.close()` aborts it: the session just stops listening. */
   abort(reason: Exclude<AttemptAbortReason, null>): void {
     if (this.abortReason === null) this.abortReason = reason;
     this.clearTimers();
-    this.controller.abort();
+    this.controller?.abort();
+  }
+
+  /** The call settled (or was given up on): hand a shared signal back. */
+  settled(): void {
+    if (this.generation !== null) {
+      this.shared?.release(this.generation);
+      this.generation = null;
+    }
   }
 
   clearTimers(): void {

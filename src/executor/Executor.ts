@@ -8,7 +8,6 @@ import type { Policy, PolicySet } from '../policy/types.js';
 import type { AdapterSource } from '../providers/factory.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { buildRequestFacts } from '../rules/facts.js';
-import type { RequestFactsInput } from '../rules/facts.js';
 import { planRequest } from '../rules/plan.js';
 import type { StickyStore } from '../rules/plan.js';
 import type { Plan } from '../rules/types.js';
@@ -22,7 +21,8 @@ import { Cooldowns } from './CircuitBreaker.js';
 import { EventChannel } from './EventChannel.js';
 import { PolicyLoadError } from './PolicyLoadError.js';
 import { estimateInputTokens } from './request.js';
-import { Session } from './Session.js';
+import { requestFactsOf, Session } from './Session.js';
+import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
 import { InMemoryStateStore } from './StateStore.js';
 import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
@@ -82,6 +82,7 @@ export class Executor {
       telemetry: this.telemetry,
       sticky: new MemoryStickyStore(),
       captureContent: options.captureContent ?? false,
+      sharedAbort: new SharedAbort(),
       record: (session) => {
         this.statistics.record(session);
         this.sessions.push(session);
@@ -179,6 +180,7 @@ export class Executor {
     if (this.closed) return;
     this.closed = true;
     for (const session of this.active) session.cancel();
+    this.services.sharedAbort.abortAll();
     if (this.ownsSource) await this.policies.close?.();
   }
 
@@ -189,12 +191,7 @@ export class Executor {
     if (policy === undefined) {
       throw new Error(`unknown policy "${options.policy}"; known: ${[...set.policies.keys()].join(', ') || '(none)'}`);
     }
-    const requestFacts: RequestFactsInput = {
-      ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
-      model: options.model ?? null,
-      stream: sink !== null,
-    };
-    const plan = this.plan(policy, requestFacts, options);
+    const plan = this.plan(policy, options, sink !== null);
     const scope = this.telemetry.sessionStarted({
       policy: policy.name,
       policyVersion: policy.version,
@@ -202,11 +199,11 @@ export class Executor {
       requestModel: options.model ?? null,
       stream: sink !== null,
     });
-    return new Session(this.services, policy, plan, options, requestFacts, scope, sink);
+    return new Session(this.services, policy, plan, options, null, scope, sink);
   }
 
   /** Routes, groups and random order need the rules; a plain policy's plan is the same every time. */
-  private plan(policy: Policy, requestFacts: RequestFactsInput, options: GenerateOptions): Plan {
+  private plan(policy: Policy, options: GenerateOptions, stream: boolean): Plan {
     let plan = this.defaultPlans.get(policy);
     if (plan === undefined) {
       plan = trivialPlan(policy);
@@ -215,7 +212,7 @@ export class Executor {
     if (plan === null) {
       const services = this.services;
       try {
-        plan = planRequest(policy, buildRequestFacts({ ...requestFacts, estimatedInputTokens: estimateInputTokens(options.messages) }), {
+        plan = planRequest(policy, buildRequestFacts({ ...requestFactsOf(options, stream), estimatedInputTokens: estimateInputTokens(options.messages) }), {
           random: services.random,
           now: () => services.clock.now(),
           sticky: services.sticky,

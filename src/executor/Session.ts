@@ -22,7 +22,7 @@ import type { SessionOutcome, SessionScope } from '../telemetry/hooks.js';
 import { AttemptRun } from './AttemptRun.js';
 import type { SessionEvent } from './AttemptRun.js';
 import { pickNextCandidate } from './candidates.js';
-import type { Candidate } from './candidates.js';
+import type { Candidate, CandidateContext } from './candidates.js';
 import { asStreamInterrupted, backoffDelay, estimateInputTokens, syntheticFact } from './request.js';
 import type { SessionServices, StreamSink } from './services.js';
 import type { ExecutorResult, GenerateOptions } from './types.js';
@@ -50,8 +50,8 @@ export class Session {
   private delayTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly startTime: number;
   private readonly deadlineAt: number | null;
-  private readonly onAbort = (): void => this.push({ type: 'aborted' });
-  private readonly request: GenerateRequest;
+  private onAbort: (() => void) | null = null;
+  private candidateContext: CandidateContext | null = null;
   private inputTokens: number | undefined;
 
   constructor(
@@ -59,17 +59,18 @@ export class Session {
     private readonly policy: Policy,
     private readonly plan: Plan,
     private readonly options: GenerateOptions,
-    private readonly requestFacts: RequestFactsInput,
+    private requestFacts: RequestFactsInput | null,
     private readonly scope: SessionScope,
     private readonly sink: StreamSink | null,
   ) {
     this.startTime = services.clock.now();
     this.deadlineAt = policy.deadlineMs === null ? null : this.startTime + policy.deadlineMs;
-    const primaryReason = plan.route === null ? 'primary' : `route:${plan.route}`;
-    this.queue = [{ model: plan.primary, reason: primaryReason }];
-    if (policy.enabled) for (const model of plan.chain) this.queue.push({ model, reason: `strategy:${plan.strategy}` });
+    this.queue = [{ model: plan.primary, reason: plan.route === null ? 'primary' : `route:${plan.route}` }];
+    if (policy.enabled && plan.chain.length > 0) {
+      const reason = STRATEGY_REASONS[plan.strategy];
+      for (const model of plan.chain) this.queue.push({ model, reason });
+    }
     this.width = policy.enabled && plan.strategy === 'parallel' ? Math.max(1, policy.parallel.width) : 1;
-    this.request = { ...options.params, model: '', messages: options.messages };
   }
 
   /** Cancel from outside (a stream consumer that stopped reading). */
@@ -87,7 +88,10 @@ export class Session {
     if (signal?.aborted) {
       this.end('aborted');
     } else {
-      signal?.addEventListener('abort', this.onAbort, { once: true });
+      if (signal !== undefined) {
+        this.onAbort = () => this.push({ type: 'aborted' });
+        signal.addEventListener('abort', this.onAbort, { once: true });
+      }
       if (this.deadlineAt !== null) this.deadlineTimer = setTimeout(() => this.push({ type: 'deadline' }), this.deadlineAt - this.startTime);
       this.fill();
     }
@@ -102,7 +106,7 @@ export class Session {
         if (handled !== undefined) await handled;
       }
     } finally {
-      signal?.removeEventListener('abort', this.onAbort);
+      if (this.onAbort !== null) signal?.removeEventListener('abort', this.onAbort);
       this.clearTimers();
     }
     if ('error' in this.finished) throw this.finished.error;
@@ -176,7 +180,7 @@ export class Session {
   }
 
   private nextCandidate(): Candidate | null {
-    return pickNextCandidate(this.queue, {
+    this.candidateContext ??= {
       policy: this.policy,
       services: this.services,
       options: this.options,
@@ -184,7 +188,17 @@ export class Session {
       enabled: this.policy.enabled,
       inputTokens: () => (this.inputTokens ??= estimateInputTokens(this.options.messages)),
       skip: (model, reason, fact) => this.recordSkip(model, reason, fact),
-    });
+    };
+    return pickNextCandidate(this.queue, this.candidateContext);
+  }
+
+  /**
+   * Whether nothing but `executor.close()` can abort the next attempt: no caller
+   * signal, deadline, hedge, stream or attempt beside it. Such an attempt borrows
+   * the executor's shared abort signal.
+   */
+  private onlyCloseAborts(): boolean {
+    return this.sink === null && this.options.signal === undefined && this.deadlineAt === null && this.policy.hedge === null && this.width === 1 && this.inFlight.size === 0;
   }
 
   private start(candidate: Candidate, hedged: boolean): void {
@@ -221,11 +235,12 @@ export class Session {
       hedged,
       ...((this.options.captureContent ?? (this.services.captureContent || this.services.telemetry.captureContent === true)) ? { messages: this.options.messages } : {}),
     });
-    const run = new AttemptRun(number, candidate.model, config!, adapter, candidate.reason, hedged, now, scope);
+    const run = new AttemptRun(number, candidate.model, config!, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
     this.inFlight.add(run);
-    const request: GenerateRequest = { ...this.request, model: adapter.modelId };
+    const params = this.options.params;
+    const request: GenerateRequest = params === undefined ? { model: adapter.modelId, messages: this.options.messages } : { ...params, model: adapter.modelId, messages: this.options.messages };
     const timeout = policy.strategyType === 'parallel' && policy.parallel.timeoutMs !== null ? policy.parallel.timeoutMs : policy.timeoutMs;
-    const callOptions = { signal: run.controller.signal, timeout };
+    const callOptions = { signal: run.signal, timeout };
     let call: Promise<GenerateResponse>;
     try {
       call = scope.run(() => (this.sink === null ? adapter.generate(request, callOptions) : this.pump(run, request, callOptions)));
@@ -233,8 +248,14 @@ export class Session {
       call = Promise.reject(error);
     }
     call.then(
-      (response) => this.push({ type: 'succeeded', run, response }),
-      (error: unknown) => this.push({ type: 'failed', run, error }),
+      (response) => {
+        run.settled();
+        this.push({ type: 'succeeded', run, response });
+      },
+      (error: unknown) => {
+        run.settled();
+        this.push({ type: 'failed', run, error });
+      },
     );
     if (this.sink !== null && policy.firstChunkTimeoutMs !== null) {
       run.firstChunkTimer = setTimeout(() => run.abort('first-chunk-timeout'), policy.firstChunkTimeoutMs);
@@ -318,6 +339,11 @@ export class Session {
     return this.afterFailure(run.model, run.adapter.provider, fact, run.number, phase, midStream ? run.text : null);
   }
 
+  /** The request's facts for the rules (built once, only when a failure needs them). */
+  private factsOfRequest(): RequestFactsInput {
+    return (this.requestFacts ??= requestFactsOf(this.options, this.sink !== null));
+  }
+
   /** Ask the rules what next, apply cooldowns, wait the delay, start the next attempts. */
   private async afterFailure(model: string, provider: string | null, fact: ErrorFact, number: number, phase: 'none' | 'before_first_chunk' | 'mid_stream', restartText: string | null): Promise<void> {
     if (!this.policy.enabled) {
@@ -330,7 +356,7 @@ export class Session {
       attempt: { model, provider, number },
       session: { attempts: this.sent, elapsedMs: services.clock.now() - this.startTime, tried: this.tried },
       streamPhase: phase,
-      request: { ...this.requestFacts, estimatedInputTokens: (this.inputTokens ??= estimateInputTokens(this.options.messages)) },
+      request: { ...this.factsOfRequest(), estimatedInputTokens: (this.inputTokens ??= estimateInputTokens(this.options.messages)) },
     });
     let decision: Decision;
     try {
@@ -489,6 +515,24 @@ function failureReasonOf(decision: Decision, policy: Policy): 'exhausted' | 'rej
   if (rule.startsWith('gate:') || rule === 'strategy:error_type:no-mapping' || rule === 'strategy:conditional:no-condition') return 'rejected';
   if (decision.source === 'rule') return policy.rules.find((candidate) => candidate.name === rule)?.then.fail === true ? 'rejected' : 'exhausted';
   return decision.source === 'strategy' ? 'exhausted' : 'rejected';
+}
+
+const STRATEGY_REASONS: Readonly<Record<Plan['strategy'], string>> = {
+  sequential: 'strategy:sequential',
+  parallel: 'strategy:parallel',
+  random: 'strategy:random',
+  error_type: 'strategy:error_type',
+  conditional: 'strategy:conditional',
+  priority: 'strategy:priority',
+};
+
+/** The `request.*` facts of a call (metadata, requested model, stream). */
+export function requestFactsOf(options: GenerateOptions, stream: boolean): RequestFactsInput {
+  return {
+    ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+    model: options.model ?? null,
+    stream,
+  };
 }
 
 function safeClassify(error: unknown, run: AttemptRun | null): ErrorFact {

@@ -159,6 +159,19 @@ describe('limits, backoff and abort', () => {
     expect(sim.counts().requests).toBe(1);
   });
 
+  test('executor.close() closes the call of a plain session in flight (one on the shared signal) and starts nothing else', async () => {
+    await sim.setScenario({ models: { 'gpt-a': fail('hang') } });
+    const executor = simulatedExecutor(sim, yamlPolicy('primary_model: a\nfallback_models: [b, c]\n'));
+    const pending = failure(executor.generate(request));
+    await vi.waitFor(() => expect(sim.counts().requests).toBe(1));
+    await executor.close();
+    const error = await pending;
+    expect(error.reason).toBe('aborted');
+    expect(error.attempts.map((attempt) => [attempt.model, attempt.outcome])).toEqual([['a', 'aborted']]);
+    await vi.waitFor(() => expect(sim.counts().connectionsClosedByClient).toBe(1));
+    expect(sim.counts().requests).toBe(1);
+  });
+
   test('abort mid-backoff stops the wait and nothing else starts', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await sim.setScenario({ models: { 'gpt-a': fail('service_unavailable') } });

@@ -253,6 +253,48 @@ describe('parallel and hedge', () => {
   });
 });
 
+describe('abort signals', () => {
+  test('plain sessions share one signal, rotated every 1,024 attempts; anything else that aborts gets its own', async () => {
+    const { executor, factory } = executorFor(BASE_POLICY, {});
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // 50 at once: every fake call leaves its listener on the signal, which must not warn.
+      await Promise.all(Array.from({ length: 50 }, () => executor.generate(request)));
+      for (let index = 0; index < 1000; index++) await executor.generate(request);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    const signals = factory.calls.map((call) => call.signal);
+    expect(new Set(signals.slice(0, 1024)).size).toBe(1);
+    expect(signals[1024]).not.toBe(signals[0]);
+    expect(signals.every((signal) => signal?.aborted === false)).toBe(true);
+    const controller = new AbortController();
+    await executor.generate({ ...request, signal: controller.signal });
+    await executor.generate(request);
+    const [withCallerSignal, plain] = factory.calls.slice(-2).map((call) => call.signal);
+    expect(withCallerSignal).not.toBe(signals[1024]);
+    expect(plain).toBe(signals[1024]);
+  });
+
+  test('close() aborts the calls on the shared signal and ends their sessions aborted', async () => {
+    const { executor, factory } = executorFor(BASE_POLICY, { a: [{ hang: true }] });
+    const pending = [failure(executor.generate(request)), failure(executor.generate(request))];
+    await vi.waitFor(() => expect(factory.calls).toHaveLength(2));
+    expect(factory.calls[0]?.signal).toBe(factory.calls[1]?.signal);
+    await executor.close();
+    for (const error of await Promise.all(pending)) expect(error.reason).toBe('aborted');
+    expect(factory.calls.map((call) => [call.model, call.aborted])).toEqual([
+      ['a', true],
+      ['a', true],
+    ]);
+    await expect(executor.generate(request)).rejects.toThrow('executor is closed');
+  });
+});
+
 describe('cooldowns, circuit breaker, context window', () => {
   test("a rule's cooldown makes later sessions skip the model", async () => {
     const yaml = `${BASE_POLICY}rules:\n  - name: cool\n    when: { all: [ { fact: error.kind, operator: equal, value: rate_limit } ] }\n    then: { fallback: [b], cooldown: 60s }\n`;
