@@ -11,6 +11,7 @@
  *   are `attempt.model`: rule `retry: { times }` budgets count it.
  */
 import type { ErrorFact } from '../errors/kinds.js';
+import { KNOWN_FACTS } from '../policy/vocabulary.js';
 import type { Facts } from './types.js';
 
 export type StreamPhase = 'none' | 'before_first_chunk' | 'mid_stream';
@@ -31,30 +32,13 @@ export interface FailureFactsInput {
   readonly request: RequestFactsInput;
 }
 
-/** The facts every failure carries (besides `request.metadata.*`). */
-export const FAILURE_FACT_NAMES: readonly string[] = [
-  'error.kind',
-  'error.type',
-  'error.status',
-  'error.code',
-  'error.message',
-  'error.retry_after_ms',
-  'error.retryable',
-  'error.provider',
-  'error.sdk_error',
-  'attempt.model',
-  'attempt.provider',
-  'attempt.number',
-  'attempt.model_attempts',
-  'session.attempts',
-  'session.elapsed_ms',
-  'session.tried',
-  'stream.phase',
-  'request.metadata',
-  'request.model',
-  'request.estimated_input_tokens',
-  'request.stream',
-];
+/**
+ * The facts every failure carries (besides `request.metadata.*`): the
+ * policy vocabulary's {@link KNOWN_FACTS}, so a fact a policy may name is a
+ * fact every failure has. `request.metadata` is the caller's metadata object
+ * itself, and `attempt.model_attempts` is derived from `session.tried`.
+ */
+export const FAILURE_FACT_NAMES: readonly string[] = KNOWN_FACTS;
 
 const MAX_METADATA_DEPTH = 8;
 
