@@ -6,12 +6,13 @@
  *
  * `npm run bench -- decide`
  */
-import type { FactCondition, Policy, Rule } from '../src/policy/types.js';
+import type { FactCondition, Policy } from '../src/policy/types.js';
 import { compiledRules } from '../src/rules/compile.js';
 import { decide } from '../src/rules/decide.js';
 import { runEngine } from '../src/rules/engine.js';
 import { mulberry32 } from '../src/rules/random.js';
 import type { Facts } from '../src/rules/types.js';
+import { buildPolicy, type RuleInput } from './policy-builder.js';
 import { percentile, type BenchResult } from './types.js';
 
 export const title = 'decide vs json-rules-engine';
@@ -19,7 +20,7 @@ export const title = 'decide vs json-rules-engine';
 const KINDS = ['rate_limit', 'timeout', 'overloaded', 'service_unavailable', 'token_limit', 'content_filter', 'invalid_request', 'quota_exceeded', 'connection', 'unknown'];
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-instant', 'gemini-pro'];
 
-function ruleAt(index: number, random: () => number): Rule {
+function ruleAt(index: number, random: () => number): RuleInput {
   const kind = KINDS[index % KINDS.length] as string;
   const seconds: FactCondition[] = [
     { fact: 'error.retry_after_ms', operator: 'greaterThan', value: 1000 + index * 100 },
@@ -31,49 +32,27 @@ function ruleAt(index: number, random: () => number): Rule {
   return {
     name: `rule-${index}`,
     priority: Math.floor(random() * 5),
-    line: index + 1,
     when: { all: [{ fact: 'error.kind', operator: 'equal', value: kind }, second] },
-    then: { fallback: [MODELS[index % MODELS.length] as string], retry: null, fail: false, delayMs: null, cooldownMs: null, strategy: null },
+    then: { fallback: [MODELS[index % MODELS.length] as string] },
   };
 }
 
+/** The builder's policy with gpt-4o-mini in the catalog, tighter limits and `ruleCount` rules (rule `index` on line `index + 1`). */
 function policyWith(ruleCount: number): Policy {
   const random = mulberry32(ruleCount);
-  const provider = (name: string, type: 'openai' | 'anthropic' | 'google') => ({ name, type, apiKeyEnv: null, baseUrl: null, timeoutMs: null, maxConnections: null, headers: {} });
   const model = (name: string, providerName: string) => ({ name, provider: providerName, model: name, contextWindow: null, params: {} });
-  return {
+  return buildPolicy({
     version: `bench-${ruleCount}`,
     name: `bench-${ruleCount}`,
-    description: null,
-    enabled: true,
-    file: null,
-    providers: { openai: provider('openai', 'openai'), anthropic: provider('anthropic', 'anthropic'), google: provider('google', 'google') },
     models: { 'gpt-4o': model('gpt-4o', 'openai'), 'gpt-4o-mini': model('gpt-4o-mini', 'openai'), 'claude-instant': model('claude-instant', 'anthropic'), 'gemini-pro': model('gemini-pro', 'google') },
-    groups: {},
-    primaryModel: 'gpt-4o',
     fallbackModels: ['gpt-4o-mini', 'claude-instant', 'gemini-pro'],
-    strategyType: 'sequential',
     maxAttempts: 5,
-    timeoutMs: 30_000,
-    firstChunkTimeoutMs: null,
     deadlineMs: 90_000,
     baseDelayMs: 500,
     maxDelayMs: 10_000,
-    exponentialBase: 2,
     jitter: true,
-    fallbackOnStatusCodes: [429, 500, 502, 503, 504],
-    fallbackOnErrors: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded'],
-    errorMappings: {},
-    conditions: [],
-    weights: {},
-    parallel: { width: 2, timeoutMs: null },
-    hedge: null,
-    midStream: 'fail',
-    circuitBreaker: null,
-    routes: [],
     rules: Array.from({ length: ruleCount }, (_, index) => ruleAt(index, random)),
-    tests: [],
-  };
+  });
 }
 
 function factSets(count: number): Facts[] {
