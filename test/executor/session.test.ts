@@ -311,6 +311,16 @@ describe('cooldowns, circuit breaker, context window', () => {
     expect(factory.callsTo('a')).toBe(2);
   });
 
+  test("the last allowed attempt still applies the matching rule's cooldown", async () => {
+    const yaml = `${BASE_POLICY.replace('max_attempts: 3', 'max_attempts: 1')}rules:\n  - name: cool\n    when: { all: [ { fact: error.kind, operator: equal, value: rate_limit } ] }\n    then: { fallback: [b], cooldown: 60s }\n`;
+    const { executor, factory } = executorFor(yaml, { a: [{ error: fact('rate_limit') }] });
+    expect((await failure(executor.generate(request))).reason).toBe('exhausted');
+    const second = await executor.generate(request);
+    expect(second.model).toBe('b');
+    expect(second.session.attempts[0]).toMatchObject({ model: 'a', outcome: 'skipped' });
+    expect(factory.callsTo('a')).toBe(1);
+  });
+
   test('when every model is cooling down, the one that recovers first is tried', async () => {
     const yaml = `${BASE_POLICY.replace('max_attempts: 3', 'max_attempts: 5')}rules:\n  - name: cool-a\n    when: { all: [ { fact: attempt.model, operator: equal, value: a } ] }\n    then: { fallback: [b], cooldown: 60s }\n  - name: cool-b\n    when: { all: [ { fact: attempt.model, operator: equal, value: b } ] }\n    then: { fallback: [c], cooldown: 30s }\n  - name: cool-c\n    when: { all: [ { fact: attempt.model, operator: equal, value: c } ] }\n    then: { fail: true, cooldown: 90s }\n`;
     const { executor, factory } = executorFor(yaml, { a: [{ error: fact('timeout') }], b: [{ error: fact('timeout') }, { answer: 'b recovered' }], c: [{ error: fact('timeout') }] });
