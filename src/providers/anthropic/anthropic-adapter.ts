@@ -9,11 +9,13 @@ import type {
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CallControl } from '../call-control.js';
-import { clientSecrets, filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { clientSecrets, filteredResponseError, toCallError } from '../call-error.js';
 import { catalogParams, mergeParams } from '../params.js';
+import { runStream, type StreamProtocol } from '../run-stream.js';
 import { serverAddressOf } from '../server-address.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicBody } from './anthropic-request.js';
+import { AnthropicStreamReader } from './anthropic-stream-reader.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 
 export interface AnthropicAdapterOptions {
@@ -47,6 +49,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   private readonly secrets: readonly string[];
   private readonly params: GenerationParams | null;
   private readonly defaultMaxTokens: number;
+  private readonly streaming: StreamProtocol<Record<string, unknown>, RawMessageStreamEvent>;
 
   constructor(options: AnthropicAdapterOptions) {
     this.client = options.client;
@@ -55,6 +58,22 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.provider = options.provider ?? 'anthropic';
     this.params = catalogParams(options.params);
     this.defaultMaxTokens = options.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
+    this.streaming = {
+      provider: 'anthropic',
+      secrets: this.secrets,
+      prepare: (request) => {
+        const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens);
+        body['stream'] = true;
+        return body;
+      },
+      open: (body, control) =>
+        control.race(
+          this.client.messages.create(body as unknown as MessageCreateParamsStreaming, {
+            maxRetries: 0,
+            signal: control.signal,
+          }),
+        ),
+    };
     const address = serverAddressOf(this.client.baseURL);
     this.serverAddress = address.serverAddress;
     this.serverPort = address.serverPort;
@@ -88,67 +107,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     };
   }
 
-  async *stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
-    const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens);
-    body['stream'] = true;
-    const control = new CallControl(options);
-    let partialText = '';
-    let started = false;
-    let finished = false;
-    try {
-      const call = this.client.messages.create(body as unknown as MessageCreateParamsStreaming, {
-        maxRetries: 0,
-        signal: control.signal,
-      });
-      const events = await control.race(call);
-      started = true;
-      let rawFinish: string | null = null;
-      let stopped = false;
-      let inputTokens: number | null = null;
-      let outputTokens: number | null = null;
-      let responseModel: string | null = null;
-      let responseId: string | null = null;
-      for await (const event of events as AsyncIterable<RawMessageStreamEvent>) {
-        switch (event.type) {
-          case 'message_start':
-            responseId = event.message.id ?? null;
-            responseModel = event.message.model ?? null;
-            inputTokens = event.message.usage?.input_tokens ?? null;
-            outputTokens = event.message.usage?.output_tokens ?? null;
-            break;
-          case 'content_block_delta':
-            if (event.delta.type === 'text_delta' && event.delta.text !== '') {
-              partialText += event.delta.text;
-              yield { type: 'text-delta', text: event.delta.text };
-            }
-            break;
-          case 'message_delta':
-            if (event.delta.stop_reason) rawFinish = event.delta.stop_reason;
-            if (event.usage?.output_tokens !== undefined && event.usage.output_tokens !== null) outputTokens = event.usage.output_tokens;
-            if (event.usage?.input_tokens !== undefined && event.usage.input_tokens !== null) inputTokens = event.usage.input_tokens;
-            break;
-          case 'message_stop':
-            stopped = true;
-            break;
-          default:
-            break;
-        }
-      }
-      control.throwIfAborted();
-      if (!stopped) throw streamEndedError('anthropic', partialText, 'a message_stop event');
-      const finishReason = mapAnthropicFinishReason(rawFinish);
-      if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, partialText);
-      finished = true;
-      yield {
-        type: 'finish',
-        response: { text: partialText, finishReason, usage: { inputTokens, outputTokens }, responseModel, responseId },
-      };
-    } catch (error) {
-      finished = true;
-      throw toCallError(error, { provider: 'anthropic', control, duringStream: started, partialText, secrets: this.secrets });
-    } finally {
-      if (!finished) control.cancel();
-      control.dispose();
-    }
+  stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
+    return runStream(this.streaming, request, options, new AnthropicStreamReader());
   }
 }

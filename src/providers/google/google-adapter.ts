@@ -3,12 +3,14 @@
  */
 import type { GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import { CallControl } from '../call-control.js';
-import { clientSecrets, filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { clientSecrets, filteredResponseError, toCallError } from '../call-error.js';
 import { catalogParams, mergeParams } from '../params.js';
+import { runStream, type StreamProtocol } from '../run-stream.js';
 import { serverAddressOf } from '../server-address.js';
-import type { CallOptions, FinishReason, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
+import type { CallOptions, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
 import { toGoogleParameters } from './google-request.js';
-import { mapGoogleFinishReason } from './map-google-finish-reason.js';
+import { finishOf, textOf } from './google-response.js';
+import { GoogleStreamReader } from './google-stream-reader.js';
 
 /** Where the Gemini API lives when no base URL is configured. */
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -30,23 +32,6 @@ export interface GoogleAdapterOptions {
    * @default false
    */
   readonly retriesOffPerCall?: boolean;
-}
-
-function textOf(response: GenerateContentResponse): string {
-  const parts = response.candidates?.[0]?.content?.parts;
-  if (parts === undefined) return '';
-  let text = '';
-  for (const part of parts) if (typeof part.text === 'string' && part.thought !== true) text += part.text;
-  return text;
-}
-
-/** A finish reason, or the prompt's block reason (a filtered prompt has no candidates). */
-function finishOf(response: GenerateContentResponse): FinishReason | null {
-  const raw = response.candidates?.[0]?.finishReason;
-  if (raw !== undefined && raw !== null) return mapGoogleFinishReason(raw);
-  const blockReason = response.promptFeedback?.blockReason;
-  if (blockReason !== undefined && blockReason !== null) return { unified: 'content_filter', raw: blockReason };
-  return null;
 }
 
 function baseUrlOf(client: GoogleGenAI): string | undefined {
@@ -77,6 +62,7 @@ export class GoogleAdapter implements ProviderAdapter {
   private readonly secrets: readonly string[];
   private readonly params: GenerationParams | null;
   private readonly perCallHttpOptions: GenerateContentConfig['httpOptions'] | undefined;
+  private readonly streaming: StreamProtocol<GenerateRequest, GenerateContentResponse>;
 
   constructor(options: GoogleAdapterOptions) {
     this.client = options.client;
@@ -85,6 +71,18 @@ export class GoogleAdapter implements ProviderAdapter {
     this.provider = options.provider ?? 'google';
     this.params = catalogParams(options.params);
     this.perCallHttpOptions = options.retriesOffPerCall === true ? { retryOptions: { attempts: 1 } } : undefined;
+    this.streaming = {
+      provider: 'google',
+      secrets: this.secrets,
+      // The parameters carry the call's signal, so they are built once the call's control exists.
+      prepare: (request) => request,
+      open: (request, control) =>
+        control.race(
+          this.client.models.generateContentStream(
+            toGoogleParameters(mergeParams(request, this.params), this.modelId, control.signal, this.perCallHttpOptions),
+          ),
+        ),
+    };
     const address = serverAddressOf(options.baseUrl ?? baseUrlOf(options.client) ?? GOOGLE_DEFAULT_BASE_URL);
     this.serverAddress = address.serverAddress;
     this.serverPort = address.serverPort;
@@ -117,50 +115,7 @@ export class GoogleAdapter implements ProviderAdapter {
     };
   }
 
-  async *stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
-    const control = new CallControl(options);
-    let partialText = '';
-    let started = false;
-    let finished = false;
-    try {
-      const parameters = toGoogleParameters(mergeParams(request, this.params), this.modelId, control.signal, this.perCallHttpOptions);
-      const chunks = await control.race(this.client.models.generateContentStream(parameters));
-      started = true;
-      let finishReason: FinishReason | null = null;
-      let blockReason: string | null = null;
-      let inputTokens: number | null = null;
-      let outputTokens: number | null = null;
-      let responseModel: string | null = null;
-      let responseId: string | null = null;
-      for await (const chunk of chunks) {
-        responseId ??= chunk.responseId ?? null;
-        responseModel ??= chunk.modelVersion ?? null;
-        if (chunk.usageMetadata) {
-          inputTokens = chunk.usageMetadata.promptTokenCount ?? inputTokens;
-          outputTokens = chunk.usageMetadata.candidatesTokenCount ?? outputTokens;
-        }
-        const delta = textOf(chunk);
-        if (delta !== '') {
-          partialText += delta;
-          yield { type: 'text-delta', text: delta };
-        }
-        finishReason = finishOf(chunk) ?? finishReason;
-        blockReason = chunk.promptFeedback?.blockReason ?? blockReason;
-      }
-      control.throwIfAborted();
-      if (finishReason === null) throw streamEndedError('google', partialText, 'a finishReason');
-      if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText, blockReason);
-      finished = true;
-      yield {
-        type: 'finish',
-        response: { text: partialText, finishReason, usage: { inputTokens, outputTokens }, responseModel, responseId },
-      };
-    } catch (error) {
-      finished = true;
-      throw toCallError(error, { provider: 'google', control, duringStream: started, partialText, secrets: this.secrets });
-    } finally {
-      if (!finished) control.cancel();
-      control.dispose();
-    }
+  stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
+    return runStream(this.streaming, request, options, new GoogleStreamReader());
   }
 }

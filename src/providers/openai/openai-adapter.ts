@@ -4,8 +4,9 @@
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { CallControl } from '../call-control.js';
-import { clientSecrets, filteredResponseError, streamEndedError, toCallError } from '../call-error.js';
+import { clientSecrets, filteredResponseError, toCallError } from '../call-error.js';
 import { catalogParams, mergeParams } from '../params.js';
+import { runStream, type StreamProtocol } from '../run-stream.js';
 import { serverAddressOf } from '../server-address.js';
 import type {
   CallOptions,
@@ -17,6 +18,7 @@ import type {
 } from '../spec.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { toOpenAIBody, type MaxTokensField } from './openai-request.js';
+import { OpenAIStreamReader } from './openai-stream-reader.js';
 
 export interface OpenAIAdapterOptions {
   /** An `openai` client; detour's factory builds it with `maxRetries: 0`. */
@@ -54,6 +56,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   private readonly params: GenerationParams | null;
   private readonly maxTokensField: MaxTokensField;
   private readonly streamUsage: boolean;
+  private readonly streaming: StreamProtocol<Record<string, unknown>, ChatCompletionChunk>;
 
   constructor(options: OpenAIAdapterOptions) {
     this.client = options.client;
@@ -64,6 +67,23 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.params = catalogParams(options.params);
     this.maxTokensField = options.maxTokensField ?? (this.providerType === 'openai' ? 'max_completion_tokens' : 'max_tokens');
     this.streamUsage = options.streamUsage ?? true;
+    this.streaming = {
+      provider: this.providerType,
+      secrets: this.secrets,
+      prepare: (request) => {
+        const body = toOpenAIBody(mergeParams(request, this.params), this.modelId, this.maxTokensField);
+        body['stream'] = true;
+        if (this.streamUsage) body['stream_options'] = { include_usage: true };
+        return body;
+      },
+      open: (body, control) =>
+        control.race(
+          this.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsStreaming, {
+            maxRetries: 0,
+            signal: control.signal,
+          }),
+        ),
+    };
     const address = serverAddressOf(this.client.baseURL);
     this.serverAddress = address.serverAddress;
     this.serverPort = address.serverPort;
@@ -100,57 +120,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     };
   }
 
-  async *stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
-    const body = toOpenAIBody(mergeParams(request, this.params), this.modelId, this.maxTokensField);
-    body['stream'] = true;
-    if (this.streamUsage) body['stream_options'] = { include_usage: true };
-    const control = new CallControl(options);
-    let partialText = '';
-    let started = false;
-    let finished = false;
-    try {
-      const call = this.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsStreaming, {
-        maxRetries: 0,
-        signal: control.signal,
-      });
-      const chunks = await control.race(call);
-      started = true;
-      let rawFinish: string | null = null;
-      let inputTokens: number | null = null;
-      let outputTokens: number | null = null;
-      let responseModel: string | null = null;
-      let responseId: string | null = null;
-      for await (const chunk of chunks as AsyncIterable<ChatCompletionChunk>) {
-        responseId ??= chunk.id ?? null;
-        responseModel ??= chunk.model ?? null;
-        if (chunk.usage) {
-          inputTokens = chunk.usage.prompt_tokens ?? null;
-          outputTokens = chunk.usage.completion_tokens ?? null;
-        }
-        const choice = chunk.choices?.[0];
-        if (choice === undefined) continue;
-        const delta = choice.delta?.content;
-        if (delta) {
-          partialText += delta;
-          yield { type: 'text-delta', text: delta };
-        }
-        if (choice.finish_reason) rawFinish = choice.finish_reason;
-      }
-      control.throwIfAborted();
-      if (rawFinish === null) throw streamEndedError(this.providerType, partialText, 'a finish_reason');
-      const finishReason = mapOpenAIFinishReason(rawFinish);
-      if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, partialText);
-      finished = true;
-      yield {
-        type: 'finish',
-        response: { text: partialText, finishReason, usage: { inputTokens, outputTokens }, responseModel, responseId },
-      };
-    } catch (error) {
-      finished = true;
-      throw toCallError(error, { provider: this.providerType, control, duringStream: started, partialText, secrets: this.secrets });
-    } finally {
-      if (!finished) control.cancel();
-      control.dispose();
-    }
+  stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
+    return runStream(this.streaming, request, options, new OpenAIStreamReader(this.providerType));
   }
 }
