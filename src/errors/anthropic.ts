@@ -14,8 +14,8 @@ import type { ClassifyContext } from './classify.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
-import { classifyNetworkError } from './network.js';
 import { retryAfterFromHeaders } from './retry-after.js';
+import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
 import { errorClassName, isRecord, readNumber, readProperty, readString } from './shape.js';
 
 /** True for `@anthropic-ai/sdk` errors, by class or (for another copy of the SDK) by name and body shape. */
@@ -31,21 +31,15 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
   const provider = 'anthropic';
   const sdkError = errorClassName(error);
   if (error instanceof APIUserAbortError || sdkError === 'APIUserAbortError') {
-    return makeFact('aborted', { message: readString(error, 'message') ?? 'Request was aborted.', provider, sdkError });
+    return abortedFact(error, provider, sdkError);
   }
   if (error instanceof APIConnectionTimeoutError || sdkError === 'APIConnectionTimeoutError') {
-    return makeFact('timeout', { message: readString(error, 'message') ?? 'Request timed out.', provider, sdkError });
+    return timedOutFact(error, provider, sdkError);
   }
   const status = readNumber(error, 'status') ?? null;
   const body = readProperty(error, 'error');
   if (error instanceof APIConnectionError || sdkError === 'APIConnectionError' || (status === null && !isRecord(body))) {
-    const network = classifyNetworkError(readProperty(error, 'cause') ?? error, context);
-    return makeFact(network?.kind ?? 'connection', {
-      code: network?.code ?? null,
-      message: readString(error, 'message') ?? network?.message ?? 'Connection error.',
-      provider,
-      sdkError,
-    });
+    return connectionFact(error, context, provider, sdkError);
   }
   const inner = readProperty(body, 'error');
   const type = readString(inner, 'type') ?? readString(error, 'type');

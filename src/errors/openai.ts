@@ -22,8 +22,8 @@ import type { ClassifyContext } from './classify.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
-import { classifyNetworkError } from './network.js';
 import { retryAfterFromHeaders } from './retry-after.js';
+import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
 import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
 
 /** Most specific first: subclasses before their parents. */
@@ -64,20 +64,14 @@ export function isOpenAIShaped(error: unknown): boolean {
 export function classifyOpenAIError(error: unknown, context: ClassifyContext, provider: string): ErrorFact {
   const sdkError = openaiErrorName(error) ?? errorClassName(error);
   if (sdkError === 'APIUserAbortError') {
-    return makeFact('aborted', { message: readString(error, 'message') ?? 'Request was aborted.', provider, sdkError });
+    return abortedFact(error, provider, sdkError);
   }
   if (sdkError === 'APIConnectionTimeoutError') {
-    return makeFact('timeout', { message: readString(error, 'message') ?? 'Request timed out.', provider, sdkError });
+    return timedOutFact(error, provider, sdkError);
   }
   const status = readNumber(error, 'status') ?? null;
   if (sdkError === 'APIConnectionError' || (status === null && readProperty(error, 'error') === undefined)) {
-    const network = classifyNetworkError(readProperty(error, 'cause') ?? error, context);
-    return makeFact(network?.kind ?? 'connection', {
-      code: network?.code ?? null,
-      message: readString(error, 'message') ?? network?.message ?? 'Connection error.',
-      provider,
-      sdkError,
-    });
+    return connectionFact(error, context, provider, sdkError);
   }
   // `error` is the body's inner `error` object for HTTP errors, or an SSE error event's payload.
   const body = readProperty(error, 'error');
