@@ -4,6 +4,7 @@
  * loader YAML files go through, so validation is shared.
  */
 import { stringify } from 'yaml';
+import { POLICY_DEFAULTS } from '../policy/defaults.js';
 import { parsePolicy } from '../policy/load.js';
 import type { Policy, StrategyType } from '../policy/types.js';
 import { PolicyLoadError } from '../executor/PolicyLoadError.js';
@@ -74,19 +75,20 @@ export interface FallbackConfigInit {
   readonly weights?: Readonly<Record<string, number>>;
 }
 
+/** The policy defaults (POLICY_DEFAULTS, arrays copied so a config never shares them), durations in seconds as the seed had them. */
 const DEFAULTS = {
   name: 'default',
-  enabled: true,
-  maxAttempts: 3,
-  fallbackModels: [] as readonly string[],
-  strategyType: 'sequential' as StrategyType,
+  enabled: POLICY_DEFAULTS.enabled,
+  maxAttempts: POLICY_DEFAULTS.maxAttempts,
+  fallbackModels: [...POLICY_DEFAULTS.fallbackModels] as readonly string[],
+  strategyType: POLICY_DEFAULTS.strategyType,
   errorMappings: {} as Readonly<Record<string, readonly string[]>>,
-  baseDelay: 1,
-  maxDelay: 60,
-  exponentialBase: 2,
-  jitter: true,
-  fallbackOnStatusCodes: [429, 500, 502, 503, 504] as readonly number[],
-  fallbackOnErrors: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded'] as readonly string[],
+  baseDelay: POLICY_DEFAULTS.baseDelayMs / 1000,
+  maxDelay: POLICY_DEFAULTS.maxDelayMs / 1000,
+  exponentialBase: POLICY_DEFAULTS.exponentialBase,
+  jitter: POLICY_DEFAULTS.jitter,
+  fallbackOnStatusCodes: [...POLICY_DEFAULTS.fallbackOnStatusCodes] as readonly number[],
+  fallbackOnErrors: [...POLICY_DEFAULTS.fallbackOnErrors] as readonly string[],
   providerConfig: {} as Readonly<Record<string, CompatProviderConfig>>,
 };
 
@@ -200,7 +202,7 @@ export class FallbackConfig {
       ...(Object.keys(this.errorMappings).length === 0 ? {} : { error_mappings: this.errorMappings }),
       ...(init.conditions === undefined || init.conditions.length === 0 ? {} : { conditions: init.conditions }),
       ...(init.parallel === undefined ? {} : { parallel: { ...(init.parallel.width === undefined ? {} : { width: init.parallel.width }), ...(init.parallel.timeout === undefined ? {} : { timeout: init.parallel.timeout }) } }),
-      ...(init.hedge === undefined ? {} : { hedge: { after: init.hedge.after, max_extra: init.hedge.maxExtra ?? 1 } }),
+      ...(init.hedge === undefined ? {} : { hedge: { after: init.hedge.after, max_extra: init.hedge.maxExtra ?? POLICY_DEFAULTS.hedgeMaxExtra } }),
       ...(init.midStream === undefined ? {} : { mid_stream: init.midStream }),
       ...(init.weights === undefined ? {} : { weights: init.weights }),
     };
