@@ -9,11 +9,11 @@ import type {
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CallControl } from '../call-control.js';
-import { clientSecrets, filteredResponseError, toCallError } from '../call-error.js';
-import { catalogParams, mergeParams } from '../params.js';
+import { filteredResponseError, toCallError } from '../call-error.js';
+import { mergeParams } from '../params.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
-import { serverAddressOf } from '../server-address.js';
-import type { CallOptions, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
+import { SdkAdapter } from '../sdk-adapter.js';
+import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicBody } from './anthropic-request.js';
 import { AnthropicStreamReader } from './anthropic-stream-reader.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
@@ -38,25 +38,13 @@ export interface AnthropicAdapterOptions {
  * const adapter = new AnthropicAdapter({ client: new Anthropic({ apiKey, maxRetries: 0, openTelemetry: false }), modelId: 'claude-3-5-haiku-latest' });
  * const response = await adapter.generate({ model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'Hi' }] });
  */
-export class AnthropicAdapter implements ProviderAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly provider: string;
+export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderAdapter {
   readonly providerType = 'anthropic' as const;
-  readonly modelId: string;
-  readonly serverAddress: string | null;
-  readonly serverPort: number | null;
-  private readonly client: Anthropic;
-  private readonly secrets: readonly string[];
-  private readonly params: GenerationParams | null;
   private readonly defaultMaxTokens: number;
   private readonly streaming: StreamProtocol<Record<string, unknown>, RawMessageStreamEvent>;
 
   constructor(options: AnthropicAdapterOptions) {
-    this.client = options.client;
-    this.secrets = clientSecrets(options.client);
-    this.modelId = options.modelId;
-    this.provider = options.provider ?? 'anthropic';
-    this.params = catalogParams(options.params);
+    super(options, options.provider ?? 'anthropic', options.client.baseURL);
     this.defaultMaxTokens = options.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
     this.streaming = {
       provider: 'anthropic',
@@ -74,9 +62,6 @@ export class AnthropicAdapter implements ProviderAdapter {
           }),
         ),
     };
-    const address = serverAddressOf(this.client.baseURL);
-    this.serverAddress = address.serverAddress;
-    this.serverPort = address.serverPort;
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {

@@ -3,11 +3,11 @@
  */
 import type { GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import { CallControl } from '../call-control.js';
-import { clientSecrets, filteredResponseError, toCallError } from '../call-error.js';
-import { catalogParams, mergeParams } from '../params.js';
+import { filteredResponseError, toCallError } from '../call-error.js';
+import { mergeParams } from '../params.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
-import { serverAddressOf } from '../server-address.js';
-import type { CallOptions, GenerateRequest, GenerateResponse, GenerationParams, ProviderAdapter, StreamPart } from '../spec.js';
+import { SdkAdapter } from '../sdk-adapter.js';
+import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
 import { toGoogleParameters } from './google-request.js';
 import { finishOf, textOf } from './google-response.js';
 import { GoogleStreamReader } from './google-stream-reader.js';
@@ -51,25 +51,13 @@ function baseUrlOf(client: GoogleGenAI): string | undefined {
  * const adapter = new GoogleAdapter({ client, modelId: 'gemini-2.0-flash' });
  * const response = await adapter.generate({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'Hi' }] });
  */
-export class GoogleAdapter implements ProviderAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly provider: string;
+export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAdapter {
   readonly providerType = 'google' as const;
-  readonly modelId: string;
-  readonly serverAddress: string | null;
-  readonly serverPort: number | null;
-  private readonly client: GoogleGenAI;
-  private readonly secrets: readonly string[];
-  private readonly params: GenerationParams | null;
   private readonly perCallHttpOptions: GenerateContentConfig['httpOptions'] | undefined;
   private readonly streaming: StreamProtocol<GenerateRequest, GenerateContentResponse>;
 
   constructor(options: GoogleAdapterOptions) {
-    this.client = options.client;
-    this.secrets = clientSecrets(options.client);
-    this.modelId = options.modelId;
-    this.provider = options.provider ?? 'google';
-    this.params = catalogParams(options.params);
+    super(options, options.provider ?? 'google', options.baseUrl ?? baseUrlOf(options.client) ?? GOOGLE_DEFAULT_BASE_URL);
     this.perCallHttpOptions = options.retriesOffPerCall === true ? { retryOptions: { attempts: 1 } } : undefined;
     this.streaming = {
       provider: 'google',
@@ -83,9 +71,6 @@ export class GoogleAdapter implements ProviderAdapter {
           ),
         ),
     };
-    const address = serverAddressOf(options.baseUrl ?? baseUrlOf(options.client) ?? GOOGLE_DEFAULT_BASE_URL);
-    this.serverAddress = address.serverAddress;
-    this.serverPort = address.serverPort;
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {

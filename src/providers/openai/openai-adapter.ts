@@ -4,15 +4,14 @@
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { CallControl } from '../call-control.js';
-import { clientSecrets, filteredResponseError, toCallError } from '../call-error.js';
-import { catalogParams, mergeParams } from '../params.js';
+import { filteredResponseError, toCallError } from '../call-error.js';
+import { mergeParams } from '../params.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
-import { serverAddressOf } from '../server-address.js';
+import { SdkAdapter } from '../sdk-adapter.js';
 import type {
   CallOptions,
   GenerateRequest,
   GenerateResponse,
-  GenerationParams,
   ProviderAdapter,
   StreamPart,
 } from '../spec.js';
@@ -44,27 +43,16 @@ export interface OpenAIAdapterOptions {
  * const adapter = new OpenAIAdapter({ client: new OpenAI({ apiKey, maxRetries: 0 }), modelId: 'gpt-4o' });
  * const response = await adapter.generate({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] });
  */
-export class OpenAIAdapter implements ProviderAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly provider: string;
+export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter {
   readonly providerType: 'openai' | 'openai_compatible';
-  readonly modelId: string;
-  readonly serverAddress: string | null;
-  readonly serverPort: number | null;
-  private readonly client: OpenAI;
-  private readonly secrets: readonly string[];
-  private readonly params: GenerationParams | null;
   private readonly maxTokensField: MaxTokensField;
   private readonly streamUsage: boolean;
   private readonly streaming: StreamProtocol<Record<string, unknown>, ChatCompletionChunk>;
 
   constructor(options: OpenAIAdapterOptions) {
-    this.client = options.client;
-    this.secrets = clientSecrets(options.client);
-    this.modelId = options.modelId;
-    this.providerType = options.providerType ?? 'openai';
-    this.provider = options.provider ?? this.providerType;
-    this.params = catalogParams(options.params);
+    const providerType = options.providerType ?? 'openai';
+    super(options, options.provider ?? providerType, options.client.baseURL);
+    this.providerType = providerType;
     this.maxTokensField = options.maxTokensField ?? (this.providerType === 'openai' ? 'max_completion_tokens' : 'max_tokens');
     this.streamUsage = options.streamUsage ?? true;
     this.streaming = {
@@ -84,9 +72,6 @@ export class OpenAIAdapter implements ProviderAdapter {
           }),
         ),
     };
-    const address = serverAddressOf(this.client.baseURL);
-    this.serverAddress = address.serverAddress;
-    this.serverPort = address.serverPort;
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
