@@ -4,7 +4,7 @@
  * success and fallback rates, attempts, which model answered when, the
  * rules that fired, latency. Leaves nothing running.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../simulator/scenario.js';
 import { reportCommandError } from './CliError.js';
 
@@ -45,7 +45,9 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('Watch a policy route around an outage on the built-in simulator (no keys, no network)')
     .option('--requests <n>', 'how many requests to send', parseCount('--requests', 1, 100_000), 300)
-    .option('--duration <time>', 'spread them over this long (the outage timeline is scaled to fit)', parseRunLength, 15_000)
+    .addOption(
+      new Option('--duration <time>', 'spread them over this long (the outage timeline is scaled to fit)').argParser(parseRunLength).default(15_000, '15s'),
+    )
     .option('--concurrency <n>', 'most requests in flight at once', parseCount('--concurrency', 1, 1000), 32)
     .option('--seed <n>', 'seed for the simulator and detour\'s random choices', parseCount('--seed', 0, 2 ** 32 - 1), 7)
     .option('--scenario <file|name>', 'another scenario (file, or healthy, chaos, heavy-tail, outage); played in real time')

@@ -5,16 +5,20 @@
  * as the executor would fill them; given only `request.*` facts it explains
  * the route and the plan. Deterministic: jitter off (the delay shown is the
  * top of the jitter window), random choices seeded with 0.
- * Exit 0; 1 when the policy does not load; 2 on usage errors.
+ * Exit 0; 1 when the policy does not load; 2 on usage errors, which include
+ * facts with an unknown name, a value of the wrong type, or a model that is
+ * not in the policy's catalog (see factsCheck.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { loadPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
+import { KNOWN_FACTS } from '../policy/vocabulary.js';
 import { isPlainObject } from '../rules/facts.js';
 import { normalizeGivenFacts } from '../rules/default-facts.js';
 import { explain } from '../rules/explain.js';
 import type { DecisionExplanation, Explanation, PlanExplanation, RuleMiss } from '../rules/explain.js';
+import { checkGivenFacts } from './factsCheck.js';
 
 export type ExplainFormat = 'text' | 'json';
 
@@ -129,17 +133,51 @@ export async function explainCommand(file: string, factsText: string, format: Ex
   } catch (error) {
     return { exitCode: 2, output: '', errorOutput: `detour explain: ${error instanceof Error ? error.message : String(error)}\n` };
   }
+  const usage = (message: string) => ({ exitCode: 2 as const, output: '', errorOutput: `detour explain: ${message}\n` });
+  const typo = checkGivenFacts(facts, null);
+  if (typo !== null) return usage(`--facts: ${typo}`);
+  if ((await stat(file).catch(() => null))?.isDirectory() === true) return usage(`--policy takes one policy file; ${file} is a folder`);
   const loaded = await loadPolicyFile(file);
   if (!loaded.policy) {
     const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     return { exitCode: 1, output: '', errorOutput: errors.map((diagnostic) => `${diagnostic.file}:${diagnostic.line}:${diagnostic.column} ${diagnostic.message}\n`).join('') };
   }
   const policy = loaded.policy;
+  const unknownModel = checkGivenFacts(facts, policy);
+  if (unknownModel !== null) return usage(`--facts: ${unknownModel}`);
   const explanation = await explain(policy, facts);
   if (format === 'json') return { exitCode: 0, output: `${JSON.stringify(explanationJson(policy, explanation))}\n`, errorOutput: '' };
   const lines = explanation.mode === 'plan' ? planText(policy, explanation) : decisionText(policy, explanation);
   return { exitCode: 0, output: `${lines.join('\n')}\n`, errorOutput: '' };
 }
+
+/** The facts `--facts` may give, one line per prefix, for `detour explain --help`. */
+function factsHelpText(): string {
+  const prefixes = [...new Set(KNOWN_FACTS.map((name) => name.split('.')[0]!))];
+  const lines: string[] = [];
+  for (const prefix of prefixes) {
+    let line = ' ';
+    for (const name of KNOWN_FACTS.filter((fact) => fact.startsWith(`${prefix}.`))) {
+      if (line.length + name.length > 78) {
+        lines.push(line);
+        line = ' ';
+      }
+      line += ` ${name}`;
+    }
+    lines.push(line);
+  }
+  return [
+    '',
+    'Facts (dotted, or nested: {"error":{"kind":"timeout"}}):',
+    ...lines,
+    '  request.metadata.<key>',
+    'Given only request.* facts, it explains the route and the plan. Facts left out',
+    'are filled as the executor would fill them (listed under "defaulted").',
+    '',
+  ].join('\n');
+}
+
+const factsHelp = factsHelpText();
 
 /** Register `detour explain` on the program. */
 export function registerExplainCommand(program: Command): void {
@@ -149,6 +187,7 @@ export function registerExplainCommand(program: Command): void {
     .requiredOption('--policy <file>', 'the policy file')
     .requiredOption('--facts <json>', 'facts as JSON, e.g. \'{"error.kind":"rate_limit","error.status":429}\' (or @file)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', factsHelp)
     .action(async (options: { policy: string; facts: string; format: ExplainFormat }) => {
       const { exitCode, output, errorOutput } = await explainCommand(options.policy, options.facts, options.format);
       process.stderr.write(errorOutput);

@@ -3,6 +3,7 @@
  * The `detour` command line (DESIGN §7). Each command lives in its own file
  * and registers itself here. Usage errors exit 2.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './demo.js';
 import { registerExplainCommand } from './explain.js';
@@ -11,11 +12,29 @@ import { registerSimulateCommand } from './simulate.js';
 import { registerTestCommand } from './test.js';
 import { registerValidateCommand } from './validate.js';
 
+/** The package's version, read from package.json next to `dist/` (or `src/`) so it cannot drift. */
+function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    if (typeof manifest.version === 'string') return manifest.version;
+  } catch {
+    // Run from src/ (tests): one level less.
+  }
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function createProgram(): Command {
   const program = new Command('detour')
     .description('Rule-driven fallback engine for LLM calls')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
-    .showHelpAfterError(false);
+    // A usage error is one line, then where to read the usage (subcommands inherit this).
+    .showHelpAfterError('(add --help for usage)');
   registerValidateCommand(program);
   registerExplainCommand(program);
   registerTestCommand(program);

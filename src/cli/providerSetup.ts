@@ -6,11 +6,12 @@
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { Policy } from '../policy/types.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
-import { bundledScenarioPath, resolveScenarioArgument } from '../simulator/bundled.js';
+import { bundledScenarioPath } from '../simulator/bundled.js';
 import { ScenarioError } from '../simulator/ScenarioError.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator/server.js';
 import { CliError } from './CliError.js';
 import { reachableModels } from './policyArgument.js';
+import { scenarioArgument } from './scenarioArgument.js';
 
 /** The key every provider gets when talking to the simulator, which accepts any. */
 export const SIMULATOR_API_KEY = 'detour-simulator';
@@ -42,7 +43,7 @@ export interface SimulatedProvidersOptions {
  * try { … } finally { await setup.close(); }
  */
 export async function simulatedProviders(options: SimulatedProvidersOptions = {}): Promise<ProviderSetup> {
-  const scenario = options.scenario === undefined ? bundledScenarioPath('healthy') : resolveScenarioArgument(options.scenario);
+  const scenario = options.scenario === undefined ? bundledScenarioPath('healthy') : scenarioArgument(options.scenario);
   const simulatorOptions: SimulatorOptions = {
     port: 0,
     scenario,

@@ -3,9 +3,10 @@
  * simulator in the foreground until SIGINT/SIGTERM.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { resolveScenarioArgument } from '../simulator/bundled.js';
 import { ScenarioError } from '../simulator/ScenarioError.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
+import { CliError } from './CliError.js';
+import { scenarioArgument } from './scenarioArgument.js';
 
 /** The port `detour simulate` listens on when `--port` is not given. */
 export const DEFAULT_SIMULATOR_PORT = 8790;
@@ -52,7 +53,7 @@ export function registerSimulateCommand(program: Command): void {
     .description('Serve the OpenAI, Anthropic and Google wire protocols on 127.0.0.1, failing as a scenario says')
     .option('--port <n>', `port to listen on (0: any free port)`, parseInteger('--port', 0, 65_535), DEFAULT_SIMULATOR_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--scenario <file>', 'scenario YAML (or a bundled one: healthy, chaos, heavy-tail, outage)')
+    .option('--scenario <file|name>', 'a scenario file, or a bundled one (healthy, chaos, heavy-tail, outage)')
     .option('--seed <n>', 'seed for probabilities and latency draws', parseInteger('--seed', 0, 2 ** 32 - 1))
     .action(async (options: SimulateOptions) => {
       let simulator: Simulator;
@@ -60,12 +61,12 @@ export function registerSimulateCommand(program: Command): void {
         simulator = await startSimulator({
           port: options.port,
           host: options.host,
-          ...(options.scenario === undefined ? {} : { scenario: resolveScenarioArgument(options.scenario) }),
+          ...(options.scenario === undefined ? {} : { scenario: scenarioArgument(options.scenario) }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        const message = ScenarioError.isInstance(error)
+        const message = ScenarioError.isInstance(error) || CliError.isInstance(error)
           ? error.message
           : code === 'EADDRINUSE'
             ? `port ${options.port} on ${options.host} is already in use (try --port 0)`

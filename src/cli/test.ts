@@ -5,9 +5,11 @@
  * failure (a policy that does not load counts as one), 2 on usage errors.
  * The runner is `src/rules/policy-tests.ts`.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { listPolicyFiles } from '../policy/load.js';
 import { formatTestFailure, runPolicyTestPaths } from '../rules/policy-tests.js';
+import { describeMissingPaths } from './validate.js';
 
 /**
  * Run the tests of the policies under `paths`; returns the exit code and what to print.
@@ -17,12 +19,18 @@ import { formatTestFailure, runPolicyTestPaths } from '../rules/policy-tests.js'
  */
 export async function testCommand(paths: readonly string[]): Promise<{ exitCode: 0 | 1 | 2; output: string; errorOutput: string }> {
   const { files, missing } = await listPolicyFiles(paths);
-  if (missing.length > 0) return { exitCode: 2, output: '', errorOutput: `detour test: no such file or folder: ${missing.join(', ')}\n` };
+  if (missing.length > 0) return { exitCode: 2, output: '', errorOutput: `detour test: ${await describeMissingPaths(missing)}\n` };
   if (files.length === 0) return { exitCode: 2, output: '', errorOutput: `detour test: no *.yaml or *.yml policy files in ${paths.join(', ')}\n` };
   const run = await runPolicyTestPaths(paths);
+  // A policy without tests passes silently otherwise: "0 passed, 0 failed" reads like success.
+  const tested = new Set(
+    [...run.results.map((result) => result.file), ...run.loadErrors.map((diagnostic) => diagnostic.file)].flatMap((file) => (file === null ? [] : [path.resolve(file)])),
+  );
+  const untested = files.filter((file) => !tested.has(path.resolve(file)));
   const lines = [
     ...run.loadErrors.map((diagnostic) => `${diagnostic.file}:${diagnostic.line}:${diagnostic.column} ${diagnostic.message}`),
     ...run.results.filter((result) => !result.passed).map((result) => formatTestFailure(result)),
+    ...(untested.length === 0 ? [] : [`no tests: in ${untested.join(', ')} (add a tests: list of given/expect cases)`]),
     `${run.passed} passed, ${run.failed} failed`,
   ];
   return { exitCode: run.failed > 0 ? 1 : 0, output: `${lines.join('\n')}\n`, errorOutput: '' };

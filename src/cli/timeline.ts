@@ -63,7 +63,8 @@ function attemptRow(attempt: FallbackAttemptData, sessionStart: number): string[
     String(attempt.number),
     model,
     attempt.provider ?? '-',
-    `+${Math.round(offset)} ms`,
+    // Same units as "took", so a start of 20 s reads as such and not as "+20156 ms".
+    `+${formatDuration(offset)}`,
     sent ? formatDuration(attempt.durationMs) : '-',
     OUTCOME_WORDS[attempt.outcome],
     error === '' ? '-' : error,

@@ -4,6 +4,7 @@
  * file:line:col. Exit 0 when all are valid (warnings allowed), 1 when any is
  * invalid, 2 on usage errors (no such path, unknown flag or format).
  */
+import { lstat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { listPolicyFiles, loadPolicies } from '../policy/load.js';
 import type { Diagnostic } from '../policy/types.js';
@@ -76,6 +77,29 @@ export function formatValidation(files: readonly ValidatedFile[], diagnostics: r
 }
 
 /**
+ * Why paths could not be listed, in one line: most simply do not exist, but
+ * a symbolic link that loops or points nowhere does exist, and saying "no
+ * such file" about a file the user can see in `ls` sends them the wrong way.
+ *
+ * @example
+ * await describeMissingPaths(['nope.yaml']); // 'no such file or folder: nope.yaml'
+ */
+export async function describeMissingPaths(missing: readonly string[]): Promise<string> {
+  const links: string[] = [];
+  const absent: string[] = [];
+  for (const entry of missing) {
+    const info = await lstat(entry).catch(() => null);
+    (info?.isSymbolicLink() === true ? links : absent).push(entry);
+  }
+  return [
+    absent.length === 0 ? null : `no such file or folder: ${absent.join(', ')}`,
+    links.length === 0 ? null : `symbolic link that loops or points nowhere: ${links.join(', ')}`,
+  ]
+    .filter((part) => part !== null)
+    .join('; ');
+}
+
+/**
  * Validate the given files and folders; returns the exit code and what to print.
  *
  * @example
@@ -87,7 +111,7 @@ export async function validatePaths(
 ): Promise<{ exitCode: 0 | 1 | 2; output: string; usageError?: string }> {
   const { files: found, missing } = await listPolicyFiles(paths);
   if (missing.length > 0) {
-    return { exitCode: 2, output: '', usageError: `no such file or folder: ${missing.join(', ')}` };
+    return { exitCode: 2, output: '', usageError: await describeMissingPaths(missing) };
   }
   if (found.length === 0) {
     return { exitCode: 2, output: '', usageError: `no *.yaml or *.yml policy files in ${paths.join(', ')}` };
