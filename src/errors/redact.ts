@@ -100,3 +100,60 @@ export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[]):
   const scrubbed: ErrorFact = { ...fact, message: replaceKnown(fact.message, secrets), code: fact.code === null ? null : replaceKnown(fact.code, secrets) };
   return fact.raw === undefined ? scrubbed : { ...scrubbed, raw: replaceKnownDeep(fact.raw, secrets) };
 }
+
+const SCRUB_DEPTH = 4;
+const SCRUB_KEYS = 64;
+
+function scrubText(text: string, secrets: readonly string[]): string {
+  return replaceKnown(redactSecrets(text), secrets);
+}
+
+function scrubObject(value: object, secrets: readonly string[], depth: number, seen: Set<object>): void {
+  if (seen.has(value) || depth > SCRUB_DEPTH) return;
+  seen.add(value);
+  const isError = value instanceof Error;
+  let names: string[];
+  try {
+    // An error's `message` and `stack` are own but not enumerable; plain bodies only need their keys.
+    names = (isError ? Object.getOwnPropertyNames(value) : Object.keys(value)).slice(0, SCRUB_KEYS);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    let property: unknown;
+    try {
+      property = (value as Record<string, unknown>)[name];
+    } catch {
+      continue;
+    }
+    if (typeof property === 'string') {
+      const scrubbed = scrubText(property, secrets);
+      if (scrubbed === property) continue;
+      try {
+        Object.defineProperty(value, name, { value: scrubbed, writable: true, configurable: true });
+      } catch {
+        // A frozen or exotic object keeps its text; nothing detour builds from it carries it.
+      }
+    } else if (property instanceof Error || Array.isArray(property) || (isRecord(property) && Object.getPrototypeOf(property) === Object.prototype)) {
+      scrubObject(property, secrets, depth + 1, seen);
+    }
+  }
+}
+
+/**
+ * Scrub an SDK's error object in place before detour keeps it as a `cause`:
+ * its message, stack, parsed body (`error`) and nested causes, so that
+ * `console.error(llmFallbackError)` (which prints the cause chain) shows no
+ * key even when the provider echoed it. Bounded; never throws.
+ *
+ * @example
+ * scrubErrorInPlace(sdkError, [apiKey]); throw new ProviderCallError(fact, { cause: sdkError })
+ */
+export function scrubErrorInPlace(error: unknown, secrets: readonly string[] = []): void {
+  if (typeof error !== 'object' || error === null) return;
+  try {
+    scrubObject(error, secrets, 0, new Set());
+  } catch {
+    // Scrubbing is best effort; classification already redacted the fact.
+  }
+}

@@ -1,9 +1,11 @@
 /**
  * What adapters call in their `catch`: classify the SDK's error and wrap it
- * in a ProviderCallError that keeps the original as `cause`.
+ * in a ProviderCallError that keeps the original as `cause`, scrubbed of
+ * anything that looks like a key (and of the adapter's own key).
  */
 import { classifyError, type ClassifyContext } from './classify.js';
 import { ProviderCallError } from './ProviderCallError.js';
+import { scrubErrorInPlace } from './redact.js';
 
 /**
  * A ProviderCallError for anything an SDK threw; an existing ProviderCallError passes through.
@@ -18,5 +20,7 @@ export function toProviderCallError(
   options: { readonly partialText?: string | null } = {},
 ): ProviderCallError {
   if (ProviderCallError.isInstance(error)) return error;
-  return new ProviderCallError(classifyError(error, context), { cause: error, partialText: options.partialText ?? null });
+  const fact = classifyError(error, context);
+  scrubErrorInPlace(error, context.secrets ?? []);
+  return new ProviderCallError(fact, { cause: error, partialText: options.partialText ?? null });
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
@@ -22,7 +23,9 @@ describe('an API key the provider echoes back', () => {
       request.resume();
       request.on('end', () => {
         response.writeHead(401, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ error: { code: 401, message: `Access denied: key ${key} is invalid.`, type: 'invalid_request_error', status: 'UNAUTHENTICATED' } }));
+        const sent = String(request.headers['authorization'] ?? request.headers['x-api-key'] ?? request.headers['x-goog-api-key'] ?? '');
+        const message = `Access denied: key ${key} is invalid (you sent ${sent}).`;
+        response.end(JSON.stringify({ error: { code: 401, message, type: 'invalid_request_error', status: 'UNAUTHENTICATED' } }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,6 +54,8 @@ describe('an API key the provider echoes back', () => {
       expect(fact.message).toContain('Access denied');
       expect(JSON.stringify(fact)).not.toContain(key);
       expect((error as ProviderCallError).message).not.toContain(key);
+      // What `console.error(error)` prints: the whole cause chain, the SDK's own error included.
+      expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(key);
     });
   }
 });

@@ -17,6 +17,9 @@ export function createAnthropicClient(settings: ClientSettings): Anthropic {
     apiKey: settings.apiKey,
     authToken: null,
     maxRetries: 0,
+    // The SDK's own logger prints raw stream chunks (model output) on parse errors, and request
+    // bodies under OPENAI_LOG / ANTHROPIC_LOG=debug: detour reports through its logger and spans.
+    logLevel: 'off' as const,
     openTelemetry: false,
     baseURL: settings.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL,
     ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),

@@ -21,6 +21,9 @@ export function createOpenAICompatibleClient(settings: ClientSettings): OpenAI {
     organization: null,
     project: null,
     maxRetries: 0,
+    // The SDK's own logger prints raw stream chunks (model output) on parse errors, and request
+    // bodies under OPENAI_LOG / ANTHROPIC_LOG=debug: detour reports through its logger and spans.
+    logLevel: 'off' as const,
     ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
     ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
     ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),

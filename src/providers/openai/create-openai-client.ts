@@ -14,6 +14,9 @@ export function createOpenAIClient(settings: ClientSettings): OpenAI {
     organization: null,
     project: null,
     maxRetries: 0,
+    // The SDK's own logger prints raw stream chunks (model output) on parse errors, and request
+    // bodies under OPENAI_LOG / ANTHROPIC_LOG=debug: detour reports through its logger and spans.
+    logLevel: 'off' as const,
     ...(settings.baseUrl === null ? { baseURL: 'https://api.openai.com/v1' } : { baseURL: settings.baseUrl }),
     ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
     ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
