@@ -10,7 +10,12 @@
  */
 import { setMaxListeners } from 'node:events';
 
-const GENERATION_SIZE = 1024;
+/**
+ * Small on purpose: Node's EventTarget walks a signal's listeners on every
+ * add, so an adapter that leaks one listener per call (the OpenAI SDK does, on
+ * the signal it is handed) must not leave thousands on one signal.
+ */
+const GENERATION_SIZE = 128;
 
 /** One shared signal and the attempts holding it. */
 export interface AbortGeneration {
