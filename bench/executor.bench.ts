@@ -14,7 +14,7 @@
  *     requests) and its p90 (the whole 10% budget).
  *
  * `npm run bench -- executor` (BENCH_EXECUTOR_CALLS: sequential calls, default 4000;
- * BENCH_HEDGE_SESSIONS: sessions per hedging run, default 4000).
+ * BENCH_HEDGE_SESSIONS: sessions per hedging run, default 6000).
  */
 import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -37,7 +37,7 @@ export const title = 'executor';
 
 const SEQUENTIAL = Number(process.env['BENCH_EXECUTOR_CALLS'] ?? 4000);
 const CONCURRENCY = 50;
-const HEDGE_SESSIONS = Number(process.env['BENCH_HEDGE_SESSIONS'] ?? 4000);
+const HEDGE_SESSIONS = Number(process.env['BENCH_HEDGE_SESSIONS'] ?? 6000);
 const HEDGE_WORKERS = 25;
 const messages = [{ role: 'user' as const, content: 'ping' }];
 const scenarioPath = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url));
