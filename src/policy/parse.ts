@@ -142,7 +142,8 @@ function contentVersion(text: string): string {
 export function parsePolicy(text: string, file: string, options: ParsePolicyOptions = {}): PolicyLoadResult {
   const bytes = byteLength(text);
   if (bytes > MAX_POLICY_BYTES) return failed(file, [tooLarge(bytes)]);
-  const source = parseSource(text);
+  // A UTF-8 byte-order mark (Windows editors) is not content: left in, every column on line 1 is off by one.
+  const source = parseSource(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const syntax = syntaxDiagnostics(source);
   if (syntax.some((diagnostic) => diagnostic.severity !== 'warning')) return failed(file, syntax);
   const root = source.document.contents;

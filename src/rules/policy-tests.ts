@@ -9,7 +9,7 @@
  * delay bound holds when the whole jitter window lies inside it.
  */
 import path from 'node:path';
-import { listPolicyFiles, loadPolicyFile } from '../policy/load.js';
+import { listPolicyFiles, loadPolicies } from '../policy/load.js';
 import type { Diagnostic, Policy, PolicyTest } from '../policy/types.js';
 import { decideDetailed } from './decide.js';
 import { completeFacts, isRequestOnly, normalizeGivenFacts } from './default-facts.js';
@@ -117,17 +117,18 @@ export interface PolicyTestRun {
  */
 export async function runPolicyTestPaths(paths: readonly string[]): Promise<PolicyTestRun> {
   const { files, missing } = await listPolicyFiles(paths);
+  // Loaded as one set, as the executor would load them: two policies with one name fail here too.
+  const loaded = await loadPolicies(files);
   const results: PolicyTestResult[] = [];
   const loadErrors: Diagnostic[] = [];
   let unloadable = 0;
-  for (const file of files) {
-    const loaded = await loadPolicyFile(file);
-    if (!loaded.policy) {
+  for (const { result } of loaded.files) {
+    if (!result.policy) {
       unloadable += 1;
-      loadErrors.push(...loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error'));
+      loadErrors.push(...result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error'));
       continue;
     }
-    results.push(...runPolicyTests(loaded.policy));
+    results.push(...runPolicyTests(result.policy));
   }
   const passed = results.filter((result) => result.passed).length;
   return { results, loadErrors, missing, passed, failed: results.length - passed + unloadable };

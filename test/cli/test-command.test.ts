@@ -93,6 +93,15 @@ describe('detour test', () => {
     expect(result.stdout).toMatch(/^0 passed, 1 failed$/m);
   });
 
+  it('two policies with one name fail, as they would when the executor loads the folder', () => {
+    const passing = POLICY.split('tests:')[0] + 'tests:\n  - name: passes\n    given: { error.kind: token_limit, error.status: 400 }\n    expect: { rule: prompt-too-long }\n';
+    const folder = policyFolder({ 'a.yaml': passing, 'b.yaml': passing });
+    const result = detour('test', folder);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/b\.yaml:2:7 .*policy name `tested` is also used by .*a\.yaml/);
+    expect(result.stdout).toMatch(/^1 passed, 1 failed$/m);
+  });
+
   it('usage errors exit 2', () => {
     expect(detour('test').status).toBe(2);
     expect(detour('test', 'no/such/folder').status).toBe(2);

@@ -180,6 +180,12 @@ fallback_models: [gpt-4o-mini, claude-3-5-haiku-latest, gemini-2.0-flash]
     expect(load(`${minimal}# a comment\n`).policy.version).not.toBe(first);
   });
 
+  it('reads past a UTF-8 byte-order mark: columns on line 1 count from the first real character', () => {
+    const { diagnostics } = parsePolicy('\ufeffname: 5\nmodels: {}\n', 'bom.yaml');
+    const name = diagnostics.find((diagnostic) => diagnostic.pointer === '/name');
+    expect([name?.line, name?.column]).toEqual([1, 7]);
+  });
+
   it('accepts anchors and aliases within the alias budget', () => {
     const { policy } = load(`${minimal}fallback_models: &chain [claude-instant]\nroutes:\n  - name: all\n    when: { all: [] }\n    then: { fallback_models: *chain }\n`);
     expect(policy.routes[0]?.then.fallbackModels).toEqual(['claude-instant']);
