@@ -51,7 +51,7 @@ export interface FallbackConfigInit {
   readonly jitter?: boolean;
   /** @default [429, 500, 502, 503, 504] */
   readonly fallbackOnStatusCodes?: readonly number[];
-  /** Kinds, seed types or the seed's aliases (`overloaded_error`). @default ['timeout', 'rate_limit', 'service_unavailable', 'overloaded'] */
+  /** Kinds, seed types or the seed's aliases (`overloaded_error`). @default ['timeout', 'rate_limit', 'service_unavailable', 'overloaded', 'connection', 'stream_interrupted'] */
   readonly fallbackOnErrors?: readonly string[];
   /** @default {} */
   readonly providerConfig?: Readonly<Record<string, CompatProviderConfig>>;

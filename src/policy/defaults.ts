@@ -32,8 +32,14 @@ export const POLICY_DEFAULTS = {
   jitter: true,
   /** `fallback_on_status_codes` (the seed's). @default [429, 500, 502, 503, 504] */
   fallbackOnStatusCodes: [429, 500, 502, 503, 504] as readonly number[],
-  /** `fallback_on_errors` (the seed's, as kinds). @default ['timeout', 'rate_limit', 'service_unavailable', 'overloaded'] */
-  fallbackOnErrors: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded'] as readonly ErrorKind[],
+  /**
+   * `fallback_on_errors`: every retryable kind. The seed listed timeout, rate_limit,
+   * service_unavailable and overloaded_error; detour splits `connection` (refused, reset)
+   * and `stream_interrupted` out of what the seed called unavailable, so they are listed
+   * too — a dropped connection is the most transient failure there is.
+   * @default ['timeout', 'rate_limit', 'service_unavailable', 'overloaded', 'connection', 'stream_interrupted']
+   */
+  fallbackOnErrors: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded', 'connection', 'stream_interrupted'] as readonly ErrorKind[],
   /** `parallel.width`. @default 2 */
   parallelWidth: 2,
   /** `hedge.max_extra`. @default 1 */

@@ -85,7 +85,7 @@ describe('defaults and conversions', () => {
       exponentialBase: 2,
       jitter: true,
       fallbackOnStatusCodes: [429, 500, 502, 503, 504],
-      fallbackOnErrors: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded'],
+      fallbackOnErrors: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded', 'connection', 'stream_interrupted'],
       errorMappings: {},
       conditions: [],
       weights: {},
