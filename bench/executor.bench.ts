@@ -18,6 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { Executor } from '../src/executor/Executor.js';
@@ -235,12 +236,16 @@ interface HedgeRun {
   readonly extraShare: number;
   /** How late the hedge started after `after`, per hedged session (ms, Date resolution). */
   readonly hedgeLag: number[];
+  /** The longest the client's event loop was blocked during the run (ms): a stall delays every session in flight. */
+  readonly loopDelayMax: number;
 }
 
 /** `HEDGE_SESSIONS` sessions, `HEDGE_WORKERS` at a time, each draw sequence restarted so every run sees the same latencies. */
 async function hedgeRun(sim: ChildSimulator, body: string, afterMs: number | null): Promise<HedgeRun> {
   await sim.reset();
   const executor = executorFor(sim.url, body);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const latencies: number[] = [];
   const hedgeLag: number[] = [];
   let next = 0;
@@ -255,8 +260,9 @@ async function hedgeRun(sim: ChildSimulator, body: string, afterMs: number | nul
     }
   };
   await Promise.all(Array.from({ length: HEDGE_WORKERS }, worker));
+  loopDelay.disable();
   const requests = (await sim.counts()).requests;
-  return { latencies, extraShare: (requests - HEDGE_SESSIONS) / HEDGE_SESSIONS, hedgeLag };
+  return { latencies, extraShare: (requests - HEDGE_SESSIONS) / HEDGE_SESSIONS, hedgeLag, loopDelayMax: loopDelay.max / 1e6 };
 }
 
 /** Hedging with zero overhead and independent draws: the session takes min(X1, after + X2) once X1 passes `after`. */
@@ -287,7 +293,12 @@ async function hedging(results: BenchResult[], name: string, label: string): Pro
     const plain = await hedgeRun(sim, chain, null);
     const plainP99 = percentile(plain.latencies, 99);
     const notes = `${HEDGE_SESSIONS} sessions, ${HEDGE_WORKERS} at a time, same seeded draws in every run`;
-    results.push({ name: `${label}: no hedge, median / p95`, value: percentile(plain.latencies, 50), unit: 'ms', note: `p95 ${percentile(plain.latencies, 95).toFixed(1)} ms; ${notes}` });
+    results.push({
+      name: `${label}: no hedge, median / p95`,
+      value: percentile(plain.latencies, 50),
+      unit: 'ms',
+      note: `p95 ${percentile(plain.latencies, 95).toFixed(1)} ms; ${notes}; event loop blocked ≤ ${plain.loopDelayMax.toFixed(0)} ms`,
+    });
     for (const quantile of [95, 90]) {
       const afterMs = Math.round(percentile(plain.latencies, quantile));
       const hedged = await hedgeRun(sim, `${chain}hedge: { after: ${afterMs}ms, max_extra: 1 }\n`, afterMs);
@@ -297,7 +308,12 @@ async function hedging(results: BenchResult[], name: string, label: string): Pro
       results.push({ name: `${prefix}, p99`, value: hedgedP99, unit: 'ms', baseline: { name: 'p99 without hedge', value: plainP99 }, note: `ideal p99 for independent draws ${ideal.p99.toFixed(1)} ms` });
       results.push({ name: `${prefix}, p99 cut`, value: plainP99 / hedgedP99, unit: 'ratio', aim: '≥ 3×' });
       results.push({ name: `${prefix}, extra requests`, value: hedged.extraShare * 100, unit: '%', aim: '< 10%', note: `ideal ${(ideal.extraShare * 100).toFixed(1)}%` });
-      results.push({ name: `${prefix}, hedge start lag p50 / p99`, value: percentile(hedged.hedgeLag, 50), unit: 'ms', note: `p99 ${percentile(hedged.hedgeLag, 99)} ms after \`after\`` });
+      results.push({
+        name: `${prefix}, hedge start lag p50 / p99`,
+        value: percentile(hedged.hedgeLag, 50),
+        unit: 'ms',
+        note: `p99 ${percentile(hedged.hedgeLag, 99)} ms after \`after\`; event loop blocked ≤ ${hedged.loopDelayMax.toFixed(0)} ms during the run`,
+      });
     }
   } finally {
     await sim.close();
