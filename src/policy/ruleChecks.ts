@@ -1,10 +1,12 @@
 /**
  * Checks on routes, rules, tests and strategy settings beyond the schema:
  * unique names, one action per rule, conditions, shadowed rules, and tests
- * that name real facts, models, rules and routes.
+ * that name real facts, models, rules and routes, with values of each fact's
+ * type.
  */
 import { escapePointerSegment } from './diagnostics.js';
 import { alwaysHolds, checkCondition, checkStrategyCondition, neverHolds } from './conditions.js';
+import { checkFactValue, describeFactValueMismatch } from './factValues.js';
 import { didYouMean } from './suggest.js';
 import { KNOWN_FACTS, isKnownFact, isRequestFact } from './vocabulary.js';
 import { parseDuration } from './duration.js';
@@ -109,6 +111,15 @@ function checkTests(raw: RawPolicy, names: ModelNames, reporter: CheckReporter):
           target: 'key',
           check: 'rule',
           message: `unknown fact \`${fact}\` in \`given\`.${didYouMean(fact, KNOWN_FACTS)}`,
+        });
+        continue;
+      }
+      const mismatch = checkFactValue(fact, value);
+      if (mismatch !== null) {
+        reporter.report({
+          pointer: mismatch.item === undefined ? factPointer : `${factPointer}/${mismatch.item}`,
+          check: 'rule',
+          message: describeFactValueMismatch(fact, value, mismatch),
         });
       } else if (fact === 'attempt.model' && typeof value === 'string') {
         names.require(value, factPointer);
