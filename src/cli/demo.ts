@@ -2,7 +2,9 @@
  * `detour demo`: the bundled outage scenario on the in-process simulator,
  * a few hundred requests through the bundled demo policy, then a summary:
  * success and fallback rates, attempts, which model answered when, the
- * rules that fired, latency. Leaves nothing running.
+ * rules that fired, latency. Leaves nothing running. Exit 1 when fewer than
+ * half the requests were answered: a demo that does not route around its
+ * outage has failed.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../simulator/scenario.js';
@@ -55,6 +57,10 @@ export function registerDemoCommand(program: Command): void {
     .option('--name <policy>', 'which policy of the folder')
     .option('--no-progress', 'no progress display on stderr')
     .option('--debug', 'show stack traces')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when at least half the requests were answered; 1 when fewer were\n(the policy did not route around the outage) or it cannot start; 2 on usage\nerrors; 130 when interrupted with Ctrl-C (the summary so far is printed).\n',
+    )
     .action(async (options: DemoCommandOptions) => {
       try {
         const { runDemo } = await import('./runDemo.js');

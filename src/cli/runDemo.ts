@@ -5,15 +5,33 @@
 import { driveDemoTraffic } from '../demo/DemoRun.js';
 import { demoPolicyPath, OUTAGE_TIMELINE_MS } from '../demo/bundled.js';
 import { createProgressDisplay } from '../demo/progress.js';
-import { formatDemoSummary } from '../demo/summary.js';
+import { formatDemoSummary, requestCount } from '../demo/summary.js';
 import type { DemoCommandOptions } from './demo.js';
 import { setupCliTelemetry } from './otel.js';
 import { choosePolicy } from './policyArgument.js';
 import { simulatedProviders } from './providerSetup.js';
 
 /**
+ * A demo that answers fewer requests than this share did not route around
+ * the outage: that is a failed run (exit 1), whatever the summary shows.
+ */
+export const DEMO_MINIMUM_ANSWERED_SHARE = 0.5;
+
+/**
+ * The demo's exit code: 130 when interrupted with Ctrl-C; 1 when fewer than
+ * half the requests were answered; else 0.
+ *
+ * @example
+ * demoExitCode({ interrupted: false, answered: 12, requests: 40 }); // 1
+ */
+export function demoExitCode(run: { readonly interrupted: boolean; readonly answered: number; readonly requests: number }): 0 | 1 | 130 {
+  if (run.interrupted) return 130;
+  return run.answered < run.requests * DEMO_MINIMUM_ANSWERED_SHARE ? 1 : 0;
+}
+
+/**
  * Run the demo and print its summary on stdout. Resolves with the exit code
- * (0, or 130 when interrupted with Ctrl-C).
+ * (see {@link demoExitCode}).
  *
  * @example
  * await runDemo({ requests: 300, duration: 15_000, concurrency: 32, seed: 7, progress: true });
@@ -37,7 +55,7 @@ export async function runDemo(options: DemoCommandOptions): Promise<number> {
   const progress = options.progress ? createProgressDisplay(process.stderr) : null;
   try {
     process.stderr.write(
-      `detour demo: ${options.requests} requests over ${(options.duration / 1000).toFixed(1)} s through policy ${policy.name} (${policy.primaryModel} first, then ${policy.fallbackModels.join(', ') || 'nothing'}), simulator ${providers.simulator?.url ?? ''}, scenario ${scenario}\n`,
+      `detour demo: ${requestCount(options.requests)} over ${(options.duration / 1000).toFixed(1)} s through policy ${policy.name} (${policy.primaryModel} first, then ${policy.fallbackModels.join(', ') || 'nothing'}), simulator ${providers.simulator?.url ?? ''}, scenario ${scenario}\n`,
     );
     const traffic = await driveDemoTraffic({
       policies: set,
@@ -53,7 +71,13 @@ export async function runDemo(options: DemoCommandOptions): Promise<number> {
     });
     progress?.finish();
     process.stdout.write(`${formatDemoSummary(traffic, { policy: policy.name, scenario }).join('\n')}\n`);
-    return traffic.interrupted ? 130 : 0;
+    const exitCode = demoExitCode({ interrupted: traffic.interrupted, answered: traffic.stats.successfulSessions, requests: options.requests });
+    if (exitCode === 1) {
+      process.stderr.write(
+        `detour demo: ${traffic.stats.successfulSessions} of ${requestCount(options.requests)} answered, fewer than half: policy ${policy.name} did not route around scenario ${scenario}\n`,
+      );
+    }
+    return exitCode;
   } finally {
     process.off('SIGINT', interrupt);
     await providers.close();

@@ -1,7 +1,7 @@
 /**
  * The demo's progress on stderr. On a terminal: one bar redrawn in place (at
  * most ten times a second). Elsewhere (CI logs, pipes): a plain line at every
- * quarter of the requests. Driven by the run's own events, so it holds no
+ * quarter of the requests, each state once. Driven by the run's own events, so it holds no
  * timer that could keep the process alive.
  */
 import type { DemoProgress } from './DemoRun.js';
@@ -51,18 +51,29 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
       },
     };
   }
+  // One line per update at most, even when it crosses several quarters at once
+  // (a run of 1 to 3 requests), and finish() adds a line only for a state not yet shown.
   let nextQuarter = 1;
+  let printed = '';
+  const print = (progress: DemoProgress): void => {
+    const line = `demo: ${counts(progress)}\n`;
+    if (line === printed) return;
+    printed = line;
+    stream.write(line);
+  };
   return {
     update(progress) {
       last = progress;
       const done = progress.answered + progress.failed;
+      let crossed = false;
       while (nextQuarter <= 4 && done >= (progress.total * nextQuarter) / 4) {
-        stream.write(`demo: ${counts(progress)}\n`);
+        crossed = true;
         nextQuarter++;
       }
+      if (crossed) print(progress);
     },
     finish() {
-      if (last !== null && nextQuarter <= 4) stream.write(`demo: ${counts(last)}\n`);
+      if (last !== null && nextQuarter <= 4) print(last);
     },
   };
 }

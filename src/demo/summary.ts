@@ -25,6 +25,17 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[rank]!;
 }
 
+/**
+ * A count of requests in words, singular or plural.
+ *
+ * @example
+ * requestCount(1); // '1 request'
+ * requestCount(300); // '300 requests'
+ */
+export function requestCount(count: number): string {
+  return `${count} request${count === 1 ? '' : 's'}`;
+}
+
 function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
@@ -78,7 +89,7 @@ export function servedByModelChart(traffic: DemoTraffic, columns = CHART_COLUMNS
   const end = formatDuration(traffic.durationMs).replace(/\.00 s$/, ' s');
   const axis = `${' '.repeat(labelWidth + 2)}${start}${' '.repeat(Math.max(1, columns - start.length - end.length))}${end}`;
   return [
-    `who answered (one column per ${formatDuration(bucketMs)} of sending; █ = ${max} requests)`,
+    `who answered (one column per ${formatDuration(bucketMs)} of sending; █ = ${requestCount(max)})`,
     ...lines.map((line) => `  ${line}`),
     `  ${axis}`,
   ];
@@ -117,6 +128,36 @@ export function ruleCounts(sessions: readonly FallbackSession[]): string[] {
   return lines;
 }
 
+/**
+ * Failed attempts by error kind, most frequent first, as `kind count, …`;
+ * null when there are none.
+ */
+function errorKindCounts(sessions: readonly FallbackSession[]): string | null {
+  const counts = countBy(
+    sessions.flatMap((session) => session.attempts),
+    (attempt) => (attempt.outcome === 'failure' && attempt.error ? attempt.error.kind : null),
+  );
+  return counts.length === 0 ? null : counts.map(([kind, count]) => `${kind} ${count}`).join(', ');
+}
+
+/**
+ * The errors lines: those of answered requests were absorbed (the caller
+ * never saw them); those of failed requests were not, so they are not called
+ * absorbed, and a run where nothing was answered says so.
+ *
+ * @example
+ * errorLines(traffic.sessions); // ['errors absorbed: overloaded 10, rate_limit 8', 'errors in failed requests: service_unavailable 3']
+ */
+export function errorLines(sessions: readonly FallbackSession[]): string[] {
+  const answered = sessions.filter((session) => session.success);
+  const failed = sessions.filter((session) => !session.success);
+  const lines: string[] = [];
+  if (answered.length > 0) lines.push(`errors absorbed: ${errorKindCounts(answered) ?? 'none'}`);
+  if (failed.length > 0) lines.push(`errors in failed requests: ${errorKindCounts(failed) ?? 'none'}`);
+  if (lines.length === 0) lines.push('errors: none');
+  return lines;
+}
+
 /** The session with the most attempts among those that were answered after a fallback, if any. */
 function exampleFallback(sessions: readonly FallbackSession[]): FallbackSession | null {
   let best: FallbackSession | null = null;
@@ -142,9 +183,8 @@ export function formatDemoSummary(traffic: DemoTraffic, context: DemoSummaryCont
   const stats = traffic.stats;
   const durations = traffic.sessions.map((session) => session.getTotalDuration());
   const fellBack = traffic.sessions.filter((session) => session.usedFallback).length;
-  const errors = Object.entries(stats.byErrorKind).sort((a, b) => b[1] - a[1]);
   const lines = [
-    `detour demo: ${stats.totalSessions} requests in ${formatDuration(traffic.elapsedMs)} through policy ${context.policy}, scenario ${context.scenario}${traffic.interrupted ? ' (interrupted)' : ''}`,
+    `detour demo: ${requestCount(stats.totalSessions)} in ${formatDuration(traffic.elapsedMs)} through policy ${context.policy}, scenario ${context.scenario}${traffic.interrupted ? ' (interrupted)' : ''}`,
     '',
     ...alignColumns([
       ['success rate', percent(stats.successRate), `${stats.successfulSessions} of ${stats.totalSessions} answered`],
@@ -152,7 +192,7 @@ export function formatDemoSummary(traffic: DemoTraffic, context: DemoSummaryCont
       ['average attempts', stats.averageAttempts.toFixed(2), 'calls sent per request'],
       ['latency', `p50 ${formatDuration(percentile(durations, 50))}`, `p99 ${formatDuration(percentile(durations, 99))} (whole request, fallbacks included)`],
     ]).map((line) => `  ${line}`),
-    `  errors absorbed: ${errors.length === 0 ? 'none' : errors.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    ...errorLines(traffic.sessions).map((line) => `  ${line}`),
     '',
     ...servedByModelChart(traffic),
     '',

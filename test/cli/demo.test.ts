@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './support.js';
 
 /** Resolves with the connect error's code, or 'connected' when something still listens. */
@@ -13,6 +16,9 @@ function tryConnect(port: number): Promise<string> {
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
 }
+
+const folder = mkdtempSync(path.join(tmpdir(), 'detour-demo-test-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('detour demo (child process)', () => {
   it('runs to completion on its own: exit 0, the summary, and the simulator port closed afterwards', async () => {
@@ -35,6 +41,7 @@ describe('detour demo (child process)', () => {
     expect(out).toMatch(/^\s+fallback rate\s+\d+\.\d%/m);
     expect(out).toMatch(/^\s+average attempts\s+\d\.\d\d/m);
     expect(out).toMatch(/^\s+latency\s+p50 \d+.*p99 \d+/m);
+    expect(out).toMatch(/^\s+errors absorbed: \w+ \d+/m);
     // The compressed outage still happens: the primary answers first, then the others take over.
     const chart = out.split('\n').filter((line) => /^\s{2}\S+\s+[·▁▂▃▄▅▆▇█]{15}\s+\d+$/.test(line));
     const served: Record<string, number> = Object.fromEntries(
@@ -47,6 +54,33 @@ describe('detour demo (child process)', () => {
     expect(Object.values(served).reduce((sum, count) => sum + count, 0)).toBe(40);
     expect(out).toContain('rules that fired');
     expect(out).toMatch(/^\s+primary-rate-limited\s+\d+$/m);
+  });
+
+  it('fails (exit 1) when fewer than half the requests are answered, and does not call the errors absorbed', async () => {
+    const scenario = path.join(folder, 'all-down.yaml');
+    writeFileSync(scenario, 'name: all-down\nmodels:\n  "*":\n    latency: { p50: 5ms, p99: 10ms }\n    faults:\n      - { type: service_unavailable }\n');
+    const result = await runCli(['demo', '--scenario', scenario, '--requests', '4', '--duration', '200ms'], { timeoutMs: 15_000 });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`detour demo: 0 of 4 requests answered, fewer than half: policy demo did not route around scenario ${scenario}\n`);
+    expect(result.stdout).toMatch(/^\s+success rate\s+0\.0%\s+0 of 4 answered$/m);
+    expect(result.stdout).toMatch(/^ {2}errors in failed requests: service_unavailable \d+$/m);
+    expect(result.stdout).not.toContain('absorbed');
+  });
+
+  it('says "1 request", and prints each progress line once, when one request is sent', async () => {
+    const result = await runCli(['demo', '--requests', '1', '--duration', '100ms'], { timeoutMs: 15_000 });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^detour demo: 1 request over 0\.1 s through/m);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('demo: '))).toEqual([expect.stringMatching(/^demo: 1\/1 sent, 1 done/)]);
+    expect(result.stdout).toMatch(/^detour demo: 1 request in /m);
+    expect(result.stdout).toContain('█ = 1 request)');
+  });
+
+  it('--help gives the exit status', async () => {
+    const result = await runCli(['demo', '--help']);
+    expect(result.stdout).toContain('1 when fewer were');
+    expect(result.stdout).toContain('130 when interrupted');
   });
 
   it('refuses a bad option value with a usage error (exit 2) before starting anything', async () => {
