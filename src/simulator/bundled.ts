@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const BUNDLED_SCENARIOS = ['healthy', 'chaos', 'heavy-tail', 'outage'] as const;
+export const BUNDLED_SCENARIOS = ['healthy', 'chaos', 'heavy-tail', 'heavy-tail-stalls', 'outage'] as const;
 
 export type BundledScenario = (typeof BUNDLED_SCENARIOS)[number];
 
