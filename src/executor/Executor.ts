@@ -245,6 +245,15 @@ function trivialPlan(policy: Policy): Plan | null {
   };
 }
 
+/** An executor with no policy fails every request later: refuse it at start, where the mistake is. */
+function emptySourceError(paths: string | readonly string[]): PolicyLoadError {
+  const list = typeof paths === 'string' ? [paths] : [...paths];
+  const source = list.join(', ') || '(no paths)';
+  const message = `no policy files in ${source} (a policy file is a *.yaml or *.yml file directly in the folder)`;
+  const diagnostics = list.map((file) => ({ severity: 'error' as const, file, line: 1, column: 1, pointer: '', check: 'empty', message }));
+  return new PolicyLoadError(source, diagnostics, `could not load policies: ${message}`);
+}
+
 /**
  * Build an executor. `policies` may be a folder or file path (loaded with
  * `loadPolicies`; any error rejects with `PolicyLoadError` listing every
@@ -262,6 +271,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     const paths = policies as string | readonly string[];
     const loaded = await loadPolicies(paths);
     if (loaded.set === null) throw new PolicyLoadError(String(paths), loaded.diagnostics);
+    if (loaded.set.policies.size === 0) throw emptySourceError(paths);
     for (const diagnostic of loaded.diagnostics) {
       if (diagnostic.severity === 'warning') {
         options.logger?.logInternalError?.(`policy warning ${diagnostic.file}:${diagnostic.line}:${diagnostic.column} ${diagnostic.message}`, null);

@@ -14,11 +14,12 @@ export class PolicyLoadError extends Error {
   override readonly name = 'PolicyLoadError';
   readonly diagnostics: readonly Diagnostic[];
 
-  constructor(source: string, diagnostics: readonly Diagnostic[]) {
+  /** `summary`, when given, is the whole message (a problem with no file position, such as an empty folder). */
+  constructor(source: string, diagnostics: readonly Diagnostic[], summary?: string) {
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     const lines = errors.slice(0, 20).map((diagnostic) => `  ${diagnostic.file}:${diagnostic.line}:${diagnostic.column} ${diagnostic.message}`);
     const more = errors.length > 20 ? `\n  … and ${errors.length - 20} more` : '';
-    super(`could not load policies from ${source}: ${errors.length} error${errors.length === 1 ? '' : 's'}\n${lines.join('\n')}${more}`);
+    super(summary ?? `could not load policies from ${source}: ${errors.length} error${errors.length === 1 ? '' : 's'}\n${lines.join('\n')}${more}`);
     this.diagnostics = diagnostics;
   }
 
