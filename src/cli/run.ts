@@ -1,7 +1,8 @@
 /**
  * `detour run --policy F [--name P] [--model M] [--stream] [--json]
  * [--simulate [--scenario F]] [--seed N] [--metadata k=v…] [--debug] "prompt"`:
- * one request through a policy, then the session as a timeline.
+ * one request through a policy, then the session as a timeline. Ctrl-C
+ * aborts the session, prints the timeline so far and exits 130.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { reportCommandError } from './CliError.js';
@@ -50,7 +51,11 @@ export function registerRunCommand(program: Command): void {
     .option('--scenario <file|name>', 'with --simulate: a scenario file or a bundled one (healthy, chaos, heavy-tail, outage)')
     .option('--seed <n>', 'seed the simulator and detour\'s own random choices', parseSeed)
     .option('--metadata <key=value>', 'request metadata for routes and rules (repeatable)', collectMetadata)
-    .option('--debug', 'show stack traces')
+    .option('--debug', 'show stack traces; with --simulate, say where the simulator listens')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 answered; 1 no model answered, or a problem to fix first (a\nmissing key, an invalid policy); 2 on usage errors; 130 on Ctrl-C, which aborts\nthe session and prints its timeline so far.\n',
+    )
     .action(async (words: string[], options: RunCommandOptions) => {
       try {
         const { readPrompt, runOnce } = await import('./runOnce.js');

@@ -58,7 +58,8 @@ async function generateOnce(executor: Executor, request: GenerateOptions, stream
 
 /**
  * Run one prompt through a policy and print the answer and its timeline.
- * Resolves with the exit code (0 answered, 1 no model answered); throws
+ * Resolves with the exit code (0 answered, 1 no model answered, 130 when
+ * Ctrl-C aborted the session: the timeline so far is printed first); throws
  * CliError for problems the user must fix first.
  *
  * @example
@@ -73,6 +74,9 @@ export async function runOnce(options: RunCommandOptions, prompt: string): Promi
   const providers: ProviderSetup = options.simulate === true
     ? await simulatedProviders({ ...(options.scenario === undefined ? {} : { scenario: options.scenario }), ...(options.seed === undefined ? {} : { seed: options.seed }) })
     : realProviders(policy);
+  // With --debug, where the simulator listens: a script (or a test) can watch
+  // GET <url>/_detour/counts to see the request arrive.
+  if (options.debug === true && providers.simulator !== null) process.stderr.write(`detour run: simulator listening on ${providers.simulator.url}\n`);
   const telemetry = setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
@@ -110,7 +114,8 @@ export async function runOnce(options: RunCommandOptions, prompt: string): Promi
         if (options.stream === true) process.stdout.write('\n');
         print(['', ...formatTimeline(session.toJSON())]);
       }
-      return 1;
+      // Ctrl-C: the session was aborted and its timeline printed; exit as an interrupted process does.
+      return error.reason === 'aborted' && controller.signal.aborted ? 130 : 1;
     }
   } finally {
     process.off('SIGINT', interrupt);

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +32,8 @@ const SCENARIOS = {
   healthy: 'models:\n  "*": { latency: 1ms }\n',
   'primary-rate-limited': 'models:\n  "*": { latency: 1ms }\n  gpt-4o:\n    faults: [ { type: rate_limit, retry_after: 1s } ]\n',
   'all-down': 'models:\n  "*":\n    latency: 1ms\n    faults: [ { type: service_unavailable } ]\n',
+  // Every model accepts the request and never answers (the policy's 30 s timeout is far off).
+  hang: 'models:\n  "*":\n    latency: 1ms\n    faults: [ { type: hang } ]\n',
 };
 
 let folder = '';
@@ -95,6 +99,53 @@ describe.concurrent('detour run --simulate (child process)', () => {
       ['gpt-4o', 'failure', 'rate_limit'],
       ['gemini-flash', 'success', null],
     ]);
+  });
+});
+
+describe('detour run: Ctrl-C', () => {
+  it('aborts the session, prints the timeline so far with the aborted line, and exits 130', async () => {
+    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'run', '--policy', policy, '--simulate', '--scenario', scenario('hang'), '--debug', 'hello'], {
+      env: cleanEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (piece: string) => (stdout += piece));
+    const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    try {
+      // The --debug line says where the simulator listens...
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.setEncoding('utf8').on('data', (piece: string) => {
+          stderr += piece;
+          const match = /simulator listening on (http:\/\/\S+)/.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+        child.once('close', () => reject(new Error(`the run ended before it said where the simulator listens: ${stderr}`)));
+      });
+      // ...and its counts say when the request has arrived (and hangs there).
+      for (;;) {
+        const counts = (await (await fetch(`${url}/_detour/counts`)).json()) as { models: Record<string, { outcomes: Record<string, number> }> };
+        if ((counts.models['gpt-4o']?.outcomes.hang ?? 0) >= 1) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(child.exitCode).toBeNull();
+      child.kill('SIGINT');
+      const [code, signal] = await exited;
+      expect(signal).toBeNull();
+      expect(code).toBe(130);
+      noStack(stdout + stderr);
+      expect(timelineRows(stdout).map((row) => [row[1], row[5], row[7]])).toEqual([['gpt-4o', 'aborted', 'primary']]);
+      expect(stdout).toMatch(/^aborted: no model answered after 1 attempt in .*: the request was cancelled/m);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('--help gives the exit status, Ctrl-C included', async () => {
+    const result = await runCli(['run', '--help']);
+    expect(result.stdout).toContain('130 on Ctrl-C');
   });
 });
 
