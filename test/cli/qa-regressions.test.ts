@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatAttemptTable } from '../../src/cli/timeline.js';
+import { BUNDLED_SCENARIOS } from '../../src/simulator/bundled.js';
 import type { FallbackSessionData } from '../../src/stats/FallbackSession.js';
 import { runCli } from './support.js';
 
@@ -61,7 +62,7 @@ describe('scenario names that do not exist', () => {
   ])('%j: exit 1, and the bundled names are listed', async (args, prefix) => {
     const result = await runCli(args);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`${prefix}: --scenario outge: no such file, and not a bundled scenario (healthy, chaos, heavy-tail, outage)\n`);
+    expect(result.stderr).toBe(`${prefix}: --scenario outge: no such file, and not a bundled scenario (${BUNDLED_SCENARIOS.join(', ')})\n`);
   });
 });
 
