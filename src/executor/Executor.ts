@@ -3,6 +3,7 @@
  * every request. It holds the policies, the adapters, cooldowns, stats and
  * history; each `generate` / `stream` runs one Session.
  */
+import { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import { loadPolicies } from '../policy/load.js';
 import type { Policy, PolicySet } from '../policy/types.js';
 import type { AdapterSource } from '../providers/factory.js';
@@ -25,6 +26,7 @@ import { requestFactsOf, Session } from './Session.js';
 import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
 import { InMemoryStateStore } from './StateStore.js';
+import { messagesProblem, requestRejected, unknownPolicy } from './validateRequest.js';
 import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
 
 const DEFAULT_HISTORY_SIZE = 100;
@@ -185,12 +187,13 @@ export class Executor {
   }
 
   private open(options: GenerateOptions, sink: StreamSink | null): Session {
-    if (this.closed) throw new Error('executor is closed');
+    if (this.closed) throw new LLMFallbackError({ message: 'executor is closed', reason: 'aborted', attempts: [], policy: typeof options?.policy === 'string' ? options.policy : null });
+    if (typeof options !== 'object' || options === null) throw requestRejected('generate takes { policy, messages, … }', null);
     const set = this.policies.current();
-    const policy = set.get(options.policy);
-    if (policy === undefined) {
-      throw new Error(`unknown policy "${options.policy}"; known: ${[...set.policies.keys()].join(', ') || '(none)'}`);
-    }
+    const policy = typeof options.policy === 'string' ? set.get(options.policy) : undefined;
+    if (policy === undefined) throw unknownPolicy(options.policy, set);
+    const problem = messagesProblem(options.messages);
+    if (problem !== null) throw requestRejected(`policy "${policy.name}": ${problem}`, policy.name);
     const plan = this.plan(policy, options, sink !== null);
     const scope = this.telemetry.sessionStarted({
       policy: policy.name,
