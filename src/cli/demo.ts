@@ -7,6 +7,7 @@
  * outage has failed.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { parseDuration } from '../simulator/scenario.js';
 import { reportCommandError } from './CliError.js';
 
@@ -52,7 +53,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--concurrency <n>', 'most requests in flight at once', parseCount('--concurrency', 1, 1000), 32)
     .option('--seed <n>', 'seed for the simulator and detour\'s random choices', parseCount('--seed', 0, 2 ** 32 - 1), 7)
-    .option('--scenario <file|name>', 'another scenario (file, or healthy, chaos, heavy-tail, outage); played in real time')
+    .option('--scenario <file|name>', `another scenario (file, or ${BUNDLED_SCENARIOS.join(', ')}); played in real time`)
     .option('--policy <file|folder>', 'another policy (default: the bundled policies/demo.yaml)')
     .option('--name <policy>', 'which policy of the folder')
     .option('--no-progress', 'no progress display on stderr')

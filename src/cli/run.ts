@@ -5,6 +5,7 @@
  * aborts the session, prints the timeline so far and exits 130.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { reportCommandError } from './CliError.js';
 
 export interface RunCommandOptions {
@@ -48,7 +49,7 @@ export function registerRunCommand(program: Command): void {
     .option('--stream', 'stream the answer as it arrives')
     .option('--json', 'print the session record as JSON instead of the timeline')
     .option('--simulate', 'call the built-in provider simulator instead of the real providers (no keys needed)')
-    .option('--scenario <file|name>', 'with --simulate: a scenario file or a bundled one (healthy, chaos, heavy-tail, outage)')
+    .option('--scenario <file|name>', `with --simulate: a scenario file or a bundled one (${BUNDLED_SCENARIOS.join(', ')})`)
     .option('--seed <n>', 'seed the simulator and detour\'s own random choices', parseSeed)
     .option('--metadata <key=value>', 'request metadata for routes and rules (repeatable)', collectMetadata)
     .option('--debug', 'show stack traces; with --simulate, say where the simulator listens')

@@ -3,6 +3,7 @@
  * simulator in the foreground until SIGINT/SIGTERM.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { ScenarioError } from '../simulator/ScenarioError.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { CliError } from './CliError.js';
@@ -53,7 +54,7 @@ export function registerSimulateCommand(program: Command): void {
     .description('Serve the OpenAI, Anthropic and Google wire protocols on 127.0.0.1, failing as a scenario says')
     .option('--port <n>', `port to listen on (0: any free port)`, parseInteger('--port', 0, 65_535), DEFAULT_SIMULATOR_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--scenario <file|name>', 'a scenario file, or a bundled one (healthy, chaos, heavy-tail, outage)')
+    .option('--scenario <file|name>', `a scenario file, or a bundled one (${BUNDLED_SCENARIOS.join(', ')})`)
     .option('--seed <n>', 'seed for probabilities and latency draws', parseInteger('--seed', 0, 2 ** 32 - 1))
     .action(async (options: SimulateOptions) => {
       let simulator: Simulator;

@@ -1,6 +1,5 @@
 /**
- * The scenarios shipped in the package's `scenarios/` folder (healthy, chaos,
- * heavy-tail, outage), found from source (`src/`) and from the build (`dist/src/`).
+ * The scenarios shipped in the package's `scenarios/` folder, found from source (`src/`) and from the build (`dist/src/`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
