@@ -34,6 +34,7 @@ export class LLMFallbackError extends Error {
   readonly attempts: readonly FailedAttemptSummary[];
   /** Every attempt's error, in order (skipped attempts included as their reason). */
   readonly errors: readonly ErrorFact[];
+  /** The error that ended the session: the last one, unless `lastError` was given (a deadline names the failure before its own abort). */
   readonly lastError: ErrorFact | null;
   readonly policy: string | null;
   /** Text a stream had produced before it broke, when the session ended mid-stream. */
@@ -45,13 +46,15 @@ export class LLMFallbackError extends Error {
     attempts: readonly FailedAttemptSummary[];
     policy?: string | null;
     partialText?: string | null;
+    /** @default the last attempt's error */
+    lastError?: ErrorFact | null;
     cause?: unknown;
   }) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.reason = options.reason;
     this.attempts = options.attempts;
     this.errors = options.attempts.flatMap((attempt) => (attempt.error ? [attempt.error] : []));
-    this.lastError = this.errors.at(-1) ?? null;
+    this.lastError = options.lastError !== undefined ? options.lastError : (this.errors.at(-1) ?? null);
     this.policy = options.policy ?? null;
     this.partialText = options.partialText ?? null;
   }

@@ -496,6 +496,8 @@ export class Session {
       attempts: records.map(summary),
       policy: this.policy.name,
       partialText: this.partialText,
+      // Attempts the session aborted itself (deadline, a failed stream) are not what went wrong.
+      lastError,
       ...(this.lastCause === undefined ? {} : { cause: this.lastCause }),
     });
     services.logger?.logSessionFailed?.(session, error);
