@@ -18,6 +18,15 @@ export interface FailedAttemptSummary {
 }
 
 /**
+ * The record of the session an error ended, as the executor keeps it in its
+ * history (`FallbackSession`). Typed by shape so errors do not depend on stats.
+ */
+export interface FailedSessionRecord {
+  /** The record as plain JSON data (attempts, timings, outcome; never an API key). */
+  toJSON(): unknown;
+}
+
+/**
  * The one error a detour session ends with when no model answered. It lists
  * every attempt, so a caller (or a log line) can see the whole story.
  *
@@ -39,6 +48,18 @@ export class LLMFallbackError extends Error {
   readonly policy: string | null;
   /** Text a stream had produced before it broke, when the session ended mid-stream. */
   readonly partialText: string | null;
+  /**
+   * The failed session's record (an executor's `FallbackSession`): the same
+   * one `executor.history()` holds, without racing other requests for it.
+   * Null when the request was refused before a session started (bad input,
+   * unknown policy) or when the error was not built by an executor.
+   *
+   * @example
+   * catch (error) {
+   *   if (LLMFallbackError.isInstance(error) && error.session) log.warn(JSON.stringify(error.session))
+   * }
+   */
+  readonly session: FailedSessionRecord | null;
 
   constructor(options: {
     message: string;
@@ -48,6 +69,7 @@ export class LLMFallbackError extends Error {
     partialText?: string | null;
     /** @default the last attempt's error */
     lastError?: ErrorFact | null;
+    session?: FailedSessionRecord | null;
     cause?: unknown;
   }) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -57,6 +79,7 @@ export class LLMFallbackError extends Error {
     this.lastError = options.lastError !== undefined ? options.lastError : (this.errors.at(-1) ?? null);
     this.policy = options.policy ?? null;
     this.partialText = options.partialText ?? null;
+    this.session = options.session ?? null;
   }
 
   static isInstance(error: unknown): error is LLMFallbackError {

@@ -498,6 +498,7 @@ export class Session {
       partialText: this.partialText,
       // Attempts the session aborted itself (deadline, a failed stream) are not what went wrong.
       lastError,
+      session,
       ...(this.lastCause === undefined ? {} : { cause: this.lastCause }),
     });
     services.logger?.logSessionFailed?.(session, error);

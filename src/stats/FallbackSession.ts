@@ -118,6 +118,22 @@ export class FallbackSession {
     return this.attempts.length > 1;
   }
 
+  /**
+   * The session record an executor's `LLMFallbackError` carries, typed; null
+   * for any other value (a refused request, another error).
+   *
+   * @example
+   * catch (error) {
+   *   const session = FallbackSession.fromError(error)
+   *   if (session) console.log(session.outcome, session.getTotalAttempts())
+   * }
+   */
+  static fromError(error: unknown): FallbackSession | null {
+    if (typeof error !== 'object' || error === null) return null;
+    const session = (error as { session?: unknown }).session;
+    return session instanceof FallbackSession ? session : null;
+  }
+
   toJSON(): FallbackSessionData {
     const data: FallbackSessionData = {
       id: this.id,
