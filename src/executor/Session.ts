@@ -10,7 +10,8 @@ import { ProviderCallError } from '../errors/ProviderCallError.js';
 import { classifyError } from '../errors/classify.js';
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
-import type { GenerateRequest, GenerateResponse } from '../providers/spec.js';
+import { PROVIDER_TYPES } from '../providers/spec.js';
+import type { GenerateRequest, GenerateResponse, ProviderType } from '../providers/spec.js';
 import { decide } from '../rules/decide.js';
 import { buildFailureFacts } from '../rules/facts.js';
 import type { RequestFactsInput } from '../rules/facts.js';
@@ -216,7 +217,23 @@ export class Session {
       // A missing key or a bad provider entry fails this attempt, not the session.
       const fact = ProviderCallError.isInstance(error) ? error.fact : safeClassify(error, null);
       this.lastCause = error;
-      this.records.push(attemptRecord(number, candidate.model, config?.model ?? null, config?.provider ?? null, 'failure', candidate.reason, hedged, now, 0, fact));
+      // The attempt counts, so it gets a span like any other, with what the policy knows of it.
+      this.scope
+        .attemptStarted({
+          model: candidate.model,
+          modelId: config?.model ?? candidate.model,
+          provider: config?.provider ?? fact.provider ?? 'unknown',
+          providerType: providerTypeOf(policy, config?.provider, fact),
+          serverAddress: null,
+          serverPort: null,
+          number,
+          reason: candidate.reason,
+          hedged,
+        })
+        .failed(fact, 0, error);
+      const record = attemptRecord(number, candidate.model, config?.model ?? null, config?.provider ?? null, 'failure', candidate.reason, hedged, now, 0, fact);
+      this.records.push(record);
+      services.logger?.logAttemptFailed?.(record, { policy: policy.name, primaryModel: this.plan.primary });
       this.failures++;
       // Decide in the loop like any failure; until then start nothing else.
       this.waiting = true;
@@ -536,6 +553,14 @@ export function requestFactsOf(options: GenerateOptions, stream: boolean): Reque
     model: options.model ?? null,
     stream,
   };
+}
+
+/** The provider type of a model whose adapter could not be built: its provider entry's, else the best name at hand. */
+function providerTypeOf(policy: Policy, provider: string | undefined, fact: ErrorFact): ProviderType {
+  const configured = provider === undefined ? undefined : policy.providers[provider]?.type;
+  if (configured !== undefined) return configured;
+  for (const name of [provider, fact.provider]) if (name !== undefined && name !== null && (PROVIDER_TYPES as readonly string[]).includes(name)) return name as ProviderType;
+  return 'openai_compatible';
 }
 
 function safeClassify(error: unknown, run: AttemptRun | null): ErrorFact {
