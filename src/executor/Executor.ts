@@ -16,7 +16,7 @@ import { FallbackStats } from '../stats/FallbackStats.js';
 import type { FallbackStatsSnapshot } from '../stats/FallbackStats.js';
 import type { FallbackSession } from '../stats/FallbackSession.js';
 import { SessionHistory } from '../stats/SessionHistory.js';
-import { noopTelemetry } from '../telemetry/hooks.js';
+import { createOpenTelemetryHooks } from '../telemetry/createOpenTelemetryHooks.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import { Cooldowns } from './CircuitBreaker.js';
 import { EventChannel } from './EventChannel.js';
@@ -73,7 +73,8 @@ export class Executor {
     this.policies = isPolicySource(policies) ? policies : { current: () => policies };
     this.ownsSource = ownsSource;
     this.sessions = new SessionHistory(options.historySize ?? DEFAULT_HISTORY_SIZE);
-    this.telemetry = options.telemetry ?? noopTelemetry;
+    // The global API: no span while no SDK is registered, spans once one is (DESIGN §6).
+    this.telemetry = options.telemetry ?? createOpenTelemetryHooks();
     const factory: AdapterSource = options.factory ?? new SelfManagingFallbackFactory();
     this.services = {
       factory,

@@ -63,7 +63,15 @@ export interface ExecutorOptions {
   readonly stateStore?: StateStore;
   /** How many finished sessions `history()` keeps. @default 100 */
   readonly historySize?: number;
-  /** @default noopTelemetry */
+  /**
+   * Spans and metrics. The default follows the global OpenTelemetry API: it
+   * records nothing (and costs almost nothing) until the service registers an
+   * SDK, then every session and attempt is a span. `noopTelemetry` turns it off.
+   *
+   * @example
+   * createExecutor({ policies: './policies', telemetry: noopTelemetry })
+   * @default createOpenTelemetryHooks()
+   */
   readonly telemetry?: TelemetryHooks;
   /** Keep messages and response text in session records and telemetry. @default false */
   readonly captureContent?: boolean;
