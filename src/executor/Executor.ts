@@ -26,10 +26,15 @@ import { requestFactsOf, Session } from './Session.js';
 import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
 import { InMemoryStateStore } from './StateStore.js';
+import { PolicyWatchError } from '../watch/PolicyWatchError.js';
+import type { PolicyWatcher } from '../watch/PolicyWatcher.js';
 import { messagesProblem, requestRejected, unknownPolicy } from './validateRequest.js';
 import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
 
 const DEFAULT_HISTORY_SIZE = 100;
+
+const WATCH_NEEDS_FOLDER =
+  'watch: true needs policies to be one folder path, given to createExecutor; a PolicySet or PolicySource is not watched (to watch yourself: pass watchPolicies(folder) as policies)';
 
 /** Sticky group choices, expired lazily. */
 class MemoryStickyStore implements StickyStore {
@@ -70,6 +75,7 @@ export class Executor {
 
   constructor(options: Omit<ExecutorOptions, 'policies'> & { readonly policies: PolicySet | PolicySource }, ownsSource = false) {
     const policies = options.policies;
+    if (options.watch === true && !ownsSource) throw new TypeError(WATCH_NEEDS_FOLDER);
     this.policies = isPolicySource(policies) ? policies : { current: () => policies };
     this.ownsSource = ownsSource;
     this.sessions = new SessionHistory(options.historySize ?? DEFAULT_HISTORY_SIZE);
@@ -249,6 +255,24 @@ function trivialPlan(policy: Policy): Plan | null {
   };
 }
 
+/** The watcher behind `watch: true`, refused at start on the same terms as a plain load. */
+async function watchedSource(paths: string | readonly string[], logger: ExecutorOptions['logger']): Promise<PolicyWatcher> {
+  let watcher: PolicyWatcher;
+  try {
+    // Loaded only here: an executor that does not watch never loads the file watcher.
+    const { watchPolicySource } = await import('../watch/watchPolicySource.js');
+    watcher = await watchPolicySource(paths, { logger });
+  } catch (error) {
+    if (PolicyWatchError.isInstance(error) && error.diagnostics.length > 0) throw new PolicyLoadError(String(paths), error.diagnostics);
+    throw error;
+  }
+  if (watcher.current().policies.size === 0) {
+    await watcher.close();
+    throw emptySourceError(paths);
+  }
+  return watcher;
+}
+
 /** An executor with no policy fails every request later: refuse it at start, where the mistake is. */
 function emptySourceError(paths: string | readonly string[]): PolicyLoadError {
   const list = typeof paths === 'string' ? [paths] : [...paths];
@@ -271,6 +295,12 @@ function emptySourceError(paths: string | readonly string[]): PolicyLoadError {
  */
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
   const policies = options.policies;
+  if (options.watch === true) {
+    if (typeof policies !== 'string' && !Array.isArray(policies)) {
+      throw new TypeError(WATCH_NEEDS_FOLDER);
+    }
+    return new Executor({ ...options, policies: await watchedSource(policies as string | readonly string[], options.logger) }, true);
+  }
   if (typeof policies === 'string' || Array.isArray(policies)) {
     const paths = policies as string | readonly string[];
     const loaded = await loadPolicies(paths);

@@ -9,6 +9,7 @@ import type { Facts } from '../rules/types.js';
 import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
 import type { FallbackSession } from '../stats/FallbackSession.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
+import type { PolicyRejectedEvent, PolicyReloadedEvent } from '../watch/events.js';
 import type { StateStore } from './StateStore.js';
 
 /**
@@ -39,6 +40,23 @@ export interface FallbackLogger {
   logSessionFailed?(session: FallbackSession, error: Error): void;
   /** Something in detour itself went wrong and was worked around (a rule engine error, a telemetry hook that threw). */
   logInternalError?(message: string, error: unknown): void;
+  /**
+   * With `watch: true`: a changed policy folder passed every check and now
+   * serves new sessions (`previousVersion` → `version`, what `changes`).
+   *
+   * @example
+   * logPolicyReloaded: ({ previousVersion, version, changes }) => log.info('policies reloaded', { previousVersion, version, changes })
+   */
+  logPolicyReloaded?(event: PolicyReloadedEvent): void;
+  /**
+   * With `watch: true`: the files on disk failed a check and the running set
+   * keeps serving. `message` lists every problem as `file:line:col: …`.
+   * Without this method, rejections go to `logInternalError`.
+   *
+   * @example
+   * logPolicyRejected: ({ runningVersion, message }) => log.error(`policy change rejected, still serving ${runningVersion}\n${message}`)
+   */
+  logPolicyRejected?(event: PolicyRejectedEvent): void;
 }
 
 /**
@@ -52,6 +70,18 @@ export type FallbackPredicate = (error: ErrorFact, facts: Facts) => boolean;
 export interface ExecutorOptions {
   /** A PolicySet, a PolicySource (e.g. a watcher), or a folder / file path loaded with `loadPolicies`. */
   readonly policies: PolicySet | PolicySource | string | readonly string[];
+  /**
+   * Follow the policy folder: a changed set that passes every check serves new
+   * sessions; a broken one is never served (the last good set keeps running).
+   * Reloads and rejections reach `logger` (`logPolicyReloaded`,
+   * `logPolicyRejected`, else `logInternalError`); `close()` stops watching.
+   * Needs `policies` to be exactly one folder path.
+   *
+   * @example
+   * const executor = await createExecutor({ policies: './policies', watch: true, logger })
+   * @default false
+   */
+  readonly watch?: boolean;
   /** Builds adapters for a policy's models. @default new SelfManagingFallbackFactory() */
   readonly factory?: AdapterSource;
   /** @default Date */
