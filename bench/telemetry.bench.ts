@@ -24,7 +24,7 @@ import { SelfManagingFallbackFactory, type AdapterSource } from '../src/provider
 import type { GenerateResponse, ProviderAdapter } from '../src/providers/spec.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { createOpenTelemetryHooks } from '../src/telemetry/createOpenTelemetryHooks.js';
-import type { TelemetryHooks } from '../src/telemetry/hooks.js';
+import { noopTelemetry, type TelemetryHooks } from '../src/telemetry/hooks.js';
 import { percentile, type BenchResult } from './types.js';
 
 export const title = 'telemetry overhead per session';
@@ -52,7 +52,7 @@ class ManualReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
 }
 
-const NO_TRACER = 'no tracer (default no-op)';
+const NO_TRACER = 'no tracer (telemetry: noopTelemetry)';
 const NO_TRACER_ALS = 'no tracer, AsyncLocalStorage context manager on';
 const SDK_BATCH = 'SDK + BatchSpanProcessor';
 const NO_SDK = 'createOpenTelemetryHooks(), no SDK registered';
@@ -131,8 +131,8 @@ async function variants(factory: AdapterSource): Promise<Variant[]> {
   const hooks = (tracerProvider: TracerProvider, options: { captureContent?: boolean; meterProvider?: MeterProvider } = {}) =>
     createOpenTelemetryHooks({ tracerProvider, ...options });
   return [
-    await make(NO_TRACER, undefined, false, false, {}),
-    await make(NO_TRACER_ALS, undefined, false, true, {}),
+    await make(NO_TRACER, noopTelemetry, false, false, {}),
+    await make(NO_TRACER_ALS, noopTelemetry, false, true, {}),
     await make(NO_SDK, createOpenTelemetryHooks(), false, false, {}),
     await make(SDK_BATCH, hooks(batch), false, true, { tracer: batch }),
     await make('SDK + batch + content capture', hooks(capture, { captureContent: true }), true, true, { tracer: capture }),

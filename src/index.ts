@@ -35,7 +35,7 @@ export type {
 export { ERROR_KINDS, ERROR_TYPES, RETRYABLE_KINDS, isErrorKind, kindOfType } from './errors/kinds.js';
 export type { ErrorKind, ErrorFact } from './errors/kinds.js';
 export { LLMFallbackError } from './errors/LLMFallbackError.js';
-export type { FallbackFailureReason, FailedAttemptSummary } from './errors/LLMFallbackError.js';
+export type { FallbackFailureReason, FailedAttemptSummary, FailedSessionRecord } from './errors/LLMFallbackError.js';
 export { ProviderCallError } from './errors/ProviderCallError.js';
 export { classifyError, classifyResponse } from './errors/classify.js';
 export type { ClassifyContext, ResponseOutcome } from './errors/classify.js';

@@ -7,7 +7,7 @@ import { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import { createExecutor, type Executor } from '../executor/Executor.js';
 import type { ExecutorResult, GenerateOptions } from '../executor/types.js';
 import { mulberry32 } from '../rules/random.js';
-import type { FallbackSession, FallbackSessionData } from '../stats/FallbackSession.js';
+import { FallbackSession, type FallbackSessionData } from '../stats/FallbackSession.js';
 import { CliError } from './CliError.js';
 import { setupCliTelemetry } from './otel.js';
 import { choosePolicy } from './policyArgument.js';
@@ -26,11 +26,6 @@ export async function readPrompt(words: readonly string[]): Promise<string> {
   }
   if (prompt.trim() === '') throw new CliError('no prompt: give it as an argument (detour run --policy F "prompt") or on stdin', { exitCode: 2 });
   return prompt.trim();
-}
-
-/** The session a finished or failed request left in the executor's history. */
-function lastSession(executor: Executor): FallbackSession | null {
-  return executor.history(1)[0] ?? null;
 }
 
 function print(lines: readonly string[]): void {
@@ -105,7 +100,7 @@ export async function runOnce(options: RunCommandOptions, prompt: string): Promi
       return 0;
     } catch (error) {
       if (!LLMFallbackError.isInstance(error)) throw error;
-      const session = lastSession(executor);
+      const session = FallbackSession.fromError(error);
       if (session === null) throw error;
       if (json) {
         print([JSON.stringify(session.toJSON(), null, 2)]);
