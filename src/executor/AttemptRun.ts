@@ -1,5 +1,4 @@
 import type { ErrorFact } from '../errors/kinds.js';
-import type { ModelConfig } from '../policy/types.js';
 import type { GenerateResponse, ProviderAdapter } from '../providers/spec.js';
 import type { AttemptScope } from '../telemetry/hooks.js';
 import type { AbortGeneration, SharedAbort } from './SharedAbort.js';
@@ -26,7 +25,6 @@ export class AttemptRun {
   constructor(
     readonly number: number,
     readonly model: string,
-    readonly config: ModelConfig,
     readonly adapter: ProviderAdapter,
     readonly reason: string,
     readonly hedged: boolean,

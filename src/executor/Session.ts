@@ -252,7 +252,7 @@ export class Session {
       hedged,
       ...((this.options.captureContent ?? (this.services.captureContent || this.services.telemetry.captureContent === true)) ? { messages: this.options.messages } : {}),
     });
-    const run = new AttemptRun(number, candidate.model, config!, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
+    const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
     this.inFlight.add(run);
     const params = this.options.params;
     const request: GenerateRequest = params === undefined ? { model: adapter.modelId, messages: this.options.messages } : { ...params, model: adapter.modelId, messages: this.options.messages };
