@@ -209,7 +209,7 @@ export class Executor {
       requestModel: options.model ?? null,
       stream: sink !== null,
     });
-    return new Session(this.services, policy, plan, options, null, scope, sink);
+    return new Session(this.services, policy, plan, options, scope, sink);
   }
 
   /** Routes, groups and random order need the rules; a plain policy's plan is the same every time. */

@@ -54,13 +54,13 @@ export class Session {
   private onAbort: (() => void) | null = null;
   private candidateContext: CandidateContext | null = null;
   private inputTokens: number | undefined;
+  private requestFacts: RequestFactsInput | null = null;
 
   constructor(
     private readonly services: SessionServices,
     private readonly policy: Policy,
     private readonly plan: Plan,
     private readonly options: GenerateOptions,
-    private requestFacts: RequestFactsInput | null,
     private readonly scope: SessionScope,
     private readonly sink: StreamSink | null,
   ) {
