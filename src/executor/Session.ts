@@ -41,7 +41,7 @@ export class Session {
   private failures = 0;
   private committed: AttemptRun | null = null;
   private waiting = false;
-  private lastDecisionFailed = false;
+  /** How the session ends if nothing is left to start: the last decision's reason when it was `fail`. */
   private failReason: 'exhausted' | 'rejected' | 'deadline' = 'exhausted';
   private lastCause: unknown = undefined;
   private partialText: string | null = null;
@@ -166,7 +166,7 @@ export class Session {
       this.start(next, false);
     }
     if (this.inFlight.size === 0 && !this.waiting && this.finished === null) {
-      this.end(!this.policy.enabled ? 'disabled' : this.lastDecisionFailed ? this.failReason : 'exhausted');
+      this.end(this.policy.enabled ? this.failReason : 'disabled');
     }
   }
 
@@ -393,12 +393,12 @@ export class Session {
       }
       if (holds) decision = this.ownDecision(fact, 'condition:function');
     }
-    this.lastDecisionFailed = decision.action === 'fail';
     if (decision.action === 'fail') {
       this.failReason = failureReasonOf(decision, this.policy);
       if (this.inFlight.size === 0) this.end(this.failReason);
       return;
     }
+    this.failReason = 'exhausted';
     this.queue = decision.next.map((next) => ({ model: next, reason: decision.rule }));
     this.width = decision.strategy === 'parallel' ? Math.max(1, this.policy.parallel.width) : 1;
     if (this.committed !== null) return;
