@@ -145,12 +145,12 @@ export class Session {
         this.fill();
         return undefined;
       case 'aborted':
-        this.abortAll('session');
+        this.abortAll();
         this.end('aborted');
         return undefined;
       case 'deadline':
         this.deadlineTimer = null;
-        this.abortAll('session');
+        this.abortAll();
         this.end('deadline');
         return undefined;
     }
@@ -337,7 +337,7 @@ export class Session {
     this.services.logger?.logAttemptFailed?.(record, { policy: this.policy.name, primaryModel: this.plan.primary });
     if (fact.kind === 'aborted') {
       // Nobody but the caller aborts an attempt we did not abort ourselves: never fall back.
-      this.abortAll('session');
+      this.abortAll();
       this.end('aborted');
       return undefined;
     }
@@ -348,7 +348,7 @@ export class Session {
     if (midStream) {
       this.partialText = run.text;
       if (this.policy.midStream === 'fail' || !this.policy.enabled) {
-        this.abortAll('session');
+        this.abortAll();
         this.end(this.policy.enabled ? 'rejected' : 'disabled');
         return undefined;
       }
@@ -450,8 +450,8 @@ export class Session {
     for (const run of this.inFlight) if (run !== winner) this.abortRun(run, 'loser');
   }
 
-  private abortAll(reason: 'session'): void {
-    for (const run of this.inFlight) this.abortRun(run, reason);
+  private abortAll(): void {
+    for (const run of this.inFlight) this.abortRun(run, 'session');
   }
 
   /** Abort and record at once; the call's own settlement is ignored later (its promise is still handled). */
