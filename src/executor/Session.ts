@@ -124,7 +124,6 @@ export class Session {
   }
 
   private handle(event: SessionEvent): Promise<void> | undefined {
-    if (this.finished !== null) return undefined;
     switch (event.type) {
       case 'succeeded':
         if (this.inFlight.delete(event.run)) this.succeed(event.run, event.response);
