@@ -186,7 +186,7 @@ export class Session {
       options: this.options,
       tried: this.tried,
       enabled: this.policy.enabled,
-      inputTokens: () => (this.inputTokens ??= estimateInputTokens(this.options.messages)),
+      inputTokens: () => this.estimatedInputTokens(),
       skip: (model, reason, fact) => this.recordSkip(model, reason, fact),
     };
     return pickNextCandidate(this.queue, this.candidateContext);
@@ -355,6 +355,11 @@ export class Session {
     return this.afterFailure(run.model, run.adapter.provider, fact, run.number, phase, midStream ? run.text : null);
   }
 
+  /** The prompt's size for the context-window pre-check and the rules (estimated once, only when needed). */
+  private estimatedInputTokens(): number {
+    return (this.inputTokens ??= estimateInputTokens(this.options.messages));
+  }
+
   /** The request's facts for the rules (built once, only when a failure needs them). */
   private factsOfRequest(): RequestFactsInput {
     return (this.requestFacts ??= requestFactsOf(this.options, this.sink !== null));
@@ -372,7 +377,7 @@ export class Session {
       attempt: { model, provider, number },
       session: { attempts: this.sent, elapsedMs: services.clock.now() - this.startTime, tried: this.tried },
       streamPhase: phase,
-      request: { ...this.factsOfRequest(), estimatedInputTokens: (this.inputTokens ??= estimateInputTokens(this.options.messages)) },
+      request: { ...this.factsOfRequest(), estimatedInputTokens: this.estimatedInputTokens() },
     });
     let decision: Decision;
     try {
