@@ -185,7 +185,6 @@ export class Session {
       services: this.services,
       options: this.options,
       tried: this.tried,
-      enabled: this.policy.enabled,
       inputTokens: () => this.estimatedInputTokens(),
       skip: (model, reason, fact) => this.recordSkip(model, reason, fact),
     };

@@ -21,8 +21,6 @@ export interface CandidateContext {
   readonly services: SessionServices;
   readonly options: GenerateOptions;
   readonly tried: readonly string[];
-  /** False: fallback is disabled, so no cooldown skips (the primary is all there is). */
-  readonly enabled: boolean;
   readonly inputTokens: () => number;
   readonly skip: (model: string, reason: string, fact: ErrorFact | null) => void;
 }
@@ -51,7 +49,8 @@ export function pickNextCandidate(queue: Candidate[], context: CandidateContext)
       continue;
     }
     const now = context.services.clock.now();
-    const until = context.enabled ? context.services.cooldowns.until(policy, candidate.model, now) : null;
+    // Fallback disabled: the primary is all there is, so a cooldown never skips it.
+    const until = policy.enabled ? context.services.cooldowns.until(policy, candidate.model, now) : null;
     if (until === null) {
       queue.shift();
       return candidate;
