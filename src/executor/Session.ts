@@ -28,12 +28,12 @@ import { asStreamInterrupted, backoffDelay, estimateInputTokens, syntheticFact }
 import type { SessionServices, StreamSink } from './services.js';
 import type { ExecutorResult, GenerateOptions } from './types.js';
 
-export class Session {
+export class Session implements CandidateContext {
   private readonly events: SessionEvent[] = [];
   private wake: (() => void) | null = null;
   private readonly inFlight = new Set<AttemptRun>();
   private readonly records: FallbackAttempt[] = [];
-  private readonly tried: string[] = [];
+  readonly tried: string[] = [];
   private queue: Candidate[];
   private width: number;
   private sent = 0;
@@ -52,15 +52,14 @@ export class Session {
   private readonly startTime: number;
   private readonly deadlineAt: number | null;
   private onAbort: (() => void) | null = null;
-  private candidateContext: CandidateContext | null = null;
   private inputTokens: number | undefined;
   private requestFacts: RequestFactsInput | null = null;
 
   constructor(
-    private readonly services: SessionServices,
-    private readonly policy: Policy,
+    readonly services: SessionServices,
+    readonly policy: Policy,
     private readonly plan: Plan,
-    private readonly options: GenerateOptions,
+    readonly options: GenerateOptions,
     private readonly scope: SessionScope,
     private readonly sink: StreamSink | null,
   ) {
@@ -180,15 +179,7 @@ export class Session {
   }
 
   private nextCandidate(): Candidate | null {
-    this.candidateContext ??= {
-      policy: this.policy,
-      services: this.services,
-      options: this.options,
-      tried: this.tried,
-      inputTokens: () => this.estimatedInputTokens(),
-      skip: (model, reason, fact) => this.recordSkip(model, reason, fact),
-    };
-    return pickNextCandidate(this.queue, this.candidateContext);
+    return pickNextCandidate(this.queue, this);
   }
 
   /**
@@ -355,7 +346,7 @@ export class Session {
   }
 
   /** The prompt's size for the context-window pre-check and the rules (estimated once, only when needed). */
-  private estimatedInputTokens(): number {
+  estimatedInputTokens(): number {
     return (this.inputTokens ??= estimateInputTokens(this.options.messages));
   }
 
@@ -441,7 +432,7 @@ export class Session {
     this.delayTimer = setTimeout(() => this.push({ type: 'delay-over' }), delayMs);
   }
 
-  private recordSkip(model: string, reason: string, fact: ErrorFact | null): void {
+  recordSkip(model: string, reason: string, fact: ErrorFact | null): void {
     const config = this.policy.models[model];
     this.scope.skipped(model, reason);
     const record = attemptRecord(this.records.length + this.inFlight.size + 1, model, config?.model ?? null, config?.provider ?? null, 'skipped', reason, false, this.services.clock.now(), 0, fact);

@@ -21,8 +21,10 @@ export interface CandidateContext {
   readonly services: SessionServices;
   readonly options: GenerateOptions;
   readonly tried: readonly string[];
-  readonly inputTokens: () => number;
-  readonly skip: (model: string, reason: string, fact: ErrorFact | null) => void;
+  /** The prompt's input tokens, estimated once, on first need. */
+  estimatedInputTokens(): number;
+  /** Record a model passed over, and why. */
+  recordSkip(model: string, reason: string, fact: ErrorFact | null): void;
 }
 
 /** Take the next candidate off `queue` (mutated), recording skips; null when none is left. */
@@ -39,13 +41,13 @@ export function pickNextCandidate(queue: Candidate[], context: CandidateContext)
         continue;
       }
       queue.shift();
-      context.skip(candidate.model, `unknown model "${candidate.model}"`, null);
+      context.recordSkip(candidate.model, `unknown model "${candidate.model}"`, null);
       continue;
     }
     const tooSmall = contextWindowProblem(candidate.model, context);
     if (tooSmall !== null) {
       queue.shift();
-      context.skip(candidate.model, tooSmall, syntheticFact('token_limit', tooSmall, config.provider));
+      context.recordSkip(candidate.model, tooSmall, syntheticFact('token_limit', tooSmall, config.provider));
       continue;
     }
     const now = context.services.clock.now();
@@ -57,7 +59,7 @@ export function pickNextCandidate(queue: Candidate[], context: CandidateContext)
     }
     if (queue.some((other, index) => index > 0 && usableNow(other.model, context, now))) {
       queue.shift();
-      context.skip(candidate.model, `cooling down for ${Math.ceil(until - now)} ms`, null);
+      context.recordSkip(candidate.model, `cooling down for ${Math.ceil(until - now)} ms`, null);
       continue;
     }
     return takeEarliestCooldown(queue, context, now);
@@ -68,7 +70,7 @@ export function pickNextCandidate(queue: Candidate[], context: CandidateContext)
 function contextWindowProblem(model: string, context: CandidateContext): string | null {
   const config = context.policy.models[model];
   if (config === undefined || config.contextWindow === null) return null;
-  const needed = context.inputTokens() + requestedMaxTokens(config, context.options.params);
+  const needed = context.estimatedInputTokens() + requestedMaxTokens(config, context.options.params);
   if (config.contextWindow >= needed) return null;
   return `context window ${config.contextWindow} < ${needed} tokens (estimated input + max_tokens)`;
 }
