@@ -204,7 +204,7 @@ export class Session implements CandidateContext {
       adapter = services.factory.getAdapter(policy, candidate.model);
     } catch (error) {
       // A missing key or a bad provider entry fails this attempt, not the session.
-      const fact = ProviderCallError.isInstance(error) ? error.fact : safeClassify(error, null);
+      const fact = attemptFact(error, null);
       this.lastCause = error;
       // The attempt counts, so it gets a span like any other, with what the policy knows of it.
       this.scope
@@ -309,7 +309,7 @@ export class Session implements CandidateContext {
     run.clearTimers();
     const now = this.services.clock.now();
     const duration = now - run.startTime;
-    let fact = (ProviderCallError.isInstance(error) ? error.fact : safeClassify(error, run));
+    let fact = attemptFact(error, run);
     if (run.abortReason === 'first-chunk-timeout') fact = syntheticFact('timeout', `no first chunk within ${this.policy.firstChunkTimeoutMs} ms`, run.adapter.providerType);
     else if (run.abortReason !== null) fact = syntheticFact('aborted', 'aborted by detour', run.adapter.providerType);
     const midStream = run.committed;
@@ -557,7 +557,9 @@ function providerTypeOf(policy: Policy, provider: string | undefined, fact: Erro
   return 'openai_compatible';
 }
 
-function safeClassify(error: unknown, run: AttemptRun | null): ErrorFact {
+/** What went wrong in an attempt: an adapter's own fact, else the classifier's, else `unknown` (classifying never throws into the session). */
+function attemptFact(error: unknown, run: AttemptRun | null): ErrorFact {
+  if (ProviderCallError.isInstance(error)) return error.fact;
   try {
     return classifyError(error, { provider: run?.adapter.providerType ?? null, duringStream: run?.committed ?? false });
   } catch {
