@@ -7,13 +7,11 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createDiagnostic, sortDiagnostics } from './diagnostics.js';
 import { FILE_START, MAX_POLICY_BYTES, failed, namePosition, parsePolicy, tooLarge, type PolicyLoadResult } from './parse.js';
-import { defaultWorkerCount, loadInParallel, type PolicyLoadThreads } from './loadParallel.js';
 import { createPolicySet } from './set.js';
 import type { Diagnostic, Policy, PolicySet } from './types.js';
 
 export { MAX_ALIAS_COUNT, MAX_POLICY_BYTES, parsePolicy } from './parse.js';
 export type { ParsePolicyOptions, PolicyLoadResult } from './parse.js';
-export type { PolicyLoadThreads } from './loadParallel.js';
 
 export interface PolicySetLoadResult {
   /** Null when any file had an error. */
@@ -21,33 +19,7 @@ export interface PolicySetLoadResult {
   readonly files: readonly { readonly file: string; readonly result: PolicyLoadResult }[];
   /** All diagnostics, including set-level ones (duplicate policy names). */
   readonly diagnostics: readonly Diagnostic[];
-  /** Whether worker threads loaded part of the set, and why not when they were wanted. */
-  readonly threads?: PolicyLoadThreads;
 }
-
-/** Options of {@link loadPolicies}. */
-export interface LoadPoliciesOptions {
-  /**
-   * Worker threads that parse files alongside this thread. 0 loads
-   * everything in this thread. By default sets of at least
-   * {@link PARALLEL_LOAD_THRESHOLD} files use one worker per spare core (at
-   * most 4). Workers exist only in the build (`dist/`); run from TypeScript
-   * sources, the files are loaded in this thread and `threads.fallback` says so.
-   */
-  readonly workers?: number;
-  /** The worker module (tests start a misbehaving one). @default `loadWorker.js` next to this module */
-  readonly workerModule?: URL;
-  /** How long a silent worker is waited for before its files are loaded here. @default 30 000 ms */
-  readonly workerIdleTimeoutMs?: number;
-}
-
-/**
- * Smallest set loaded with worker threads by default. A worker needs about
- * 0.2 s to start, import the loader and compile the schema before it takes
- * its first file, so smaller sets finish sooner in one thread (measured with
- * the validate bench's generated 4 KB policies on 2 cores).
- */
-export const PARALLEL_LOAD_THRESHOLD = 200;
 
 function ioFailure(file: string, message: string): PolicyLoadResult {
   return failed(file, [{ pointer: '', check: 'io', position: FILE_START, message }]);
@@ -70,13 +42,6 @@ export async function loadPolicyFile(file: string): Promise<PolicyLoadResult> {
     const code = (error as NodeJS.ErrnoException).code;
     return ioFailure(file, code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(error)})`);
   }
-}
-
-/** Name positions of policies loaded by a worker (parse.ts's own map cannot cross threads). */
-const workerNamePositions = new WeakMap<Policy, { line: number; column: number }>();
-
-function rememberNamePosition(policy: Policy, position: { line: number; column: number }): void {
-  workerNamePositions.set(policy, position);
 }
 
 /** Files read at once: enough to keep the disk busy, well under any open-file limit. */
@@ -156,26 +121,10 @@ export async function listPolicyFiles(paths: readonly string[]): Promise<{ files
  * const { set, diagnostics } = await loadPolicies('policies');
  * set?.get('default')
  */
-export async function loadPolicies(
-  paths: string | readonly string[],
-  options: LoadPoliciesOptions = {},
-): Promise<PolicySetLoadResult> {
+export async function loadPolicies(paths: string | readonly string[]): Promise<PolicySetLoadResult> {
   const list = typeof paths === 'string' ? [paths] : paths;
   const { files, missing } = await listPolicyFiles(list);
-  const workers = options.workers ?? (files.length >= PARALLEL_LOAD_THRESHOLD ? defaultWorkerCount() : 0);
-  let threads: PolicyLoadThreads = { workers: 0, fallback: null };
-  let loaded: { file: string; result: PolicyLoadResult }[];
-  if (workers > 0 && files.length > 0) {
-    const parallel = await loadInParallel(files, loadPolicyFile, rememberNamePosition, {
-      workers,
-      ...(options.workerModule ? { workerModule: options.workerModule } : {}),
-      ...(options.workerIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.workerIdleTimeoutMs } : {}),
-    });
-    threads = parallel.threads;
-    loaded = files.map((file, index) => ({ file, result: parallel.results[index] as PolicyLoadResult }));
-  } else {
-    loaded = await mapBounded(files, READ_CONCURRENCY, async (file) => ({ file, result: await loadPolicyFile(file) }));
-  }
+  const loaded = await mapBounded(files, READ_CONCURRENCY, async (file) => ({ file, result: await loadPolicyFile(file) }));
   const results = [...missing.map((file) => ({ file, result: ioFailure(file, 'no such file or folder') })), ...loaded];
   const owners = new Map<string, string>();
   const checked = results.map(({ file, result }) => {
@@ -189,7 +138,7 @@ export async function loadPolicies(
     const duplicate = createDiagnostic(file, {
       pointer: '/name',
       check: 'duplicate',
-      position: workerNamePositions.get(policy) ?? namePosition(policy),
+      position: namePosition(policy),
       message: `policy name \`${policy.name}\` is also used by ${owner}: policy names must be unique in a set (rename one)`,
     });
     return { file, result: { policy: null, diagnostics: sortDiagnostics([...result.diagnostics, duplicate]) } };
@@ -197,5 +146,5 @@ export async function loadPolicies(
   const diagnostics = checked.flatMap(({ result }) => result.diagnostics);
   const ok = checked.every(({ result }) => result.policy !== null);
   const set = ok ? createPolicySet(checked.map(({ result }) => result.policy as Policy)) : null;
-  return { set, files: checked, diagnostics, threads };
+  return { set, files: checked, diagnostics };
 }
