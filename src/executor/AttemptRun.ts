@@ -1,5 +1,4 @@
-import type { ErrorFact } from '../errors/kinds.js';
-import type { GenerateResponse, ProviderAdapter } from '../providers/spec.js';
+import type { ProviderAdapter } from '../providers/spec.js';
 import type { AttemptScope } from '../telemetry/hooks.js';
 import type { AbortGeneration, SharedAbort } from './SharedAbort.js';
 
@@ -66,12 +65,3 @@ export class AttemptRun {
   }
 }
 
-/** What the session loop reacts to. */
-export type SessionEvent =
-  | { readonly type: 'succeeded'; readonly run: AttemptRun; readonly response: GenerateResponse }
-  | { readonly type: 'failed'; readonly run: AttemptRun; readonly error: unknown }
-  | { readonly type: 'unavailable'; readonly model: string; readonly provider: string | null; readonly fact: ErrorFact; readonly number: number }
-  | { readonly type: 'hedge' }
-  | { readonly type: 'delay-over' }
-  | { readonly type: 'aborted' }
-  | { readonly type: 'deadline' };

@@ -6,6 +6,7 @@
  */
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
+import type { Plan } from '../rules/types.js';
 import { requestedMaxTokens, syntheticFact } from './request.js';
 import type { SessionServices } from './services.js';
 import type { GenerateOptions } from './types.js';
@@ -25,6 +26,25 @@ export interface CandidateContext {
   estimatedInputTokens(): number;
   /** Record a model passed over, and why. */
   recordSkip(model: string, reason: string, fact: ErrorFact | null): void;
+}
+
+const STRATEGY_REASONS: Readonly<Record<Plan['strategy'], string>> = {
+  sequential: 'strategy:sequential',
+  parallel: 'strategy:parallel',
+  random: 'strategy:random',
+  error_type: 'strategy:error_type',
+  conditional: 'strategy:conditional',
+  priority: 'strategy:priority',
+};
+
+/** A session's first queue: the plan's primary, then (fallback enabled) its chain, each with the step that chose it. */
+export function planCandidates(plan: Plan, policy: Policy): Candidate[] {
+  const queue: Candidate[] = [{ model: plan.primary, reason: plan.route === null ? 'primary' : `route:${plan.route}` }];
+  if (policy.enabled && plan.chain.length > 0) {
+    const reason = STRATEGY_REASONS[plan.strategy];
+    for (const model of plan.chain) queue.push({ model, reason });
+  }
+  return queue;
 }
 
 /** Take the next candidate off `queue` (mutated), recording skips; null when none is left. */

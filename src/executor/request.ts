@@ -1,12 +1,24 @@
 /**
- * Request helpers for the session: token estimates for the context-window
- * pre-check, and synthesized error facts for failures detour itself detects.
+ * Request helpers for the session: the request's facts for the rules, token
+ * estimates for the context-window pre-check, and synthesized error facts for
+ * failures detour itself detects.
  */
 import { ERROR_TYPES, RETRYABLE_KINDS } from '../errors/kinds.js';
 import type { ErrorFact, ErrorKind } from '../errors/kinds.js';
 import type { ModelConfig, Policy } from '../policy/types.js';
 import { catalogParams } from '../providers/params.js';
 import type { GenerationParams, Message } from '../providers/spec.js';
+import type { RequestFactsInput } from '../rules/facts.js';
+import type { GenerateOptions } from './types.js';
+
+/** The `request.*` facts of a call (metadata, requested model, stream). */
+export function requestFactsOf(options: GenerateOptions, stream: boolean): RequestFactsInput {
+  return {
+    ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+    model: options.model ?? null,
+    stream,
+  };
+}
 
 /**
  * Input tokens, estimated as characters / 4 (OpenAI's rule of thumb for

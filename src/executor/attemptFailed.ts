@@ -1,0 +1,58 @@
+/**
+ * An attempt failed: turn what it threw into its ErrorFact and record, then
+ * end the session (the caller aborted; a broken stream under `mid_stream:
+ * fail`) or ask the rules what next. A stream that breaks after its first
+ * chunk is a `stream_interrupted`, and its text so far is the session's
+ * `partialText`; under `mid_stream: restart` the next model starts over.
+ */
+import type { AttemptOutcome } from '../stats/FallbackAttempt.js';
+import { abortAll } from './abortAttempts.js';
+import { afterFailure } from './afterFailure.js';
+import { attemptFact } from './attemptFact.js';
+import { attemptRecord } from './attemptRecord.js';
+import type { AttemptRun } from './AttemptRun.js';
+import { asStreamInterrupted, syntheticFact } from './request.js';
+import type { Session } from './Session.js';
+
+/** Settle `run`, which rejected with `error`; returns the pending decision, if the rules are asked. */
+export function attemptFailed(session: Session, run: AttemptRun, error: unknown): Promise<void> | undefined {
+  const policy = session.policy;
+  run.clearTimers();
+  const now = session.services.clock.now();
+  const duration = now - run.startTime;
+  let fact = attemptFact(error, run);
+  if (run.abortReason === 'first-chunk-timeout') fact = syntheticFact('timeout', `no first chunk within ${policy.firstChunkTimeoutMs} ms`, run.adapter.providerType);
+  else if (run.abortReason !== null) fact = syntheticFact('aborted', 'aborted by detour', run.adapter.providerType);
+  const midStream = run.committed;
+  if (midStream) {
+    session.committed = null;
+    fact = asStreamInterrupted(fact);
+  }
+  session.lastCause = error;
+  session.failures++;
+  run.scope.failed(fact, duration, error);
+  const outcome: AttemptOutcome = fact.kind === 'aborted' ? 'aborted' : 'failure';
+  const record = attemptRecord(run.number, run.model, run.adapter.modelId, run.adapter.provider, outcome, run.reason, run.hedged, run.startTime, duration, fact);
+  session.records.push(record);
+  session.services.logger?.logAttemptFailed?.(record, { policy: policy.name, primaryModel: session.plan.primary });
+  if (fact.kind === 'aborted') {
+    // Nobody but the caller aborts an attempt we did not abort ourselves: never fall back.
+    abortAll(session);
+    session.end('aborted');
+    return undefined;
+  }
+  if (policy.circuitBreaker !== null) session.services.cooldowns.recordResult(policy, run.model, fact, now);
+  const sink = session.sink;
+  const streamPhase = midStream ? 'mid_stream' : 'before_first_chunk';
+  if (sink !== null) void sink.push({ type: 'attempt-failed', model: run.model, number: run.number, error: fact, phase: streamPhase });
+  const phase = sink === null ? 'none' : streamPhase;
+  if (midStream) {
+    session.partialText = run.text;
+    if (policy.midStream === 'fail' || !policy.enabled) {
+      abortAll(session);
+      session.end(policy.enabled ? 'rejected' : 'disabled');
+      return undefined;
+    }
+  }
+  return afterFailure(session, run.model, run.adapter.provider, fact, run.number, phase, midStream ? run.text : null);
+}

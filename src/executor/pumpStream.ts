@@ -1,0 +1,34 @@
+/**
+ * Streams: read one attempt into the consumer. The first attempt to send a
+ * chunk wins the session (it is committed and the others are aborted); a
+ * later chunk from a loser ends that loser.
+ */
+import { ProviderCallError } from '../errors/ProviderCallError.js';
+import type { CallOptions, GenerateRequest, GenerateResponse } from '../providers/spec.js';
+import { abortLosers } from './abortAttempts.js';
+import type { AttemptRun } from './AttemptRun.js';
+import { syntheticFact } from './request.js';
+import type { Session } from './Session.js';
+
+/** Forward `run`'s stream to the session's sink; resolves with its final response. */
+export async function pumpStream(session: Session, run: AttemptRun, request: GenerateRequest, callOptions: CallOptions): Promise<GenerateResponse> {
+  const sink = session.sink!;
+  for await (const part of run.adapter.stream(request, callOptions)) {
+    if (!run.committed && !commit(session, run)) throw new Error('lost the race to another attempt');
+    if (part.type === 'finish') return part.response;
+    run.text += part.text;
+    const wait = sink.push({ type: 'text-delta', text: part.text, model: run.model });
+    if (wait !== undefined) await wait;
+  }
+  throw new ProviderCallError(syntheticFact('stream_interrupted', 'stream ended without a finish', run.adapter.providerType), { partialText: run.text });
+}
+
+/** Make `run` the session's stream, unless another attempt got there first or the session is over. */
+function commit(session: Session, run: AttemptRun): boolean {
+  if (session.committed !== null || session.finished !== null || run.abortReason !== null) return false;
+  session.committed = run;
+  run.committed = true;
+  run.clearTimers();
+  abortLosers(session, run);
+  return true;
+}
