@@ -88,6 +88,17 @@ function syntaxDiagnostics(source: PolicySource): DiagnosticInput[] {
     results.push({ pointer: '', check: 'syntax', position: source.positionOf(offset), message: `YAML syntax: ${error.message}` });
   }
   for (const warning of source.document.warnings) {
+    if (warning.code === 'TAG_RESOLVE_FAILED') {
+      // Explicit tags (`!!binary`, `!!set`, `!!timestamp`) would put buffers, sets and dates into a
+      // policy that must be plain, frozen data; yaml leaves them unresolved and detour refuses them.
+      results.push({
+        pointer: '',
+        check: 'syntax',
+        position: source.positionOf(warning.pos[0]),
+        message: `YAML: ${warning.message}: a policy holds plain YAML values only; remove the tag`,
+      });
+      continue;
+    }
     results.push({
       severity: 'warning',
       pointer: '',

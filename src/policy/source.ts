@@ -70,7 +70,7 @@ function keyText(key: unknown): string | undefined {
 export function parseSource(text: string): PolicySource {
   const lineCounter = new LineCounter();
   const document = withPlainEnvironment(() =>
-    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true }),
+    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false }),
   );
 
   const positionOf = (offset: number): SourcePosition => {

@@ -57,7 +57,7 @@ const cases: readonly (readonly [string, number, number, string, string, string]
   ['syntax-tab-indent', 3, 1, '', 'syntax', 'Tabs are not allowed'],
   ['syntax-unclosed-flow', 7, 1, '', 'syntax', 'Flow sequence'],
   ['syntax-unclosed-quote', 5, 1, '', 'syntax', 'Missing closing "quote'],
-  ['syntax-unknown-tag', 7, 24, '/max_attempts', 'schema', 'must be an integer'],
+  ['syntax-unknown-tag', 7, 15, '', 'syntax', 'Unresolved tag'],
   ['test-attempt-number-zero', 9, 51, '/tests/0/given/attempt.number', 'rule', '`attempt.number` must be an integer of at least 1 (got 0)'],
   ['test-bad-status', 9, 52, '/tests/0/given/error.status', 'rule', '`error.status` must be an HTTP status (100 to 599) (got "abc")'],
   ['test-misspelled-error-kind', 10, 19, '/tests/0/given/error.kind', 'rule', '(got "rate_limt"). Did you mean `rate_limit`?'],

@@ -186,6 +186,20 @@ fallback_models: [gpt-4o-mini, claude-3-5-haiku-latest, gemini-2.0-flash]
     expect([name?.line, name?.column]).toEqual([1, 7]);
   });
 
+  it('refuses explicit YAML tags, which would put buffers, sets and dates into a frozen policy', () => {
+    const result = parsePolicy(
+      'name: tagged\nmodels:\n  gpt-4o: { provider: openai, params: { x: !!binary aGVsbG8=, s: !!set { a }, d: !!timestamp 2001-12-14 } }\nprimary_model: gpt-4o\n',
+      'tagged.yaml',
+    );
+    expect(result.policy).toBeNull();
+    expect(result.diagnostics.map((diagnostic) => [diagnostic.line, diagnostic.column, diagnostic.check, diagnostic.severity])).toEqual([
+      [3, 44, 'syntax', 'error'],
+      [3, 66, 'syntax', 'error'],
+      [3, 82, 'syntax', 'error'],
+    ]);
+    expect(result.diagnostics[0]?.message).toMatch(/Unresolved tag.*remove the tag/);
+  });
+
   it('accepts anchors and aliases within the alias budget', () => {
     const { policy } = load(`${minimal}fallback_models: &chain [claude-instant]\nroutes:\n  - name: all\n    when: { all: [] }\n    then: { fallback_models: *chain }\n`);
     expect(policy.routes[0]?.then.fallbackModels).toEqual(['claude-instant']);
