@@ -32,16 +32,18 @@ function ioFailure(file: string, message: string): PolicyLoadResult {
  * const { policy } = await loadPolicyFile('policies/default.yaml');
  */
 export async function loadPolicyFile(file: string): Promise<PolicyLoadResult> {
+  let text: string;
   try {
     const info = await stat(file);
     if (!info.isFile()) return ioFailure(file, 'not a file: give a policy file or a folder of them');
     if (info.size > MAX_POLICY_BYTES) return failed(file, [tooLarge(info.size)]);
-    const text = await readFile(file, 'utf8');
-    return parsePolicy(text, file);
+    text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return ioFailure(file, code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(error)})`);
   }
+  // Outside the try: a parser bug must not be reported as an unreadable file.
+  return parsePolicy(text, file);
 }
 
 /** Files read at once: enough to keep the disk busy, well under any open-file limit. */
