@@ -27,7 +27,7 @@ export interface FallbackAttemptData {
  * const attempt = session.getSuccessfulAttempt()
  * if (attempt) console.log(attempt.fallbackModel, attempt.durationMs)
  */
-export class FallbackAttempt {
+export class FallbackAttempt implements FallbackAttemptData {
   readonly number: number;
   readonly model: string;
   readonly modelId: string | null;

@@ -3,8 +3,8 @@ import type { Message } from '../providers/spec.js';
 import { FallbackAttempt } from './FallbackAttempt.js';
 import type { FallbackAttemptData } from './FallbackAttempt.js';
 
-/** The plain-data form of a session, as `toJSON` returns it. */
-export interface FallbackSessionData {
+/** What a session record holds, in both its forms. */
+interface FallbackSessionFields {
   readonly id: number;
   readonly policy: string;
   readonly policyVersion: string;
@@ -15,31 +15,22 @@ export interface FallbackSessionData {
   readonly stream: boolean;
   readonly startTime: number;
   readonly endTime: number;
-  readonly durationMs: number;
-  readonly success: boolean;
   readonly outcome: SessionOutcome;
   readonly finalModel: string | null;
   readonly metadata: Readonly<Record<string, unknown>> | null;
+}
+
+/** The plain-data form of a session, as `toJSON` returns it. */
+export interface FallbackSessionData extends FallbackSessionFields {
+  readonly durationMs: number;
+  readonly success: boolean;
   readonly attempts: readonly FallbackAttemptData[];
   /** Present only when the caller opted into content capture. */
   readonly messages?: readonly Message[];
   readonly responseText?: string;
 }
 
-export interface FallbackSessionInit {
-  readonly id: number;
-  readonly policy: string;
-  readonly policyVersion: string;
-  readonly primaryModel: string;
-  readonly requestModel: string | null;
-  readonly route: string | null;
-  readonly strategy: string;
-  readonly stream: boolean;
-  readonly startTime: number;
-  readonly endTime: number;
-  readonly outcome: SessionOutcome;
-  readonly finalModel: string | null;
-  readonly metadata: Readonly<Record<string, unknown>> | null;
+export interface FallbackSessionInit extends FallbackSessionFields {
   readonly attempts: readonly FallbackAttempt[];
   readonly content: { readonly messages: readonly Message[]; readonly responseText: string | null } | null;
 }
