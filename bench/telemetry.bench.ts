@@ -16,7 +16,8 @@ import { context, createContextKey, ROOT_CONTEXT, type TracerProvider } from '@o
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createExecutor, type Executor } from '../src/executor/Executor.js';
+import { createExecutor } from '../src/executor/createExecutor.js';
+import { type Executor } from '../src/executor/Executor.js';
 import { parsePolicy } from '../src/policy/load.js';
 import { createPolicySet } from '../src/policy/set.js';
 import type { Policy } from '../src/policy/types.js';

@@ -95,7 +95,8 @@ export { createOpenAICompatibleAdapter } from './providers/openai-compatible/ope
 export type { OpenAICompatibleAdapterOptions } from './providers/openai-compatible/openai-compatible-adapter.js';
 
 // The executor: sessions, stats, history.
-export { createExecutor, Executor } from './executor/Executor.js';
+export { Executor } from './executor/Executor.js';
+export { createExecutor } from './executor/createExecutor.js';
 export { PolicyLoadError } from './executor/PolicyLoadError.js';
 export { InMemoryStateStore } from './executor/StateStore.js';
 export type { StateStore } from './executor/StateStore.js';

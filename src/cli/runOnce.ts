@@ -4,7 +4,8 @@
  * so other commands do not pay for the SDKs at start-up.
  */
 import { LLMFallbackError } from '../errors/LLMFallbackError.js';
-import { createExecutor, type Executor } from '../executor/Executor.js';
+import { createExecutor } from '../executor/createExecutor.js';
+import { type Executor } from '../executor/Executor.js';
 import type { ExecutorResult, GenerateOptions } from '../executor/types.js';
 import { mulberry32 } from '../rules/random.js';
 import { FallbackSession, type FallbackSessionData } from '../stats/FallbackSession.js';

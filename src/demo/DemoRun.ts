@@ -5,7 +5,8 @@
  * summary.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createExecutor, type Executor } from '../executor/Executor.js';
+import { createExecutor } from '../executor/createExecutor.js';
+import { type Executor } from '../executor/Executor.js';
 import type { PolicySet } from '../policy/types.js';
 import type { AdapterSource } from '../providers/factory.js';
 import { mulberry32 } from '../rules/random.js';

@@ -4,13 +4,12 @@
  * history; each `generate` / `stream` runs one Session.
  */
 import { LLMFallbackError } from '../errors/LLMFallbackError.js';
-import { loadPolicies } from '../policy/load.js';
 import type { Policy, PolicySet } from '../policy/types.js';
 import type { AdapterSource } from '../providers/factory.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { buildRequestFacts } from '../rules/facts.js';
 import { planRequest } from '../rules/plan.js';
-import type { StickyStore } from '../rules/plan.js';
+import { MemoryStickyStore } from '../rules/sticky.js';
 import type { Plan } from '../rules/types.js';
 import { FallbackStats } from '../stats/FallbackStats.js';
 import type { FallbackStatsSnapshot } from '../stats/FallbackStats.js';
@@ -20,33 +19,19 @@ import { createOpenTelemetryHooks } from '../telemetry/createOpenTelemetryHooks.
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import { Cooldowns } from './CircuitBreaker.js';
 import { EventChannel } from './EventChannel.js';
-import { PolicyLoadError } from './PolicyLoadError.js';
 import { estimateInputTokens, requestFactsOf } from './request.js';
 import { Session } from './Session.js';
 import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
 import { InMemoryStateStore } from './StateStore.js';
-import { PolicyWatchError } from '../watch/PolicyWatchError.js';
-import type { PolicyWatcher } from '../watch/PolicyWatcher.js';
 import { messagesProblem, requestRejected, unknownPolicy } from './validateRequest.js';
 import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
 
 const DEFAULT_HISTORY_SIZE = 100;
 
-const WATCH_NEEDS_FOLDER =
+/** Why `watch: true` needs a folder path (shared with `createExecutor`). */
+export const WATCH_NEEDS_FOLDER =
   'watch: true needs policies to be one folder path, given to createExecutor; a PolicySet or PolicySource is not watched (to watch yourself: pass watchPolicies(folder) as policies)';
-
-/** Sticky group choices, expired lazily. */
-class MemoryStickyStore implements StickyStore {
-  private readonly entries = new Map<string, { readonly member: string; readonly expiresAt: number }>();
-  get(key: string): { readonly member: string; readonly expiresAt: number } | undefined {
-    return this.entries.get(key);
-  }
-  set(key: string, value: { readonly member: string; readonly expiresAt: number }): void {
-    if (this.entries.size >= 100_000) this.entries.clear();
-    this.entries.set(key, value);
-  }
-}
 
 function isPolicySource(value: unknown): value is PolicySource {
   return typeof value === 'object' && value !== null && typeof (value as PolicySource).current === 'function';
@@ -89,7 +74,7 @@ export class Executor {
       logger: options.logger ?? null,
       cooldowns: new Cooldowns(options.stateStore ?? new InMemoryStateStore()),
       telemetry: this.telemetry,
-      sticky: new MemoryStickyStore(),
+      sticky: new MemoryStickyStore({ maxEntries: 100_000 }),
       captureContent: options.captureContent ?? false,
       sharedAbort: new SharedAbort(),
       record: (session) => {
@@ -254,65 +239,3 @@ function trivialPlan(policy: Policy): Plan | null {
     groupChoices: {},
   };
 }
-
-/** The watcher behind `watch: true`, refused at start on the same terms as a plain load. */
-async function watchedSource(paths: string | readonly string[], logger: ExecutorOptions['logger']): Promise<PolicyWatcher> {
-  let watcher: PolicyWatcher;
-  try {
-    // Loaded only here: an executor that does not watch never loads the file watcher.
-    const { watchPolicySource } = await import('../watch/watchPolicySource.js');
-    watcher = await watchPolicySource(paths, { logger });
-  } catch (error) {
-    if (PolicyWatchError.isInstance(error) && error.diagnostics.length > 0) throw new PolicyLoadError(String(paths), error.diagnostics);
-    throw error;
-  }
-  if (watcher.current().policies.size === 0) {
-    await watcher.close();
-    throw emptySourceError(paths);
-  }
-  return watcher;
-}
-
-/** An executor with no policy fails every request later: refuse it at start, where the mistake is. */
-function emptySourceError(paths: string | readonly string[]): PolicyLoadError {
-  const list = typeof paths === 'string' ? [paths] : [...paths];
-  const source = list.join(', ') || '(no paths)';
-  const message = `no policy files in ${source} (a policy file is a *.yaml or *.yml file directly in the folder)`;
-  const diagnostics = list.map((file) => ({ severity: 'error' as const, file, line: 1, column: 1, pointer: '', check: 'empty', message }));
-  return new PolicyLoadError(source, diagnostics, `could not load policies: ${message}`);
-}
-
-/**
- * Build an executor. `policies` may be a folder or file path (loaded with
- * `loadPolicies`; any error rejects with `PolicyLoadError` listing every
- * problem with file:line:col), a PolicySet, or a PolicySource such as a
- * watcher. Async because loading is; everything else is ready when it resolves.
- *
- * @example
- * const executor = await createExecutor({ policies: './policies' })
- * const { text } = await executor.generate({ policy: 'default', messages: [{ role: 'user', content: 'Hi' }] })
- * await executor.close()
- */
-export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
-  const policies = options.policies;
-  if (options.watch === true) {
-    if (typeof policies !== 'string' && !Array.isArray(policies)) {
-      throw new TypeError(WATCH_NEEDS_FOLDER);
-    }
-    return new Executor({ ...options, policies: await watchedSource(policies as string | readonly string[], options.logger) }, true);
-  }
-  if (typeof policies === 'string' || Array.isArray(policies)) {
-    const paths = policies as string | readonly string[];
-    const loaded = await loadPolicies(paths);
-    if (loaded.set === null) throw new PolicyLoadError(String(paths), loaded.diagnostics);
-    if (loaded.set.policies.size === 0) throw emptySourceError(paths);
-    for (const diagnostic of loaded.diagnostics) {
-      if (diagnostic.severity === 'warning') {
-        options.logger?.logInternalError?.(`policy warning ${diagnostic.file}:${diagnostic.line}:${diagnostic.column} ${diagnostic.message}`, null);
-      }
-    }
-    return new Executor({ ...options, policies: loaded.set });
-  }
-  return new Executor({ ...options, policies: policies as PolicySet | PolicySource });
-}
-

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createExecutor } from '../../src/executor/Executor.js';
+import { createExecutor } from '../../src/executor/createExecutor.js';
 import { PolicyLoadError } from '../../src/executor/PolicyLoadError.js';
 
 let folder: string;

@@ -6,7 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createExecutor, type Executor } from '../../src/executor/Executor.js';
+import { createExecutor } from '../../src/executor/createExecutor.js';
+import { type Executor } from '../../src/executor/Executor.js';
 import { PolicyLoadError } from '../../src/executor/PolicyLoadError.js';
 import type { FallbackLogger } from '../../src/executor/types.js';
 import type { PolicyWatcher } from '../../src/watch/PolicyWatcher.js';

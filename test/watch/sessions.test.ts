@@ -6,7 +6,7 @@
 import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createExecutor } from '../../src/executor/Executor.js';
+import { createExecutor } from '../../src/executor/createExecutor.js';
 import type { ExecutorResult } from '../../src/executor/types.js';
 import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
