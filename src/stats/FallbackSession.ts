@@ -45,7 +45,7 @@ export interface FallbackSessionInit extends FallbackSessionFields {
  *   console.log(session.primaryModel, session.success, session.getTotalAttempts(), session.getTotalDuration())
  * }
  */
-export class FallbackSession {
+export class FallbackSession implements FallbackSessionFields {
   readonly id: number;
   readonly policy: string;
   readonly policyVersion: string;
