@@ -12,10 +12,10 @@
  * `npm run bench -- telemetry` (BENCH_TELEMETRY_SESSIONS sets the sessions per
  * round over HTTP, default 400; five times that in process).
  */
-import { context, createContextKey, ROOT_CONTEXT, type TracerProvider } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { createExecutor } from '../src/executor/createExecutor.js';
 import { type Executor } from '../src/executor/Executor.js';
 import { parsePolicy } from '../src/policy/load.js';
@@ -107,7 +107,7 @@ async function variants(factory: AdapterSource): Promise<Variant[]> {
     telemetry: TelemetryHooks | undefined,
     captureContent: boolean,
     asyncContext: boolean,
-    providers: { tracer?: BasicTracerProvider; meter?: MeterProvider },
+    providers: { tracer?: TracerProvider; meter?: MeterProvider },
   ): Promise<Variant> => {
     const executor = await createExecutor({ policies, factory, ...(telemetry === undefined ? {} : { telemetry }), captureContent });
     return {
@@ -121,9 +121,9 @@ async function variants(factory: AdapterSource): Promise<Variant[]> {
       },
     };
   };
-  const sdk = (): BasicTracerProvider =>
-    new BasicTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(new DiscardingExporter(), { maxQueueSize: 8192, maxExportBatchSize: 512, scheduledDelayMillis: 200 })],
+  const sdk = (): TracerProvider =>
+    new TracerProvider({
+      spanProcessors: [new BatchSpanProcessor({ exporter: new DiscardingExporter(), maxQueueSize: 8192, maxExportBatchSize: 512, scheduledDelayMillis: 200 })],
     });
   const batch = sdk();
   const capture = sdk();

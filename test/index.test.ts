@@ -28,7 +28,7 @@ describe('the public API', () => {
   });
 
   it('resolves through the package exports map, as a user imports it', async () => {
-    const built = (await import('detour')) as Record<string, unknown>;
+    const built = (await import('detour-llm')) as Record<string, unknown>;
     expect(Object.keys(built).sort()).toEqual(Object.keys(source).sort());
   });
 });

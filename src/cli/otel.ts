@@ -8,7 +8,7 @@ import { context, diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/a
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createOpenTelemetryHooks } from '../telemetry/createOpenTelemetryHooks.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import { INSTRUMENTATION_VERSION } from '../telemetry/names.js';
@@ -88,9 +88,9 @@ export function setupCliTelemetry(options: CliTelemetryOptions = {}): CliTelemet
       'service.name': options.serviceName ?? 'detour',
       'service.version': INSTRUMENTATION_VERSION,
     }).merge(detected);
-    const tracerProvider = new BasicTracerProvider({
+    const tracerProvider = new TracerProvider({
       resource,
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+      spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
     });
     const contextManager = new AsyncLocalStorageContextManager().enable();
     const registered = context.setGlobalContextManager(contextManager);

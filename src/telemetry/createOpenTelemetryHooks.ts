@@ -46,8 +46,8 @@ function tracingAbsent(provider: TracerProvider): boolean {
  * registered it costs almost nothing. It never throws into the request path.
  *
  * @example
- * import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
- * const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+ * import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+ * const tracerProvider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: exporter })] });
  * const executor = await createExecutor({ policies, telemetry: createOpenTelemetryHooks({ tracerProvider }) });
  */
 export function createOpenTelemetryHooks(options: OpenTelemetryHooksOptions = {}): TelemetryHooks {

@@ -5,7 +5,7 @@
  */
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { Executor } from '../../src/executor/Executor.js';
 import { noopTelemetry } from '../../src/telemetry/hooks.js';
@@ -13,7 +13,7 @@ import { spanTree } from '../telemetry/sdk.js';
 import { BASE_POLICY, FakeFactory, fact, policyFrom, setOf } from './support.js';
 
 const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })] });
 const request = { policy: 'default', messages: [{ role: 'user', content: 'hi' }] } as const;
 
 beforeAll(() => {

@@ -3,7 +3,7 @@
  * registered (the caller's context flows through), spans as soon as one is.
  */
 import { context, trace, TraceFlags } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOpenTelemetryHooks } from '../../src/telemetry/createOpenTelemetryHooks.js';
 import { attemptInfo, response, sessionInfo } from './fixtures.js';
@@ -42,7 +42,7 @@ describe('the global tracer provider', () => {
     before.ended('success', { attempts: 1, finalModel: 'gpt-4o' });
 
     const exporter = new InMemorySpanExporter();
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })] }));
     const after = hooks.sessionStarted(sessionInfo);
     after.attemptStarted(attemptInfo()).succeeded(response(), 1);
     after.ended('success', { attempts: 1, finalModel: 'gpt-4o' });

@@ -3,7 +3,7 @@
  * the real SDK: names, kinds, parent links, attributes, events, statuses.
  */
 import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenTelemetryHooks } from '../../src/telemetry/createOpenTelemetryHooks.js';
 import { attemptInfo, fact, response, sessionInfo } from './fixtures.js';
@@ -81,7 +81,7 @@ describe('createOpenTelemetryHooks, spans', () => {
       },
       toString: () => 'recording sampler',
     };
-    const tracerProvider = new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+    const tracerProvider = new TracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })] });
     const hooks = createOpenTelemetryHooks({ tracerProvider });
     const session = hooks.sessionStarted(sessionInfo);
     session.attemptStarted(attemptInfo({ providerType: 'anthropic', modelId: 'claude-3-5-haiku-latest', model: 'claude-instant' })).succeeded(response(), 1);

@@ -2,8 +2,8 @@
  * Telemetry never hurts the request: throwing exporters, processors, tracers,
  * spans and context managers change nothing about what the caller gets.
  */
-import { context, ROOT_CONTEXT, trace, type ContextManager, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { context, ROOT_CONTEXT, trace, type ContextManager, type Span, type Tracer, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenTelemetryHooks } from '../../src/telemetry/createOpenTelemetryHooks.js';
 import { noopTelemetry, type TelemetryHooks } from '../../src/telemetry/hooks.js';
@@ -68,7 +68,7 @@ describe('telemetry that fails changes nothing about the result', () => {
 
   it('an exporter that throws', async () => {
     const exporter: SpanExporter = { export: throwing, shutdown: async () => {} };
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })] });
     await expectUnharmed(createOpenTelemetryHooks({ tracerProvider }));
   });
 
@@ -77,18 +77,18 @@ describe('telemetry that fails changes nothing about the result', () => {
       export: (_spans, done) => setImmediate(() => done({ code: 1, error: new Error('collector unreachable') })),
       shutdown: async () => {},
     };
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })] });
     await expectUnharmed(createOpenTelemetryHooks({ tracerProvider }));
   });
 
   it('a processor whose every method throws', async () => {
     const processor: SpanProcessor = { onStart: throwing, onEnd: throwing, forceFlush: async () => {}, shutdown: async () => {} };
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor] });
+    const tracerProvider = new TracerProvider({ spanProcessors: [processor] });
     await expectUnharmed(createOpenTelemetryHooks({ tracerProvider }));
   });
 
   it('a tracer provider whose getTracer throws', async () => {
-    const tracerProvider: TracerProvider = { getTracer: throwing };
+    const tracerProvider: ApiTracerProvider = { getTracer: throwing };
     await expectUnharmed(createOpenTelemetryHooks({ tracerProvider }));
   });
 
@@ -118,13 +118,13 @@ describe('telemetry that fails changes nothing about the result', () => {
     // The SDK's own exporters call context.with too, so watch the spans end at the processor.
     const ended: string[] = [];
     const processor: SpanProcessor = { onStart: () => {}, onEnd: (span) => ended.push(span.name), forceFlush: async () => {}, shutdown: async () => {} };
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor] });
+    const tracerProvider = new TracerProvider({ spanProcessors: [processor] });
     await expectUnharmed(createOpenTelemetryHooks({ tracerProvider }));
     expect(ended.sort()).toEqual(['chat b', 'chat c', 'chat gpt-4o', 'detour.session default']);
   });
 
   it('errors thrown by the wrapped function pass through once, untouched', async () => {
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+    const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })] });
     const session = createOpenTelemetryHooks({ tracerProvider }).sessionStarted(sessionInfo);
     const failure = new TypeError('bad input');
     let calls = 0;
