@@ -79,7 +79,7 @@ function shell(command: string): Promise<{ code: number | null; stdout: string; 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (piece: string) => (stdout += piece));
     child.stderr.setEncoding('utf8').on('data', (piece: string) => (stderr += piece));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);

@@ -13,7 +13,7 @@ const cli = path.join(root, 'dist/src/cli/main.js');
 const policy = path.join(root, 'policies/rules-hedge.yaml');
 
 function detour(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 90_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -112,7 +112,7 @@ describe('detour run: Ctrl-C', () => {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (piece: string) => (stdout += piece));
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     try {
       // The --debug line says where the simulator listens...
       const url = await new Promise<string>((resolve, reject) => {

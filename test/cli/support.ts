@@ -36,7 +36,7 @@ export function runCli(
     child.stdout!.setEncoding('utf8').on('data', (piece: string) => (stdout += piece));
     child.stderr!.setEncoding('utf8').on('data', (piece: string) => (stderr += piece));
     if (options.input !== undefined) child.stdin?.end(options.input);
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(timer);
