@@ -67,6 +67,9 @@ interface Variant {
 
 const RESPONSE: GenerateResponse = {
   text: 'Sunny, 21 °C.',
+  content: [{ type: 'text', text: 'Sunny, 21 °C.' }],
+  toolCalls: [],
+  reasoning: null,
   finishReason: { unified: 'stop', raw: 'stop' },
   usage: { inputTokens: 24, outputTokens: 6 },
   responseModel: 'gpt-4o-2024-08-06',
@@ -77,7 +80,7 @@ const RESPONSE: GenerateResponse = {
 const inProcess: AdapterSource = {
   getAdapter(policy: Policy, modelName: string): ProviderAdapter {
     return {
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       provider: 'openai',
       providerType: 'openai',
       modelId: policy.models[modelName]?.model ?? modelName,

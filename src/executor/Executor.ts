@@ -24,7 +24,7 @@ import { Session } from './Session.js';
 import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
 import { InMemoryStateStore } from './StateStore.js';
-import { messagesProblem, requestRejected, unknownPolicy } from './validateRequest.js';
+import { messagesProblem, requestRejected, toolsProblem, unknownPolicy } from './validateRequest.js';
 import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
 
 const DEFAULT_HISTORY_SIZE = 100;
@@ -184,7 +184,7 @@ export class Executor {
     const set = this.policies.current();
     const policy = typeof options.policy === 'string' ? set.get(options.policy) : undefined;
     if (policy === undefined) throw unknownPolicy(options.policy, set);
-    const problem = messagesProblem(options.messages);
+    const problem = messagesProblem(options.messages) ?? toolsProblem(options.tools);
     if (problem !== null) throw requestRejected(`policy "${policy.name}": ${problem}`, policy.name);
     const plan = this.plan(policy, options, sink !== null);
     const scope = this.telemetry.sessionStarted({

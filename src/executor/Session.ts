@@ -296,7 +296,20 @@ export class Session implements CandidateContext {
     this.scope.ended(outcome, { attempts: this.sent, finalModel: session.finalModel, error: lastError });
     if (outcome === 'success' && winner !== undefined && response !== undefined) {
       services.logger?.logSessionSucceeded?.(session);
-      this.finished = { result: { text: response.text, response, model: winner.model, provider: winner.adapter.provider, session } };
+      this.finished = {
+        result: {
+          text: response.text,
+          content: response.content,
+          toolCalls: response.toolCalls,
+          reasoning: response.reasoning,
+          finishReason: response.finishReason,
+          usage: response.usage,
+          response,
+          model: winner.model,
+          provider: winner.adapter.provider,
+          session,
+        },
+      };
       return;
     }
     const error = sessionFailure(this.policy.name, outcome as FallbackFailureReason, this.sent, records, lastError, this.partialText, session, this.lastCause);

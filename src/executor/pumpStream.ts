@@ -9,15 +9,36 @@ import { abortLosers } from './abortAttempts.js';
 import type { AttemptRun } from './AttemptRun.js';
 import { syntheticFact } from './request.js';
 import type { Session } from './Session.js';
+import type { ExecutorStreamEvent } from './types.js';
 
 /** Forward `run`'s stream to the session's sink; resolves with its final response. */
 export async function pumpStream(session: Session, run: AttemptRun, request: GenerateRequest, callOptions: CallOptions): Promise<GenerateResponse> {
   const sink = session.sink!;
+  const model = run.model;
   for await (const part of run.adapter.stream(request, callOptions)) {
     if (!run.committed && !commit(session, run)) throw new Error('lost the race to another attempt');
-    if (part.type === 'finish') return part.response;
-    run.text += part.text;
-    const wait = sink.push({ type: 'text-delta', text: part.text, model: run.model });
+    let event: ExecutorStreamEvent;
+    switch (part.type) {
+      case 'finish':
+        return part.response;
+      case 'text-delta':
+        run.text += part.text;
+        event = { type: 'text-delta', text: part.text, model };
+        break;
+      case 'reasoning-delta':
+        event = { type: 'reasoning-delta', text: part.text, model };
+        break;
+      case 'tool-call-start':
+        event = { type: 'tool-call-start', id: part.id, name: part.name, model };
+        break;
+      case 'tool-call-delta':
+        event = { type: 'tool-call-delta', id: part.id, argumentsDelta: part.argumentsDelta, model };
+        break;
+      case 'tool-call':
+        event = { type: 'tool-call', id: part.id, name: part.name, arguments: part.arguments, model };
+        break;
+    }
+    const wait = sink.push(event);
     if (wait !== undefined) await wait;
   }
   throw new ProviderCallError(syntheticFact('stream_interrupted', 'stream ended without a finish', run.adapter.providerType), { partialText: run.text });

@@ -7,7 +7,7 @@ import { ERROR_TYPES, RETRYABLE_KINDS } from '../errors/kinds.js';
 import type { ErrorFact, ErrorKind } from '../errors/kinds.js';
 import type { ModelConfig, Policy } from '../policy/types.js';
 import { catalogParams } from '../providers/params.js';
-import type { GenerationParams, Message } from '../providers/spec.js';
+import type { ContentPart, GenerationParams, Message } from '../providers/spec.js';
 import type { RequestFactsInput } from '../rules/facts.js';
 import type { GenerateOptions } from './types.js';
 
@@ -30,9 +30,37 @@ export function estimateInputTokens(messages: readonly Message[]): number {
   for (const message of messages) {
     const content = message.content;
     if (typeof content === 'string') characters += content.length;
-    else for (const part of content) characters += part.text.length;
+    else for (const part of content) characters += partCharacters(part);
   }
   return Math.ceil(characters / 4);
+}
+
+/** Characters a part adds to the prompt; an image or file counts as a fixed share, since its tokens are the provider's to count. */
+function partCharacters(part: ContentPart): number {
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      return part.text.length;
+    case 'tool-call':
+      return part.name.length + jsonLength(part.arguments);
+    case 'tool-result':
+      return part.name.length + (typeof part.result === 'string' ? part.result.length : jsonLength(part.result));
+    case 'image':
+      return IMAGE_CHARACTERS;
+    case 'file':
+      return typeof part.data === 'string' ? Math.ceil(part.data.length * 0.75) : part.data.byteLength;
+  }
+}
+
+/** About 1,000 tokens: a mid-sized image at OpenAI's and Anthropic's rates. */
+const IMAGE_CHARACTERS = 4_000;
+
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 const catalogMaxTokens = new WeakMap<ModelConfig, number | null>();

@@ -4,7 +4,7 @@
 import type { ErrorFact } from '../errors/kinds.js';
 import type { PolicySet } from '../policy/types.js';
 import type { AdapterSource } from '../providers/factory.js';
-import type { GenerateResponse, GenerationParams, Message } from '../providers/spec.js';
+import type { ContentPart, FinishReason, GenerateResponse, GenerationParams, Message, RequestFeatures, ToolCall, Usage } from '../providers/spec.js';
 import type { Facts } from '../rules/types.js';
 import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
 import type { FallbackSession } from '../stats/FallbackSession.js';
@@ -107,7 +107,20 @@ export interface ExecutorOptions {
   readonly captureContent?: boolean;
 }
 
-export interface GenerateOptions {
+/**
+ * One request. Beyond messages it may carry `tools` / `toolChoice` /
+ * `parallelToolCalls`, a `responseFormat` (JSON, optionally with a schema) and
+ * `reasoning` (effort or a thinking budget); models whose `capabilities` cannot
+ * serve them are skipped before any call.
+ *
+ * @example
+ * await executor.generate({
+ *   policy: 'agent',
+ *   messages: [{ role: 'user', content: 'Weather in Paris?' }],
+ *   tools: [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+ * })
+ */
+export interface GenerateOptions extends RequestFeatures {
   /** The policy's `name`. */
   readonly policy: string;
   readonly messages: readonly Message[];
@@ -126,7 +139,16 @@ export interface GenerateOptions {
 
 /** What `generate` resolves with. */
 export interface ExecutorResult {
+  /** The answer's text parts joined. */
   readonly text: string;
+  /** Everything the model produced, in order; append `{ role: 'assistant', content }` to continue the conversation. */
+  readonly content: readonly ContentPart[];
+  /** The tool calls the model made; [] when none. */
+  readonly toolCalls: readonly ToolCall[];
+  /** The model's thinking text, or null. */
+  readonly reasoning: string | null;
+  readonly finishReason: FinishReason;
+  readonly usage: Usage;
   readonly response: GenerateResponse;
   /** The catalog key of the model that answered. */
   readonly model: string;
@@ -135,13 +157,17 @@ export interface ExecutorResult {
 }
 
 /**
- * What `executor.stream()` yields. Text deltas come from one attempt at a
- * time; a `restart` means the text so far is void and a new model starts over
+ * What `executor.stream()` yields. Deltas (text, reasoning, tool calls) come
+ * from one attempt at a time; a `restart` means the text so far is void and a new model starts over
  * (policy `mid_stream: restart`). The last event is `finish`; a session that
  * fails throws `LLMFallbackError` from the iterator instead.
  */
 export type ExecutorStreamEvent =
   | { readonly type: 'text-delta'; readonly text: string; readonly model: string }
+  | { readonly type: 'reasoning-delta'; readonly text: string; readonly model: string }
+  | { readonly type: 'tool-call-start'; readonly id: string; readonly name: string; readonly model: string }
+  | { readonly type: 'tool-call-delta'; readonly id: string; readonly argumentsDelta: string; readonly model: string }
+  | { readonly type: 'tool-call'; readonly id: string; readonly name: string; readonly arguments: unknown; readonly model: string }
   | { readonly type: 'attempt-failed'; readonly model: string; readonly number: number; readonly error: ErrorFact; readonly phase: 'before_first_chunk' | 'mid_stream' }
   | { readonly type: 'restart'; readonly failedModel: string; readonly error: ErrorFact; readonly discardedText: string }
   | { readonly type: 'finish'; readonly result: ExecutorResult };

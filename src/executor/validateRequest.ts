@@ -6,9 +6,32 @@
 import { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import type { PolicySet } from '../policy/types.js';
 
-const ROLES: ReadonlySet<unknown> = new Set(['system', 'user', 'assistant']);
+const ROLES: ReadonlySet<unknown> = new Set(['system', 'user', 'assistant', 'tool']);
 
-const MESSAGES_SHAPE = 'messages must be a non-empty array of { role: system|user|assistant, content: string | [{ type: "text", text: string }] }';
+const MESSAGES_SHAPE = 'messages must be a non-empty array of { role: system|user|assistant|tool, content: string | ContentPart[] }';
+
+/** What is wrong with one content part, or null. */
+function partProblem(part: unknown): string | null {
+  if (typeof part !== 'object' || part === null) return describe(part);
+  const typed = part as Record<string, unknown>;
+  const isText = (key: string): boolean => typeof typed[key] === 'string';
+  const isData = (key: string): boolean => typeof typed[key] === 'string' || typed[key] instanceof Uint8Array;
+  switch (typed['type']) {
+    case 'text':
+    case 'reasoning':
+      return isText('text') ? null : `a ${String(typed['type'])} part without a string text`;
+    case 'image':
+      return isData('image') ? null : 'an image part without image (a URL, base64 text or bytes)';
+    case 'file':
+      return isData('data') && isText('mediaType') ? null : 'a file part without data and mediaType';
+    case 'tool-call':
+      return isText('id') && isText('name') ? null : 'a tool-call part without a string id and name';
+    case 'tool-result':
+      return isText('id') && isText('name') ? null : 'a tool-result part without a string id and name';
+    default:
+      return typeof typed['type'] === 'string' ? `a part of unknown type ${JSON.stringify(typed['type'].slice(0, 20))}` : 'a part without a type';
+  }
+}
 
 /** What is wrong with `messages`, or null when it is a usable conversation. */
 export function messagesProblem(messages: unknown): string | null {
@@ -22,12 +45,27 @@ export function messagesProblem(messages: unknown): string | null {
     if (typeof content === 'string') continue;
     if (!Array.isArray(content)) return `${MESSAGES_SHAPE}; messages[${index}].content is ${describe(content)}`;
     for (let partIndex = 0; partIndex < content.length; partIndex++) {
-      const part: unknown = content[partIndex];
-      const typed = typeof part === 'object' && part !== null ? (part as { type?: unknown; text?: unknown }) : null;
-      if (typed === null || typed.type !== 'text' || typeof typed.text !== 'string') {
-        return `${MESSAGES_SHAPE}; messages[${index}].content[${partIndex}] is ${describe(part)}`;
-      }
+      const problem = partProblem(content[partIndex]);
+      if (problem !== null) return `${MESSAGES_SHAPE}; messages[${index}].content[${partIndex}] is ${problem}`;
     }
+  }
+  return null;
+}
+
+/** What is wrong with `tools`, or null (absent is fine). */
+export function toolsProblem(tools: unknown): string | null {
+  if (tools === undefined) return null;
+  if (!Array.isArray(tools)) return `tools must be an array of { name, description?, parameters }; got ${describe(tools)}`;
+  const names = new Set<string>();
+  for (let index = 0; index < tools.length; index++) {
+    const tool: unknown = tools[index];
+    const typed = typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>) : null;
+    if (typed === null || typeof typed['name'] !== 'string' || typed['name'] === '') return `tools[${index}] needs a non-empty string name`;
+    if (typeof typed['parameters'] !== 'object' || typed['parameters'] === null || Array.isArray(typed['parameters'])) {
+      return `tools[${index}] (${typed['name']}) needs parameters: a JSON Schema object`;
+    }
+    if (names.has(typed['name'])) return `tools[${index}]: the name ${JSON.stringify(typed['name'])} is used twice`;
+    names.add(typed['name']);
   }
   return null;
 }

@@ -80,7 +80,10 @@ export function mergeParams(request: GenerateRequest, params: GenerationParams |
 export function messageText(message: Message): string {
   const content = message.content;
   if (typeof content === 'string') return content;
-  if (content.length === 1) return content[0]?.text ?? '';
+  if (content.length === 1) {
+    const only = content[0];
+    return only?.type === 'text' ? only.text : '';
+  }
   let text = '';
   for (const part of content) if (part.type === 'text') text += part.text;
   return text;

@@ -27,7 +27,7 @@ export interface SdkAdapterOptions<Client> {
  * }
  */
 export abstract class SdkAdapter<Client> {
-  readonly specificationVersion = 'v1' as const;
+  readonly specificationVersion = 'v2' as const;
   /** The provider's key in `provider_config` (e.g. `openai`, `local`). */
   readonly provider: string;
   readonly modelId: string;

@@ -12,7 +12,7 @@ interface TextMessagePart {
 
 function partsOf(message: Message): TextMessagePart[] {
   if (typeof message.content === 'string') return [{ type: 'text', content: message.content }];
-  return message.content.map((part) => ({ type: 'text', content: part.text }));
+  return message.content.flatMap((part) => (part.type === 'text' ? [{ type: 'text' as const, content: part.text }] : []));
 }
 
 /**

@@ -26,7 +26,7 @@ export function fact(kind: ErrorKind, extra: Partial<ErrorFact> = {}): ErrorFact
 }
 
 export function response(text: string): GenerateResponse {
-  return { text, finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: 1, outputTokens: 1 }, responseModel: null, responseId: null };
+  return { text, content: text === '' ? [] : [{ type: 'text', text }], toolCalls: [], reasoning: null, finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: 1, outputTokens: 1 }, responseModel: null, responseId: null };
 }
 
 /** One scripted call: answer, fail, or wait for the signal (hang). */
@@ -72,7 +72,7 @@ export class FakeFactory implements AdapterSource {
       return entry;
     };
     adapter = {
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       provider: config?.provider ?? 'openai',
       providerType: 'openai',
       modelId: config?.model ?? modelName,

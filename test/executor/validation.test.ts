@@ -23,7 +23,7 @@ async function refusal(run: () => Promise<unknown>): Promise<LLMFallbackError> {
   throw new Error('expected the request to be refused');
 }
 
-const SHAPE = 'messages must be a non-empty array of { role: system|user|assistant, content: string | [{ type: "text", text: string }] }';
+const SHAPE = 'messages must be a non-empty array of { role: system|user|assistant|tool, content: string | ContentPart[] }';
 
 // Each is something a JavaScript caller (or parsed JSON) can pass despite the types.
 const BAD_MESSAGES: readonly [string, unknown, string][] = [
@@ -33,7 +33,8 @@ const BAD_MESSAGES: readonly [string, unknown, string][] = [
   ['an unknown role and a number as content', [{ role: 'wizard', content: 5 }], `${SHAPE}; messages[0].role is "wizard"`],
   ['a number as content', [{ role: 'user', content: 'ok' }, { role: 'assistant', content: 5 }], `${SHAPE}; messages[1].content is number 5`],
   ['a null message', [null], `${SHAPE}; messages[0] is null`],
-  ['a part without text', [{ role: 'user', content: [{ type: 'text' }] }], `${SHAPE}; messages[0].content[0] is an object`],
+  ['a part without text', [{ role: 'user', content: [{ type: 'text' }] }], `${SHAPE}; messages[0].content[0] is a text part without a string text`],
+  ['a part of an unknown type', [{ role: 'user', content: [{ type: 'video', url: 'x' }] }], `${SHAPE}; messages[0].content[0] is a part of unknown type "video"`],
 ];
 
 describe('request validation', () => {

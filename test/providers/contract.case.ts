@@ -116,9 +116,9 @@ export function runAdapterContract(subject: AdapterSubject): void {
       simulator.reset();
     });
 
-    it('implements spec v1 and reports its server', () => {
+    it('implements spec v2 and reports its server', () => {
       const adapter = adapterFor('ok');
-      expect(adapter.specificationVersion).toBe('v1');
+      expect(adapter.specificationVersion).toBe('v2');
       expect(adapter.modelId).toBe('ok');
       expect(adapter.serverAddress).toBe('127.0.0.1');
       expect(adapter.serverPort).toBe(simulator.port);

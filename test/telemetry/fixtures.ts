@@ -29,6 +29,9 @@ export function attemptInfo(overrides: Partial<AttemptStartInfo> = {}): AttemptS
 export function response(overrides: Partial<GenerateResponse> = {}): GenerateResponse {
   return {
     text: 'Hello there',
+    content: [{ type: 'text', text: 'Hello there' }],
+    toolCalls: [],
+    reasoning: null,
     finishReason: { unified: 'stop', raw: 'stop' },
     usage: { inputTokens: 12, outputTokens: 3 },
     responseModel: 'gpt-4o-2024-08-06',

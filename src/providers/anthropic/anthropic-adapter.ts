@@ -11,6 +11,7 @@ import type {
 import { CallControl } from '../call-control.js';
 import { filteredResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
+import { responseOf, textContent } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
@@ -83,13 +84,13 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
     for (const block of message.content ?? []) if (block.type === 'text') text += block.text;
     const finishReason = mapAnthropicFinishReason(message.stop_reason);
     if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, text);
-    return {
-      text,
+    return responseOf({
+      content: textContent(text),
       finishReason,
       usage: { inputTokens: message.usage?.input_tokens ?? null, outputTokens: message.usage?.output_tokens ?? null },
       responseModel: message.model ?? null,
       responseId: message.id ?? null,
-    };
+    });
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {

@@ -4,6 +4,7 @@ import { ProviderCallError } from '../../errors/ProviderCallError.js';
 import { detourFact } from '../call-error.js';
 import { messageText } from '../params.js';
 import type { GenerateRequest } from '../spec.js';
+import { requireTextOnly } from '../unsupported.js';
 
 /** Anthropic requires `max_tokens`; this is sent when neither the caller nor the catalog gives one. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
@@ -44,7 +45,7 @@ export function toAnthropicMessages(request: GenerateRequest): AnthropicMessages
       blocks.push({ type: 'text', text });
       last.content = blocks;
     } else {
-      messages.push({ role: message.role, content: text });
+      messages.push({ role: message.role as 'user' | 'assistant', content: text });
     }
   }
   if (messages.length === 0) {
@@ -70,6 +71,7 @@ export function toAnthropicMessages(request: GenerateRequest): AnthropicMessages
 
 /** The body shared by plain and streaming calls; `extra` keys are copied last, as is. */
 export function toAnthropicBody(request: GenerateRequest, modelId: string, defaultMaxTokens: number): Record<string, unknown> {
+  requireTextOnly('anthropic', modelId, request);
   const { system, messages } = toAnthropicMessages(request);
   const body: Record<string, unknown> = {
     model: request.model === '' ? modelId : request.model,

@@ -4,6 +4,7 @@
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
 import { filteredResponseError, streamEndedError } from '../call-error.js';
+import { responseOf, textContent } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
 import type { GenerateResponse } from '../spec.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
@@ -50,12 +51,12 @@ export class AnthropicStreamReader implements StreamReader<RawMessageStreamEvent
     if (!this.stopped) throw streamEndedError('anthropic', text, 'a message_stop event');
     const finishReason = mapAnthropicFinishReason(this.rawFinish);
     if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, text);
-    return {
-      text,
+    return responseOf({
+      content: textContent(text),
       finishReason,
       usage: { inputTokens: this.inputTokens, outputTokens: this.outputTokens },
       responseModel: this.responseModel,
       responseId: this.responseId,
-    };
+    });
   }
 }

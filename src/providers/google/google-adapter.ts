@@ -5,6 +5,7 @@ import type { GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from
 import { CallControl } from '../call-control.js';
 import { filteredResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
+import { responseOf, textContent } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
@@ -88,8 +89,8 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
     const text = textOf(response);
     const finishReason = finishOf(response) ?? { unified: 'other', raw: null };
     if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, response.promptFeedback?.blockReason ?? null);
-    return {
-      text,
+    return responseOf({
+      content: textContent(text),
       finishReason,
       usage: {
         inputTokens: response.usageMetadata?.promptTokenCount ?? null,
@@ -97,7 +98,7 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
       },
       responseModel: response.modelVersion ?? null,
       responseId: response.responseId ?? null,
-    };
+    });
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {

@@ -4,6 +4,7 @@ import { ProviderCallError } from '../../errors/ProviderCallError.js';
 import { detourFact } from '../call-error.js';
 import { messageText } from '../params.js';
 import type { GenerateRequest } from '../spec.js';
+import { requireTextOnly } from '../unsupported.js';
 
 export interface GoogleContents {
   readonly systemInstruction: string | undefined;
@@ -54,6 +55,7 @@ export function toGoogleParameters(
   signal: AbortSignal | undefined,
   perCallHttpOptions: GenerateContentConfig['httpOptions'] | undefined,
 ): GenerateContentParameters {
+  requireTextOnly('google', modelId, request);
   const { systemInstruction, contents } = toGoogleContents(request);
   const config: GenerateContentConfig = { automaticContinuation: false };
   if (request.extra !== undefined) {

@@ -4,6 +4,7 @@
  */
 import type { GenerateContentResponse } from '@google/genai';
 import { filteredResponseError, streamEndedError } from '../call-error.js';
+import { responseOf, textContent } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
 import type { FinishReason, GenerateResponse } from '../spec.js';
 import { finishOf, textOf } from './google-response.js';
@@ -40,12 +41,12 @@ export class GoogleStreamReader implements StreamReader<GenerateContentResponse>
     const finishReason = this.finishReason;
     if (finishReason === null) throw streamEndedError('google', text, 'a finishReason');
     if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, this.blockReason);
-    return {
-      text,
+    return responseOf({
+      content: textContent(text),
       finishReason,
       usage: { inputTokens: this.inputTokens, outputTokens: this.outputTokens },
       responseModel: this.responseModel,
       responseId: this.responseId,
-    };
+    });
   }
 }

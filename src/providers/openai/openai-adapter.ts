@@ -6,6 +6,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNon
 import { CallControl } from '../call-control.js';
 import { filteredResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
+import { responseOf, textContent } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type {
@@ -93,8 +94,8 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
     const finishReason = mapOpenAIFinishReason(choice?.finish_reason);
     const text = choice?.message?.content ?? '';
     if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, text);
-    return {
-      text,
+    return responseOf({
+      content: textContent(text),
       finishReason,
       usage: {
         inputTokens: completion.usage?.prompt_tokens ?? null,
@@ -102,7 +103,7 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
       },
       responseModel: completion.model ?? null,
       responseId: completion.id ?? null,
-    };
+    });
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {

@@ -4,6 +4,7 @@
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { filteredResponseError, streamEndedError } from '../call-error.js';
+import { responseOf, textContent } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
 import type { GenerateResponse } from '../spec.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
@@ -41,12 +42,12 @@ export class OpenAIStreamReader implements StreamReader<ChatCompletionChunk> {
     if (this.rawFinish === null) throw streamEndedError(this.providerType, text, 'a finish_reason');
     const finishReason = mapOpenAIFinishReason(this.rawFinish);
     if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, text);
-    return {
-      text,
+    return responseOf({
+      content: textContent(text),
       finishReason,
       usage: { inputTokens: this.inputTokens, outputTokens: this.outputTokens },
       responseModel: this.responseModel,
       responseId: this.responseId,
-    };
+    });
   }
 }
