@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './demo.js';
 import { registerExplainCommand } from './explain.js';
 import { registerRunCommand } from './run.js';
+import { registerServeCommand } from './serve.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerTestCommand } from './test.js';
 import { registerValidateCommand } from './validate.js';
@@ -41,6 +42,7 @@ export function createProgram(): Command {
   registerRunCommand(program);
   registerSimulateCommand(program);
   registerDemoCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

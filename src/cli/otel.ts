@@ -4,7 +4,7 @@
  * OTLP/HTTP. The library never does this; embedding services bring their own
  * SDK and pass a provider to `createOpenTelemetryHooks`.
  */
-import { context, diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { context, diag, DiagConsoleLogger, DiagLogLevel, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -28,6 +28,8 @@ export interface CliTelemetryOptions {
 
 export interface CliTelemetry {
   readonly hooks: TelemetryHooks;
+  /** The provider the hooks record to (not registered globally), for spans of the command's own. */
+  readonly tracerProvider: ApiTracerProvider;
   /** Flushes the spans still queued and stops the exporter. Never rejects. */
   shutdown(): Promise<void>;
 }
@@ -99,6 +101,7 @@ export function setupCliTelemetry(options: CliTelemetryOptions = {}): CliTelemet
     );
     return {
       hooks,
+      tracerProvider,
       async shutdown() {
         try {
           await tracerProvider.shutdown();

@@ -1,0 +1,165 @@
+/**
+ * What `detour serve` does once its options are parsed: load (and watch)
+ * the policies, start the gateway, and drain it on SIGTERM/SIGINT. Loaded
+ * only when the command runs.
+ */
+import { stat } from 'node:fs/promises';
+import { propagation } from '@opentelemetry/api';
+import { ProviderCallError } from '../errors/ProviderCallError.js';
+import { createExecutor } from '../executor/createExecutor.js';
+import type { Executor } from '../executor/Executor.js';
+import { PolicyLoadError } from '../executor/PolicyLoadError.js';
+import type { FallbackLogger } from '../executor/types.js';
+import { jsonLinesAccessLog } from '../gateway/accessLog.js';
+import { createGateway } from '../gateway/createGateway.js';
+import { GatewayKeys } from '../gateway/GatewayKeys.js';
+import type { PolicySet } from '../policy/types.js';
+import { SelfManagingFallbackFactory } from '../providers/factory.js';
+import { mulberry32 } from '../rules/random.js';
+import { formatDiagnostics } from '../watch/formatDiagnostics.js';
+import { CliError } from './CliError.js';
+import { setupCliTelemetry } from './otel.js';
+import { reachableModels } from './policyArgument.js';
+import { simulatedProviders, type ProviderSetup } from './providerSetup.js';
+import type { ServeCommandOptions } from './serve.js';
+
+function say(line: string): void {
+  process.stderr.write(`detour serve: ${line}\n`);
+}
+
+async function gatewayKeys(options: ServeCommandOptions): Promise<GatewayKeys | null> {
+  if (options.keysFile !== undefined) {
+    let keys: GatewayKeys;
+    try {
+      keys = await GatewayKeys.fromFile(options.keysFile);
+    } catch (error) {
+      throw new CliError(`--keys-file ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (keys.size === 0) throw new CliError(`--keys-file ${options.keysFile} holds no keys`);
+    return keys;
+  }
+  if ((process.env.DETOUR_GATEWAY_KEYS ?? '').trim() === '') return null;
+  try {
+    return GatewayKeys.fromEnv(process.env);
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+function realProviders(): ProviderSetup {
+  const factory = new SelfManagingFallbackFactory();
+  return { factory, simulator: null, close: () => factory.close().catch(() => undefined) };
+}
+
+/** Missing provider keys are warned about at start, not fatal: other policies may still serve. */
+function warnMissingKeys(factory: SelfManagingFallbackFactory, set: PolicySet): void {
+  const problems = new Set<string>();
+  for (const policy of set.policies.values()) {
+    for (const model of reachableModels(policy)) {
+      try {
+        factory.getAdapter(policy, model);
+      } catch (error) {
+        if (ProviderCallError.isInstance(error)) problems.add(error.fact.message);
+        else throw error;
+      }
+    }
+  }
+  for (const problem of problems) say(`warning: ${problem}; calls to that model fail until it is set`);
+}
+
+const reloadLogger: FallbackLogger = {
+  logPolicyReloaded: (event) => say(`policies reloaded: ${event.previousVersion} → ${event.version} (${event.names.join(', ')})`),
+  logPolicyRejected: (event) => say(`policy change rejected, still serving ${event.runningVersion}\n${event.message}`),
+  logInternalError: (message) => say(message),
+};
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * Serve until a stop signal; resolves with the exit code.
+ *
+ * @example
+ * const code = await serve(['policies'], { port: 8787, host: '127.0.0.1', simulate: true, … })
+ */
+export async function serve(paths: readonly string[], options: ServeCommandOptions): Promise<number> {
+  if (options.scenario !== undefined && options.simulate !== true) throw new CliError('--scenario needs --simulate', { exitCode: 2 });
+  const folders: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (info === null) throw new CliError(`${path}: no such policy file or folder`);
+    if (info.isDirectory()) folders.push(path);
+  }
+  const watch = options.watch && paths.length === 1 && folders.length === 1;
+  const keys = await gatewayKeys(options);
+  const telemetry = setupCliTelemetry({ serviceName: 'detour-gateway' });
+  if (telemetry !== null) {
+    // Clients' W3C traceparent headers continue their traces through the gateway.
+    const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  }
+  let providers: ProviderSetup | null = null;
+  let executor: Executor | null = null;
+  try {
+    providers = options.simulate === true
+      ? await simulatedProviders({
+          ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+        })
+      : realProviders();
+    try {
+      executor = await createExecutor({
+        policies: paths.length === 1 ? paths[0]! : paths,
+        watch,
+        logger: reloadLogger,
+        factory: providers.factory,
+        ...(telemetry === null ? {} : { telemetry: telemetry.hooks }),
+        ...(options.seed === undefined ? {} : { random: mulberry32(options.seed) }),
+      });
+    } catch (error) {
+      if (PolicyLoadError.isInstance(error)) throw new CliError(formatDiagnostics(error.diagnostics) || error.message, { cause: error });
+      throw error;
+    }
+    if (providers.simulator === null) warnMissingKeys(providers.factory, executor.policies.current());
+    const gateway = createGateway({
+      executor,
+      keys,
+      maxBodyBytes: options.maxBodyBytes,
+      requestTimeout: options.requestTimeout,
+      drainTimeout: options.drainTimeout,
+      accessLog: options.accessLog ? jsonLinesAccessLog(process.stdout) : null,
+      ...(telemetry === null ? {} : { tracerProvider: telemetry.tracerProvider }),
+    });
+    let address;
+    try {
+      address = await gateway.listen({ port: options.port, host: options.host });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host} is already in use (try --port 0)`);
+      throw error;
+    }
+    const stopped = waitForStopSignal();
+    if (address.notice !== null) say(address.notice);
+    const set = executor.policies.current();
+    say(`policies ${[...set.policies.keys()].join(', ')} (${set.version})${watch ? `, watching ${paths[0]}` : ''}${providers.simulator === null ? '' : `, providers simulated at ${providers.simulator.url}`}`);
+    say(`listening on ${address.url} (OpenAI: ${address.url}/v1, Anthropic: ${address.url})`);
+    const signal = await stopped;
+    say(`${signal}: draining (up to ${options.drainTimeout} ms for ${gateway.inFlight} request${gateway.inFlight === 1 ? '' : 's'} in flight)`);
+    await gateway.close();
+    say('stopped');
+    return 0;
+  } finally {
+    await executor?.close();
+    await providers?.close();
+    await telemetry?.shutdown();
+  }
+}
