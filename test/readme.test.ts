@@ -11,10 +11,15 @@
  *   here (npm ci, npm start, npm test, npm run bench, Docker, `detour simulate`
  *   which never ends) carries `<!-- readme-test: skip (why) -->`; any other line
  *   that is not a detour command fails the test, so nothing is skipped silently.
+ *   `<!-- readme-test: gateway (why) -->`: the first line is `npx detour serve …`,
+ *   started in the background (on a free port in place of the block's);
+ *   every other line is a `curl` against it and must exit 0; then SIGTERM must
+ *   stop the gateway with exit 0.
  * The kinds, facts, strategies and command tables are compared with the code.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +93,52 @@ function shell(command: string): Promise<{ code: number | null; stdout: string; 
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a `gateway` block: its first line in the background until it listens, the curl lines against it, then SIGTERM. */
+async function runGatewayBlock(lines: readonly string[], where: string): Promise<void> {
+  const [serveLine, ...curls] = lines;
+  expect(serveLine, `${where}: a gateway block starts with npx detour serve`).toMatch(/^npx detour serve /);
+  const blockPort = /--port (\d+)/.exec(serveLine!)?.[1];
+  expect(blockPort, `${where}: the serve line names --port`).toBeDefined();
+  const port = String(await freePort());
+  const withPort = (line: string): string => line.replaceAll(`:${blockPort}`, `:${port}`).replace(`--port ${blockPort}`, `--port ${port}`);
+  const child = spawn('/bin/sh', ['-c', `exec ${withPort(serveLine!).replace(/^npx detour /, `node ${JSON.stringify(cli)} `)}`], {
+    cwd: root,
+    env: cleanEnvironment(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.resume();
+      child.stderr!.setEncoding('utf8').on('data', (piece: string) => {
+        stderr += piece;
+        if (stderr.includes('listening on')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`${where}: detour serve exited (${code}) before listening:\n${stderr}`)));
+    });
+    for (const line of curls) {
+      expect(line, `${where}: a gateway block runs curl against the gateway`).toMatch(/^curl /);
+      const result = await shell(withPort(line));
+      expect({ line, code: result.code, stderr: result.stderr }).toEqual({ line, code: 0, stderr: '' });
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect({ exit: await exited, stderr }).toMatchObject({ exit: 0 });
+}
+
 const blocks = codeBlocks(readme);
 const yamlBlocks = blocks.filter((block) => block.language === 'yaml');
 const shBlocks = blocks.filter((block) => block.language === 'sh');
@@ -123,6 +174,7 @@ describe.concurrent('README.md sh blocks', () => {
     const skip = marker(block, 'skip');
     const lines = commands(block.text);
     it.skipIf(skip !== null)(`line ${block.line}: ${lines.join(' ; ').slice(0, 100)}`, async () => {
+      if (marker(block, 'gateway') !== null) return runGatewayBlock(lines, `README.md:${block.line}`);
       for (const command of lines) {
         expect(command, `README.md:${block.line}: not a detour command; mark the block <!-- readme-test: skip (why) -->`).toMatch(/(^|\|\s*)npx detour /);
         const result = await shell(command.replace(/npx detour /g, `node ${JSON.stringify(cli)} `));
