@@ -1,0 +1,298 @@
+/**
+ * `detour serve` against the alternatives, same machine, same simulator, same
+ * run. The simulator, `detour serve` and the Portkey gateway
+ * (`@portkey-ai/gateway`, with a fallback config whose targets point at the
+ * simulator) each run in a child process; this process is the client (the
+ * real `openai` SDK) for all three arms:
+ * - direct: the SDK calls the simulator;
+ * - detour: the SDK calls `detour serve` (a policy whose primary is the
+ *   simulator's gpt-a, falling back to claude-b), access log on;
+ * - portkey: the SDK calls the Portkey gateway (fallback gpt-a → claude-b).
+ * Figures: added latency (arm − direct) at the median and p99, sequential
+ * (arms interleaved call by call, order rotating) and at 100 concurrent
+ * (rounds of 100 workers per arm, order rotating); requests per second at
+ * saturation (200 in flight) and the gateway process's CPU time per request,
+ * from which one core's capacity follows (the machine's other core runs the
+ * client and the simulator). Then the framework floor that chose node:http:
+ * the same trivial JSON handler on node:http, fastify and hono.
+ *
+ * `npm run bench -- gateway` (BENCH_GATEWAY_CALLS: sequential calls per arm, default 2000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { Pool } from 'undici';
+import { percentile, type BenchResult } from './types.js';
+
+export const title = 'gateway';
+
+const SEQUENTIAL = Number(process.env['BENCH_GATEWAY_CALLS'] ?? 2000);
+const CONCURRENCY = 100;
+const CONCURRENT_PER_ROUND = 2000;
+const ROUNDS = 3;
+const SATURATION_IN_FLIGHT = 200;
+const SATURATION_MS = 4000;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, '../src/cli/main.js');
+const portkeyServer = fileURLToPath(new URL('../../node_modules/@portkey-ai/gateway/build/start-server.js', import.meta.url));
+const messages = [{ role: 'user' as const, content: 'ping' }];
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly url: string;
+  /** User + system CPU time the process has used, in µs (from /proc; null where there is none). */
+  cpuMicros(): number | null;
+  close(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function cpuMicrosOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are at 11 and 12. 100 ticks/s on Linux.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
+/** Spawn a server; resolve once `pattern` appears on its stdout or stderr (or `probe` answers). */
+async function startChild(args: readonly string[], ready: RegExp | ((output: string) => string | null), env: Record<string, string> = {}): Promise<Child> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const look = (data: Buffer): void => {
+      output += data.toString();
+      const found = typeof ready === 'function' ? ready(output) : (ready.exec(output)?.[1] ?? null);
+      if (found !== null) {
+        child.stdout!.off('data', look);
+        child.stderr!.off('data', look);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        resolve(found);
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${String(code)}:\n${output.slice(-2000)}`)));
+  });
+  return {
+    process: child,
+    url,
+    cpuMicros: () => cpuMicrosOf(child.pid),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+interface Arm {
+  readonly name: string;
+  readonly client: OpenAI;
+  readonly model: string;
+  readonly server: Child | null;
+  readonly sequential: number[];
+  readonly concurrent: number[];
+}
+
+const call = (arm: Arm): Promise<unknown> => arm.client.chat.completions.create({ model: arm.model, messages });
+
+async function timed(arm: Arm, into: number[]): Promise<void> {
+  const start = performance.now();
+  await call(arm);
+  into.push((performance.now() - start) * 1000);
+}
+
+async function concurrentRound(arm: Arm, total: number): Promise<void> {
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (sent < total) {
+        sent += 1;
+        await timed(arm, arm.concurrent);
+      }
+    }),
+  );
+}
+
+/** Requests per second with SATURATION_IN_FLIGHT in flight, and the server's CPU µs per request. */
+async function saturation(arm: Arm): Promise<{ perSecond: number; cpuPerRequest: number | null }> {
+  const cpuBefore = arm.server?.cpuMicros() ?? null;
+  const started = performance.now();
+  const until = started + SATURATION_MS;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: SATURATION_IN_FLIGHT }, async () => {
+      while (performance.now() < until) {
+        await call(arm);
+        done += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = arm.server?.cpuMicros() ?? null;
+  return { perSecond: done / seconds, cpuPerRequest: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / done };
+}
+
+async function frameworkFloor(results: BenchResult[]): Promise<void> {
+  const body = JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hello there, how are you?' }] });
+  const server = path.join(here, 'gatewayFrameworkServer.js');
+  const rows: { name: string; median: number; p99: number; perSecond: number }[] = [];
+  for (const framework of ['node', 'fastify', 'hono']) {
+    const child = await startChild([server, framework], /listening on (\d+)/);
+    const pool = new Pool(`http://127.0.0.1:${child.url}`, { connections: CONCURRENCY });
+    const one = async (): Promise<void> => {
+      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await response.body.text();
+    };
+    try {
+      for (let index = 0; index < 1000; index++) await one();
+      const samples: number[] = [];
+      for (let index = 0; index < 3000; index++) {
+        const start = performance.now();
+        await one();
+        samples.push((performance.now() - start) * 1000);
+      }
+      const total = 20_000;
+      let sent = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (sent < total) {
+            sent += 1;
+            await one();
+          }
+        }),
+      );
+      rows.push({ name: framework, median: percentile(samples, 50), p99: percentile(samples, 99), perSecond: total / ((performance.now() - started) / 1000) });
+    } finally {
+      await pool.close();
+      await child.close();
+    }
+  }
+  const floor = rows.find((row) => row.name === 'node')!;
+  for (const row of rows) {
+    const label = row.name === 'node' ? 'node:http' : row.name === 'hono' ? 'hono + @hono/node-server' : 'fastify';
+    results.push({
+      name: `framework floor: ${label}, sequential median / p99`,
+      value: row.median,
+      unit: 'µs',
+      note: `p99 ${row.p99.toFixed(0)} µs; 100 concurrent: ${row.perSecond.toFixed(0)} req/s`,
+      ...(row.name === 'node' ? {} : { baseline: { name: 'node:http', value: floor.median } }),
+    });
+  }
+}
+
+/**
+ * Run the comparison.
+ */
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const folder = await mkdtemp(path.join(tmpdir(), 'detour-gateway-bench-'));
+  const children: Child[] = [];
+  try {
+    const simulator = await startChild([cli, 'simulate', '--port', '0'], /listening on (\S+)/);
+    children.push(simulator);
+    const policy = path.join(folder, 'bench.yaml');
+    await writeFile(
+      policy,
+      `version: 1\nname: bench\nprovider_config:\n  openai: { base_url: ${simulator.url}/v1 }\n  anthropic: { base_url: ${simulator.url} }\nmodels:\n  a: { provider: openai, model: gpt-a }\n  b: { provider: anthropic, model: claude-b, params: { max_tokens: 256 } }\nprimary_model: a\nfallback_models: [b]\n`,
+    );
+    const detour = await startChild([cli, 'serve', policy, '--port', '0', '--no-watch'], /listening on (\S+) /, { OPENAI_API_KEY: 'bench', ANTHROPIC_API_KEY: 'bench' });
+    children.push(detour);
+    const portkeyPort = await freePort();
+    const portkey = await startChild([portkeyServer, `--port=${portkeyPort}`, '--headless'], (output) => (output.includes('Ready for connections') ? `http://127.0.0.1:${portkeyPort}` : null));
+    children.push(portkey);
+    const portkeyConfig = JSON.stringify({
+      strategy: { mode: 'fallback' },
+      targets: [
+        { provider: 'openai', api_key: 'bench', custom_host: `${simulator.url}/v1`, override_params: { model: 'gpt-a' } },
+        { provider: 'anthropic', api_key: 'bench', custom_host: `${simulator.url}/v1`, override_params: { model: 'claude-b', max_tokens: 256 } },
+      ],
+    });
+    const arm = (name: string, baseURL: string, model: string, server: Child | null, headers: Record<string, string> = {}): Arm => ({
+      name,
+      client: new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, defaultHeaders: headers }),
+      model,
+      server,
+      sequential: [],
+      concurrent: [],
+    });
+    const arms = [
+      arm('direct', `${simulator.url}/v1`, 'gpt-a', simulator),
+      arm('detour serve', `${detour.url}/v1`, 'bench', detour),
+      arm('Portkey gateway', `${portkey.url}/v1`, 'gpt-a', portkey, { 'x-portkey-config': portkeyConfig }),
+    ] as const;
+    const [direct, viaDetour, viaPortkey] = arms;
+
+    // Warm up every path (JIT, connection pools), then interleave call by call.
+    for (let index = 0; index < 300; index++) for (const each of arms) await call(each);
+    for (let index = 0; index < SEQUENTIAL; index++) {
+      for (let offset = 0; offset < arms.length; offset++) await timed(arms[(index + offset) % arms.length]!, arms[(index + offset) % arms.length]!.sequential);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let offset = 0; offset < arms.length; offset++) await concurrentRound(arms[(round + offset) % arms.length]!, CONCURRENT_PER_ROUND);
+    }
+    const added = (samples: readonly number[], base: readonly number[], p: number): number => (percentile(samples, p) - percentile(base, p)) / 1000;
+    for (const [kind, pick] of [
+      ['sequential', (each: Arm) => each.sequential],
+      [`${CONCURRENCY} concurrent`, (each: Arm) => each.concurrent],
+    ] as const) {
+      for (const p of [50, 99]) {
+        const label = p === 50 ? 'median' : 'p99';
+        results.push({
+          name: `added latency, ${kind}, ${label}: detour serve`,
+          value: added(pick(viaDetour), pick(direct), p),
+          unit: 'ms',
+          baseline: { name: 'Portkey gateway', value: added(pick(viaPortkey), pick(direct), p) },
+          note: `direct SDK call ${label}: ${(percentile(pick(direct), p) / 1000).toFixed(3)} ms`,
+          aim: kind === 'sequential' ? 'less than Portkey' : p === 99 ? '< 1 ms, less than Portkey' : 'less than Portkey',
+        });
+      }
+    }
+    const saturated = new Map<string, { perSecond: number; cpuPerRequest: number | null }>();
+    for (const each of arms) saturated.set(each.name, await saturation(each));
+    const detourSaturation = saturated.get('detour serve')!;
+    const portkeySaturation = saturated.get('Portkey gateway')!;
+    results.push({
+      name: `requests/s at saturation (${SATURATION_IN_FLIGHT} in flight, shared 2-core machine): detour serve`,
+      value: detourSaturation.perSecond,
+      unit: 'req/s',
+      baseline: { name: 'Portkey gateway', value: portkeySaturation.perSecond },
+      note: `direct to the simulator: ${saturated.get('direct')!.perSecond.toFixed(0)} req/s`,
+    });
+    if (detourSaturation.cpuPerRequest !== null && portkeySaturation.cpuPerRequest !== null) {
+      results.push({
+        name: 'gateway CPU per request (one core: 1e6 / this = req/s): detour serve',
+        value: detourSaturation.cpuPerRequest,
+        unit: 'µs',
+        baseline: { name: 'Portkey gateway', value: portkeySaturation.cpuPerRequest, unit: 'µs' },
+        note: `one core: detour ${(1e6 / detourSaturation.cpuPerRequest).toFixed(0)} req/s, Portkey ${(1e6 / portkeySaturation.cpuPerRequest).toFixed(0)} req/s`,
+      });
+    }
+  } finally {
+    for (const child of children.reverse()) await child.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+  await frameworkFloor(results);
+  return results;
+}
