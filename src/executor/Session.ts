@@ -30,7 +30,7 @@ import { pickNextCandidate, planCandidates } from './candidates.js';
 import type { Candidate, CandidateContext } from './candidates.js';
 import { armHedge, hedge } from './hedge.js';
 import { pumpStream } from './pumpStream.js';
-import { estimateInputTokens } from './request.js';
+import { adapterRequest, estimateInputTokens } from './request.js';
 import type { SessionEvent } from './SessionEvent.js';
 import { lastFailureFact, sessionFailure } from './sessionFailure.js';
 import { sessionRecord } from './sessionRecord.js';
@@ -227,8 +227,7 @@ export class Session implements CandidateContext {
     });
     const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
     this.inFlight.add(run);
-    const params = this.options.params;
-    const request: GenerateRequest = params === undefined ? { model: adapter.modelId, messages: this.options.messages } : { ...params, model: adapter.modelId, messages: this.options.messages };
+    const request: GenerateRequest = adapterRequest(this.options, adapter.modelId);
     const timeout = policy.strategyType === 'parallel' && policy.parallel.timeoutMs !== null ? policy.parallel.timeoutMs : policy.timeoutMs;
     const callOptions = { signal: run.signal, timeout };
     let call: Promise<GenerateResponse>;

@@ -7,7 +7,7 @@ import { ERROR_TYPES, RETRYABLE_KINDS } from '../errors/kinds.js';
 import type { ErrorFact, ErrorKind } from '../errors/kinds.js';
 import type { ModelConfig, Policy } from '../policy/types.js';
 import { catalogParams } from '../providers/params.js';
-import type { ContentPart, GenerationParams, Message } from '../providers/spec.js';
+import type { ContentPart, GenerateRequest, GenerationParams, Message } from '../providers/spec.js';
 import type { RequestFactsInput } from '../rules/facts.js';
 import type { GenerateOptions } from './types.js';
 
@@ -17,6 +17,25 @@ export function requestFactsOf(options: GenerateOptions, stream: boolean): Reque
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     model: options.model ?? null,
     stream,
+  };
+}
+
+/**
+ * What an attempt sends its adapter: the caller's params and features
+ * (tools, tool choice, response format, reasoning), the model's id, the
+ * messages. A plain text request gets no feature fields at all.
+ */
+export function adapterRequest(options: GenerateOptions, modelId: string): GenerateRequest {
+  const { params, tools, toolChoice, responseFormat, reasoning, parallelToolCalls } = options;
+  const request: GenerateRequest = params === undefined ? { model: modelId, messages: options.messages } : { ...params, model: modelId, messages: options.messages };
+  if (tools === undefined && toolChoice === undefined && responseFormat === undefined && reasoning === undefined && parallelToolCalls === undefined) return request;
+  return {
+    ...request,
+    ...(tools === undefined ? {} : { tools }),
+    ...(toolChoice === undefined ? {} : { toolChoice }),
+    ...(responseFormat === undefined ? {} : { responseFormat }),
+    ...(reasoning === undefined ? {} : { reasoning }),
+    ...(parallelToolCalls === undefined ? {} : { parallelToolCalls }),
   };
 }
 

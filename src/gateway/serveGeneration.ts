@@ -85,6 +85,7 @@ export async function serveGeneration(context: GenerationContext, exchange: Exch
     const fromHeaders = headerMetadata(exchange.request.headers);
     options = {
       policy: resolved.policy,
+      ...request.features,
       messages: request.messages,
       params: request.params,
       metadata: fromHeaders === null ? request.metadata : { ...request.metadata, ...fromHeaders },
@@ -139,15 +140,15 @@ async function stream(context: GenerationContext, exchange: Exchange, wire: Wire
   try {
     await otelContext.with(spanContext, async () => {
       for await (const event of context.executor.stream(options)) {
-        if (event.type === 'text-delta') {
-          const pending = begin(event.model).textDelta(event.text, event.model);
-          if (pending !== undefined) await pending;
-        } else if (event.type === 'restart') {
-          if (renderer !== null) await renderer.restart(event.failedModel);
-        } else if (event.type === 'finish') {
+        if (event.type === 'finish') {
           exchange.session = event.result.session.id;
           exchange.attempts = event.result.session.attempts.length;
           begin(event.result.model).finish(event.result);
+        } else if (event.type === 'restart') {
+          if (renderer !== null) await renderer.restart(event.failedModel);
+        } else if (event.type !== 'attempt-failed') {
+          const pending = begin(event.model).event(event);
+          if (pending !== undefined) await pending;
         }
       }
     });

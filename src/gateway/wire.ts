@@ -3,8 +3,8 @@
  * Messages) have in common: a parsed request in detour's shapes, a JSON
  * answer, an event stream, and an error body.
  */
-import type { ExecutorResult } from '../executor/types.js';
-import type { GenerationParams, Message } from '../providers/spec.js';
+import type { ExecutorResult, ExecutorStreamEvent } from '../executor/types.js';
+import type { GenerationParams, Message, RequestFeatures } from '../providers/spec.js';
 import { GatewayProblem } from './GatewayProblem.js';
 import type { SseWriter } from './SseWriter.js';
 
@@ -19,12 +19,17 @@ export interface ParsedRequest {
   readonly stream: boolean;
   /** OpenAI `stream_options.include_usage`. */
   readonly includeUsage: boolean;
+  /** Tools, tool choice, response format, reasoning. */
+  readonly features: RequestFeatures;
 }
+
+/** The stream events that carry output. */
+export type OutputEvent = Extract<ExecutorStreamEvent, { readonly type: 'text-delta' | 'reasoning-delta' | 'tool-call-start' | 'tool-call-delta' | 'tool-call' }>;
 
 /** Writes one streamed answer in a wire format. Each method may return a promise when the socket is full. */
 export interface StreamRenderer {
-  /** Text from the model `model` (a catalog key). */
-  textDelta(text: string, model: string): Promise<void> | undefined;
+  /** Output from the model `event.model` (a catalog key). */
+  event(event: OutputEvent): Promise<void> | undefined;
   /** The text so far is void: the policy restarts the answer on another model. */
   restart(failedModel: string): Promise<void> | undefined;
   /** The answer ended; `result` holds usage and the finish reason. */
@@ -79,6 +84,23 @@ export function metadataOf(value: unknown, field: string): Record<string, unknow
     if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') metadata[key] = item;
   }
   return metadata;
+}
+
+/** A tool call's arguments as the wire sends them (JSON text) parsed; the text itself when it does not parse. */
+export function parseArguments(text: unknown): unknown {
+  if (typeof text !== 'string') return text ?? {};
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A JSON Schema object field, or a 400. */
+export function schemaField(value: unknown, field: string): Readonly<Record<string, unknown>> {
+  if (!isRecord(value)) throw invalidField('must be a JSON Schema object', field);
+  return value;
 }
 
 /** An id for a response, unique enough for logs: `prefix` and 24 hex digits. */

@@ -1,23 +1,14 @@
 /**
- * The Anthropic Messages wire format: `POST /v1/messages` bodies in,
- * `message` objects or `message_start … message_stop` events out, errors as
- * `{ type: 'error', error: { type, message } }`.
+ * The Anthropic Messages wire format: `POST /v1/messages` bodies in
+ * (messagesRequest.ts), `message` objects or `message_start … message_stop`
+ * events out, errors as `{ type: 'error', error: { type, message } }`.
  */
 import type { ExecutorResult } from '../../executor/types.js';
-import type { ContentPart, Message, UnifiedFinishReason } from '../../providers/spec.js';
+import type { ContentPart, UnifiedFinishReason } from '../../providers/spec.js';
 import type { GatewayProblem } from '../GatewayProblem.js';
 import type { SseWriter } from '../SseWriter.js';
-import {
-  invalidField,
-  isRecord,
-  metadataOf,
-  optionalNumber,
-  optionalStop,
-  responseId,
-  type ParsedRequest,
-  type StreamRenderer,
-  type WireFormat,
-} from '../wire.js';
+import { responseId, type StreamRenderer, type WireFormat } from '../wire.js';
+import { parseMessagesRequest } from './messagesRequest.js';
 
 const STOP_REASONS: Readonly<Record<UnifiedFinishReason, string>> = {
   stop: 'end_turn',
@@ -28,64 +19,40 @@ const STOP_REASONS: Readonly<Record<UnifiedFinishReason, string>> = {
   other: 'end_turn',
 };
 
-function blocksOf(value: unknown, where: string): string | ContentPart[] {
-  if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) throw invalidField('must be a string or a list of content blocks', where);
-  return value.map((block, index) => {
-    if (!isRecord(block)) throw invalidField('must be an object', `${where}[${index}]`);
-    if (block.type === 'text' && typeof block.text === 'string') return { type: 'text', text: block.text };
-    throw invalidField(`content blocks of type ${JSON.stringify(block.type)} are not supported by this gateway yet`, `${where}[${index}].type`);
-  });
-}
-
-function messagesOf(system: unknown, value: unknown): Message[] {
-  if (!Array.isArray(value) || value.length === 0) throw invalidField('must be a non-empty list of messages', 'messages');
-  const messages: Message[] = [];
-  if (system !== undefined && system !== null) messages.push({ role: 'system', content: blocksOf(system, 'system') });
-  value.forEach((message, index) => {
-    const where = `messages[${index}]`;
-    if (!isRecord(message)) throw invalidField('must be an object', where);
-    if (message.role !== 'user' && message.role !== 'assistant') throw invalidField('must be user or assistant', `${where}.role`);
-    messages.push({ role: message.role, content: blocksOf(message.content, `${where}.content`) });
-  });
-  return messages;
-}
-
-function parse(body: unknown): ParsedRequest {
-  if (!isRecord(body)) throw invalidField('the request body must be a JSON object');
-  if (typeof body.model !== 'string' || body.model === '') throw invalidField('must name a policy', 'model');
-  const maxTokens = optionalNumber(body, 'max_tokens');
-  const temperature = optionalNumber(body, 'temperature');
-  const topP = optionalNumber(body, 'top_p');
-  const stop = optionalStop(body, 'stop_sequences');
+function usageOf(result: ExecutorResult): Record<string, number> {
+  const usage = result.response.usage;
   return {
-    model: body.model,
-    messages: messagesOf(body.system, body.messages),
-    params: {
-      ...(maxTokens === undefined ? {} : { maxTokens }),
-      ...(temperature === undefined ? {} : { temperature }),
-      ...(topP === undefined ? {} : { topP }),
-      ...(stop === undefined ? {} : { stop }),
-    },
-    // Anthropic's own `metadata.user_id` is the fact routes and sticky groups read.
-    metadata: metadataOf(body.metadata, 'metadata'),
-    stream: body.stream === true,
-    includeUsage: true,
+    input_tokens: usage.inputTokens ?? 0,
+    output_tokens: usage.outputTokens ?? 0,
+    ...(usage.cachedInputTokens === undefined ? {} : { cache_read_input_tokens: usage.cachedInputTokens }),
   };
 }
 
-function usageOf(result: ExecutorResult): { input_tokens: number; output_tokens: number } {
-  return { input_tokens: result.response.usage.inputTokens ?? 0, output_tokens: result.response.usage.outputTokens ?? 0 };
+function blockOf(part: ContentPart): unknown {
+  switch (part.type) {
+    case 'reasoning':
+      return part.redactedData !== undefined
+        ? { type: 'redacted_thinking', data: part.redactedData }
+        : { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
+    case 'tool-call':
+      return { type: 'tool_use', id: part.id, name: part.name, input: typeof part.arguments === 'object' && part.arguments !== null ? part.arguments : {} };
+    case 'text':
+      return { type: 'text', text: part.text };
+    default:
+      return null;
+  }
 }
 
 function answer(result: ExecutorResult): unknown {
+  const response = result.response;
+  const content = (response.content ?? [{ type: 'text', text: result.text }]).map(blockOf).filter((block) => block !== null);
   return {
     id: responseId('msg_'),
     type: 'message',
     role: 'assistant',
     model: result.model,
-    content: [{ type: 'text', text: result.text }],
-    stop_reason: STOP_REASONS[result.response.finishReason.unified],
+    content,
+    stop_reason: STOP_REASONS[response.finishReason.unified],
     stop_sequence: null,
     usage: usageOf(result),
   };
@@ -94,26 +61,67 @@ function answer(result: ExecutorResult): unknown {
 function stream(sse: SseWriter): StreamRenderer {
   const id = responseId('msg_');
   let started = false;
+  /** The open content block: its kind and, for tool use, the call's id and whether its input was streamed. */
+  let open: { kind: 'text' | 'thinking' | 'tool_use'; callId: string | null; streamed: boolean } | null = null;
+  let index = -1;
   const event = (type: string, data: Record<string, unknown>): Promise<void> | undefined => sse.send(JSON.stringify({ type, ...data }), type);
-  const open = (model: string): void => {
+  const begin = (model: string): void => {
     if (started) return;
     started = true;
     void event('message_start', {
       message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
     });
-    void event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+  };
+  const close = (): void => {
+    if (open === null) return;
+    void event('content_block_stop', { index });
+    open = null;
+  };
+  const block = (kind: 'text' | 'thinking' | 'tool_use', contentBlock: Record<string, unknown>, callId: string | null = null): void => {
+    if (open !== null && open.kind === kind && open.callId === callId) return;
+    close();
+    index += 1;
+    open = { kind, callId, streamed: false };
+    void event('content_block_start', { index, content_block: contentBlock });
   };
   return {
-    textDelta(text, model) {
-      open(model);
-      return event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
+    event(output) {
+      begin(output.model);
+      switch (output.type) {
+        case 'text-delta':
+          block('text', { type: 'text', text: '' });
+          return event('content_block_delta', { index, delta: { type: 'text_delta', text: output.text } });
+        case 'reasoning-delta':
+          block('thinking', { type: 'thinking', thinking: '', signature: '' });
+          return event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: output.text } });
+        case 'tool-call-start':
+          block('tool_use', { type: 'tool_use', id: output.id, name: output.name, input: {} }, output.id);
+          return undefined;
+        case 'tool-call-delta':
+          if (open?.callId !== output.id) return undefined;
+          open.streamed = true;
+          return event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: output.argumentsDelta } });
+        case 'tool-call': {
+          block('tool_use', { type: 'tool_use', id: output.id, name: output.name, input: {} }, output.id);
+          const current = open as { streamed: boolean } | null;
+          if (current !== null && !current.streamed) {
+            void event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(output.arguments ?? {}) } });
+          }
+          close();
+          return undefined;
+        }
+      }
     },
     restart(failedModel) {
-      return event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: '' }, detour: { restart: true, failed_model: failedModel } });
+      return event('content_block_delta', { index: Math.max(index, 0), delta: { type: 'text_delta', text: '' }, detour: { restart: true, failed_model: failedModel } });
     },
     finish(result) {
-      open(result.model);
-      void event('content_block_stop', { index: 0 });
+      begin(result.model);
+      if (index < 0 && result.text !== '') {
+        block('text', { type: 'text', text: '' });
+        void event('content_block_delta', { index, delta: { type: 'text_delta', text: result.text } });
+      }
+      close();
       void event('message_delta', { delta: { stop_reason: STOP_REASONS[result.response.finishReason.unified], stop_sequence: null }, usage: usageOf(result) });
       void event('message_stop', {});
       sse.end();
@@ -140,7 +148,7 @@ function errorBody(problem: GatewayProblem): unknown {
  */
 export const anthropicMessages: WireFormat = {
   name: 'anthropic',
-  parse,
+  parse: parseMessagesRequest,
   answer,
   stream,
   // Anthropic's clients know 529 as "overloaded".

@@ -1,23 +1,14 @@
 /**
  * The OpenAI Chat Completions wire format: `POST /v1/chat/completions`
- * bodies in, `chat.completion` objects or `chat.completion.chunk` events out,
- * errors as `{ error: { message, type, param, code } }`.
+ * bodies in (chatRequest.ts), `chat.completion` objects or
+ * `chat.completion.chunk` events out, errors as `{ error: { message, type, param, code } }`.
  */
 import type { ExecutorResult } from '../../executor/types.js';
-import type { ContentPart, Message, UnifiedFinishReason } from '../../providers/spec.js';
+import type { ToolCall, UnifiedFinishReason } from '../../providers/spec.js';
 import type { GatewayProblem } from '../GatewayProblem.js';
 import type { SseWriter } from '../SseWriter.js';
-import {
-  invalidField,
-  isRecord,
-  metadataOf,
-  optionalNumber,
-  optionalStop,
-  responseId,
-  type ParsedRequest,
-  type StreamRenderer,
-  type WireFormat,
-} from '../wire.js';
+import { responseId, type ParsedRequest, type StreamRenderer, type WireFormat } from '../wire.js';
+import { parseChatRequest } from './chatRequest.js';
 
 const FINISH_REASONS: Readonly<Record<UnifiedFinishReason, string>> = {
   stop: 'stop',
@@ -28,64 +19,28 @@ const FINISH_REASONS: Readonly<Record<UnifiedFinishReason, string>> = {
   other: 'stop',
 };
 
-function contentOf(value: unknown, where: string): string | ContentPart[] {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  if (!Array.isArray(value)) throw invalidField('must be a string or a list of content parts', where);
-  return value.map((part, index) => {
-    if (!isRecord(part)) throw invalidField('must be an object', `${where}[${index}]`);
-    if (part.type === 'text' && typeof part.text === 'string') return { type: 'text', text: part.text };
-    throw invalidField(`content parts of type ${JSON.stringify(part.type)} are not supported by this gateway yet`, `${where}[${index}].type`);
-  });
-}
+const argumentsText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value ?? {}));
 
-function messagesOf(value: unknown): Message[] {
-  if (!Array.isArray(value) || value.length === 0) throw invalidField('must be a non-empty list of messages', 'messages');
-  return value.map((message, index) => {
-    const where = `messages[${index}]`;
-    if (!isRecord(message)) throw invalidField('must be an object', where);
-    const role = message.role === 'developer' ? 'system' : message.role;
-    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
-      throw invalidField(`role ${JSON.stringify(message.role)} is not supported (system, developer, user, assistant)`, `${where}.role`);
-    }
-    return { role, content: contentOf(message.content, `${where}.content`) };
-  });
-}
-
-function parse(body: unknown): ParsedRequest {
-  if (!isRecord(body)) throw invalidField('the request body must be a JSON object');
-  if (typeof body.model !== 'string' || body.model === '') throw invalidField('must name a policy', 'model');
-  const n = optionalNumber(body, 'n');
-  if (n !== undefined && n !== 1) throw invalidField('only 1 choice is supported', 'n');
-  const maxTokens = optionalNumber(body, 'max_completion_tokens') ?? optionalNumber(body, 'max_tokens');
-  const temperature = optionalNumber(body, 'temperature');
-  const topP = optionalNumber(body, 'top_p');
-  const stop = optionalStop(body, 'stop');
-  const metadata = metadataOf(body.metadata, 'metadata');
-  if (typeof body.user === 'string' && metadata.user_id === undefined) metadata.user_id = body.user;
-  const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
+function usageOf(result: ExecutorResult): Record<string, unknown> {
+  const usage = result.response.usage;
+  const input = usage.inputTokens ?? 0;
+  const output = usage.outputTokens ?? 0;
   return {
-    model: body.model,
-    messages: messagesOf(body.messages),
-    params: {
-      ...(maxTokens === undefined ? {} : { maxTokens }),
-      ...(temperature === undefined ? {} : { temperature }),
-      ...(topP === undefined ? {} : { topP }),
-      ...(stop === undefined ? {} : { stop }),
-    },
-    metadata,
-    stream: body.stream === true,
-    includeUsage: streamOptions.include_usage === true,
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    ...(usage.cachedInputTokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } }),
+    ...(usage.reasoningTokens === undefined ? {} : { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } }),
   };
 }
 
-function usageOf(result: ExecutorResult): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
-  const input = result.response.usage.inputTokens ?? 0;
-  const output = result.response.usage.outputTokens ?? 0;
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
+function toolCallsOf(calls: readonly ToolCall[]): unknown[] {
+  return calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: argumentsText(call.arguments) } }));
 }
 
 function answer(result: ExecutorResult): unknown {
+  const response = result.response;
+  const toolCalls = response.toolCalls ?? [];
   return {
     id: responseId('chatcmpl-'),
     object: 'chat.completion',
@@ -94,9 +49,16 @@ function answer(result: ExecutorResult): unknown {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: result.text, refusal: null },
+        message: {
+          role: 'assistant',
+          content: result.text === '' && toolCalls.length > 0 ? null : result.text,
+          refusal: response.refusal ?? null,
+          ...(toolCalls.length === 0 ? {} : { tool_calls: toolCallsOf(toolCalls) }),
+          // Not in OpenAI's schema; the name DeepSeek and OpenRouter use for thinking text.
+          ...(response.reasoning === null || response.reasoning === undefined ? {} : { reasoning_content: response.reasoning }),
+        },
         logprobs: null,
-        finish_reason: FINISH_REASONS[result.response.finishReason.unified],
+        finish_reason: FINISH_REASONS[response.finishReason.unified],
       },
     ],
     usage: usageOf(result),
@@ -109,26 +71,57 @@ function stream(sse: SseWriter, request: ParsedRequest): StreamRenderer {
   let started = false;
   let model = request.model;
   const usageField = request.includeUsage ? { usage: null } : {};
-  const chunk = (delta: unknown, finishReason: string | null, extra: Record<string, unknown> = {}): string =>
-    JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], ...usageField, ...extra });
+  /** Each tool call's index in `delta.tool_calls`, and whether its arguments were streamed. */
+  const calls = new Map<string, { index: number; streamed: boolean }>();
+  const chunk = (delta: unknown, finishReason: string | null = null, extra: Record<string, unknown> = {}): Promise<void> | undefined =>
+    sse.send(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], ...usageField, ...extra }));
   const open = (answering: string): void => {
     if (started) return;
     started = true;
     model = answering;
-    void sse.send(chunk({ role: 'assistant', content: '' }, null));
+    void chunk({ role: 'assistant', content: '' });
+  };
+  const startCall = (callId: string, name: string): { index: number; streamed: boolean } => {
+    let call = calls.get(callId);
+    if (call === undefined) {
+      call = { index: calls.size, streamed: false };
+      calls.set(callId, call);
+      void chunk({ tool_calls: [{ index: call.index, id: callId, type: 'function', function: { name, arguments: '' } }] });
+    }
+    return call;
   };
   return {
-    textDelta(text, answering) {
-      open(answering);
-      return sse.send(chunk({ content: text }, null));
+    event(event) {
+      open(event.model);
+      switch (event.type) {
+        case 'text-delta':
+          return chunk({ content: event.text });
+        case 'reasoning-delta':
+          return chunk({ reasoning_content: event.text });
+        case 'tool-call-start':
+          startCall(event.id, event.name);
+          return undefined;
+        case 'tool-call-delta': {
+          const call = calls.get(event.id);
+          if (call === undefined) return undefined;
+          call.streamed = true;
+          return chunk({ tool_calls: [{ index: call.index, function: { arguments: event.argumentsDelta } }] });
+        }
+        case 'tool-call': {
+          const call = startCall(event.id, event.name);
+          if (call.streamed) return undefined;
+          call.streamed = true;
+          return chunk({ tool_calls: [{ index: call.index, function: { arguments: argumentsText(event.arguments) } }] });
+        }
+      }
     },
     restart(failedModel) {
       // Chat Completions has no way to take text back: say so in a field clients may read.
-      return sse.send(chunk({}, null, { detour: { restart: true, failed_model: failedModel } }));
+      return chunk({}, null, { detour: { restart: true, failed_model: failedModel } });
     },
     finish(result) {
       open(result.model);
-      void sse.send(chunk({}, FINISH_REASONS[result.response.finishReason.unified]));
+      void chunk({}, FINISH_REASONS[result.response.finishReason.unified]);
       if (request.includeUsage) {
         void sse.send(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(result) }));
       }
@@ -163,7 +156,7 @@ function errorBody(problem: GatewayProblem): unknown {
  */
 export const openAIChatCompletions: WireFormat = {
   name: 'openai',
-  parse,
+  parse: parseChatRequest,
   answer,
   stream,
   status: (problem) => problem.status,
