@@ -22,6 +22,7 @@ import { setupCliTelemetry } from './otel.js';
 import { reachableModels } from './policyArgument.js';
 import { simulatedProviders, type ProviderSetup } from './providerSetup.js';
 import type { ServeCommandOptions } from './serve.js';
+import { waitForStopSignal } from './stopSignal.js';
 
 function say(line: string): void {
   process.stderr.write(`detour serve: ${line}\n`);
@@ -72,18 +73,6 @@ const reloadLogger: FallbackLogger = {
   logPolicyRejected: (event) => say(`policy change rejected, still serving ${event.runningVersion}\n${event.message}`),
   logInternalError: (message) => say(message),
 };
-
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 /**
  * Serve until a stop signal; resolves with the exit code.

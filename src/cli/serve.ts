@@ -7,6 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../policy/duration.js';
 import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { reportCommandError } from './CliError.js';
+import { parseInteger } from './simulate.js';
 
 export interface ServeCommandOptions {
   readonly port: number;
@@ -25,14 +26,6 @@ export interface ServeCommandOptions {
 
 /** The port `detour serve` listens on when `--port` is not given. */
 export const DEFAULT_GATEWAY_PORT = 8787;
-
-function parseInteger(name: string, minimum: number, maximum: number): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!/^\d+$/.test(value.trim()) || parsed < minimum || parsed > maximum) throw new InvalidArgumentError(`${name} must be an integer from ${minimum} to ${maximum}.`);
-    return parsed;
-  };
-}
 
 function parseTime(name: string): (value: string) => number {
   return (value) => {

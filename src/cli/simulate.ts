@@ -8,11 +8,13 @@ import { ScenarioError } from '../simulator/ScenarioError.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { CliError } from './CliError.js';
 import { scenarioArgument } from './scenarioArgument.js';
+import { waitForStopSignal } from './stopSignal.js';
 
 /** The port `detour simulate` listens on when `--port` is not given. */
 export const DEFAULT_SIMULATOR_PORT = 8790;
 
-function parseInteger(name: string, minimum: number, maximum: number): (value: string) => number {
+/** A commander parser for an integer option from `minimum` to `maximum` (usage error otherwise). */
+export function parseInteger(name: string, minimum: number, maximum: number): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
     if (!/^\d+$/.test(value.trim()) || parsed < minimum || parsed > maximum) {
@@ -27,18 +29,6 @@ interface SimulateOptions {
   readonly host: string;
   readonly scenario?: string;
   readonly seed?: number;
-}
-
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /**
