@@ -6,6 +6,7 @@
  * need it too.
  */
 import type { GroupConfig, Policy, Route, Rule, RuleAction, TopLevelCondition } from '../src/policy/types.js';
+import { POLICY_DEFAULTS } from '../src/policy/defaults.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -81,6 +82,7 @@ export function buildPolicy(input: PolicyInput = {}): Policy {
     maxDelayMs: 60_000,
     exponentialBase: 2,
     jitter: false,
+    backoff: POLICY_DEFAULTS.backoff,
     fallbackOnStatusCodes: [429, 500, 502, 503, 504],
     fallbackOnErrors: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded'],
     errorMappings: {},

@@ -1,7 +1,9 @@
 /**
  * The seed's `FallbackConfig`: camelCase fields mirroring the YAML (durations
  * in seconds, as the seed had them), turned into a Policy through the same
- * loader YAML files go through, so validation is shared.
+ * loader YAML files go through, so validation is shared. The delay keeps the
+ * seed's meaning: the backoff comes before every next attempt, a fallback to
+ * another provider included (`backoff: every_attempt`).
  */
 import { stringify } from 'yaml';
 import { POLICY_DEFAULTS } from '../policy/defaults.js';
@@ -197,6 +199,8 @@ export class FallbackConfig {
       max_delay: this.maxDelay,
       exponential_base: this.exponentialBase,
       jitter: this.jitter,
+      // The seed waited before every next attempt, whichever model it went to.
+      backoff: 'every_attempt',
       fallback_on_status_codes: this.fallbackOnStatusCodes,
       fallback_on_errors: this.fallbackOnErrors,
       ...(Object.keys(this.errorMappings).length === 0 ? {} : { error_mappings: this.errorMappings }),

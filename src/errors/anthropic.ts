@@ -52,6 +52,7 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
     code: detailCode ?? type ?? null,
     message,
     retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
+    headers: readProperty(error, 'headers'),
     provider,
     sdkError: error instanceof APIError || sdkError !== null ? sdkError : 'APIError',
     raw: body,

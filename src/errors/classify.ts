@@ -90,6 +90,7 @@ function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
       code: code ?? type ?? null,
       message: providerMessage,
       retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
+      headers: readProperty(error, 'headers'),
       provider: providerLabel(context, null),
       sdkError: sdkName,
       raw: body,

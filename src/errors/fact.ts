@@ -1,9 +1,13 @@
 /**
  * Builds an ErrorFact: fills `type` and `retryable` from the kind (worked out
- * once, here) and redacts the message and the raw body.
+ * once, here), the limit's `scope`, and redacts the message. The raw body is
+ * copied and redacted only when something reads `raw` (a log, a span, the
+ * final error): a failover that only needs the kind never pays for it.
  */
-import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind } from './kinds.js';
+import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind, type ErrorScope } from './kinds.js';
+import { withLazyRaw } from './lazyRaw.js';
 import { redactSecrets, redactValue } from './redact.js';
+import { limitScope } from './scope.js';
 
 const MAX_MESSAGE_LENGTH = 2_000;
 
@@ -15,6 +19,10 @@ export interface FactFields {
   readonly provider?: string | null | undefined;
   readonly sdkError?: string | null | undefined;
   readonly raw?: unknown;
+  /** The response's headers, read for the limit's scope (per-model rate-limit counters). */
+  readonly headers?: unknown;
+  /** @default worked out from the kind, message, headers and raw body (`limitScope`) */
+  readonly scope?: ErrorScope | null | undefined;
 }
 
 /**
@@ -25,6 +33,7 @@ export interface FactFields {
  */
 export function makeFact(kind: ErrorKind, fields: FactFields = {}): ErrorFact {
   const message = redactSecrets((fields.message ?? '').slice(0, MAX_MESSAGE_LENGTH)) || ERROR_TYPES[kind];
+  const scope = fields.scope !== undefined ? fields.scope : limitScope(kind, fields);
   const fact: ErrorFact = {
     kind,
     type: ERROR_TYPES[kind],
@@ -35,8 +44,9 @@ export function makeFact(kind: ErrorKind, fields: FactFields = {}): ErrorFact {
     retryable: RETRYABLE_KINDS.has(kind),
     provider: fields.provider ?? null,
     sdkError: fields.sdkError ?? null,
+    ...(scope === null ? {} : { scope }),
   };
-  if (fields.raw === undefined) return fact;
-  const raw = redactValue(fields.raw);
-  return raw === undefined ? fact : { ...fact, raw };
+  const raw = fields.raw;
+  if (raw === undefined) return fact;
+  return withLazyRaw(fact, () => redactValue(raw));
 }

@@ -62,6 +62,13 @@ export function kindOfType(type: string): ErrorKind | undefined {
 }
 
 /**
+ * How far a limit reaches on the provider's side (`error.scope`): one model or
+ * deployment, or the whole account (organisation, project). See `limitScope`.
+ */
+export const ERROR_SCOPES = ['model', 'provider'] as const;
+export type ErrorScope = (typeof ERROR_SCOPES)[number];
+
+/**
  * What detour knows about one failure: the normalised kind beside what the
  * provider actually said. Built once, where the error is classified.
  *
@@ -84,6 +91,11 @@ export interface ErrorFact {
   readonly provider: string | null;
   /** The SDK's error class name, e.g. `APIConnectionTimeoutError`. */
   readonly sdkError: string | null;
+  /**
+   * Rate limits and quotas: whether the limit is the model's own or the whole
+   * account's (`provider`). Absent when the error does not say.
+   */
+  readonly scope?: ErrorScope;
   /** What the provider sent (parsed error body), for logs and debugging. Never contains API keys. */
   readonly raw?: unknown;
 }

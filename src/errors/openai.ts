@@ -89,6 +89,7 @@ export function classifyOpenAIError(error: unknown, context: ClassifyContext, pr
     code: code !== undefined && !/^\d+$/.test(code) ? code : (type ?? code ?? null),
     message,
     retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
+    headers: readProperty(error, 'headers'),
     provider,
     sdkError,
     raw: body,

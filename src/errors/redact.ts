@@ -4,6 +4,7 @@
  * and an error message ends up in logs, spans and session history.
  */
 import type { ErrorFact } from './kinds.js';
+import { factFields, hasRaw, withLazyRaw } from './lazyRaw.js';
 import { isRecord } from './shape.js';
 
 const REDACTED = '[REDACTED]';
@@ -94,11 +95,12 @@ function replaceKnownDeep(value: unknown, secrets: readonly string[]): unknown {
 
 /**
  * The fact with each known secret value (e.g. the API key the adapter used) scrubbed,
- * for keys no pattern recognises. `raw` is already a plain, acyclic copy.
+ * for keys no pattern recognises. `raw` is already a plain, acyclic copy; a
+ * lazy `raw` stays lazy.
  */
 export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[]): ErrorFact {
-  const scrubbed: ErrorFact = { ...fact, message: replaceKnown(fact.message, secrets), code: fact.code === null ? null : replaceKnown(fact.code, secrets) };
-  return fact.raw === undefined ? scrubbed : { ...scrubbed, raw: replaceKnownDeep(fact.raw, secrets) };
+  const scrubbed: ErrorFact = { ...factFields(fact), message: replaceKnown(fact.message, secrets), code: fact.code === null ? null : replaceKnown(fact.code, secrets) };
+  return hasRaw(fact) ? withLazyRaw(scrubbed, () => replaceKnownDeep(fact.raw, secrets)) : scrubbed;
 }
 
 const SCRUB_DEPTH = 4;

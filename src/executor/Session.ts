@@ -120,8 +120,7 @@ export class Session implements CandidateContext {
           await new Promise<void>((resolve) => (this.wake = resolve));
           continue;
         }
-        const handled = this.handle(event);
-        if (handled !== undefined) await handled;
+        this.handle(event);
       }
     } finally {
       if (this.onAbort !== null) signal?.removeEventListener('abort', this.onAbort);
@@ -140,35 +139,36 @@ export class Session implements CandidateContext {
     }
   }
 
-  private handle(event: SessionEvent): Promise<void> | undefined {
+  private handle(event: SessionEvent): void {
     switch (event.type) {
       case 'succeeded':
         if (this.inFlight.delete(event.run)) this.succeed(event.run, event.response);
-        return undefined;
+        return;
       case 'failed':
-        if (!this.inFlight.delete(event.run)) return undefined;
-        return attemptFailed(this, event.run, event.error);
+        if (this.inFlight.delete(event.run)) attemptFailed(this, event.run, event.error);
+        return;
       case 'unavailable':
         this.waiting = false;
-        return afterFailure(this, event.model, event.provider, event.fact, event.number, this.sink === null ? 'none' : 'before_first_chunk', null);
+        afterFailure(this, event.model, event.provider, event.fact, event.number, this.sink === null ? 'none' : 'before_first_chunk', null);
+        return;
       case 'hedge':
         this.hedgeTimer = null;
         hedge(this);
-        return undefined;
+        return;
       case 'delay-over':
         this.delayTimer = null;
         this.waiting = false;
         this.fill();
-        return undefined;
+        return;
       case 'aborted':
         abortAll(this);
         this.end('aborted');
-        return undefined;
+        return;
       case 'deadline':
         this.deadlineTimer = null;
         abortAll(this);
         this.end('deadline');
-        return undefined;
+        return;
     }
   }
 
@@ -229,7 +229,7 @@ export class Session implements CandidateContext {
     this.inFlight.add(run);
     const request: GenerateRequest = adapterRequest(this.options, adapter.modelId);
     const timeout = policy.strategyType === 'parallel' && policy.parallel.timeoutMs !== null ? policy.parallel.timeoutMs : policy.timeoutMs;
-    const callOptions = { signal: run.signal, timeout };
+    const callOptions = { signal: run.signal, timeout, deferCauseScrub: true };
     let call: Promise<GenerateResponse>;
     try {
       call = scope.run(() => (this.sink === null ? adapter.generate(request, callOptions) : pumpStream(this, run, request, callOptions)));

@@ -5,11 +5,12 @@
  */
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
-import { decide } from '../rules/decide.js';
+import { decideDetailed } from '../rules/decide.js';
+import { computeDelay, nextTarget } from '../rules/delay.js';
 import { buildFailureFacts } from '../rules/facts.js';
 import type { StreamPhase } from '../rules/facts.js';
 import type { Decision } from '../rules/types.js';
-import { backoffDelay, requestFactsOf } from './request.js';
+import { requestFactsOf } from './request.js';
 import type { Session } from './Session.js';
 
 /**
@@ -17,7 +18,7 @@ import type { Session } from './Session.js';
  * failure voids (null otherwise): the consumer hears `restart` only when
  * another model will actually try.
  */
-export async function afterFailure(session: Session, model: string, provider: string | null, fact: ErrorFact, number: number, phase: StreamPhase, restartText: string | null): Promise<void> {
+export function afterFailure(session: Session, model: string, provider: string | null, fact: ErrorFact, number: number, phase: StreamPhase, restartText: string | null): void {
   const policy = session.policy;
   if (!policy.enabled) {
     if (session.inFlight.size === 0) session.end('disabled');
@@ -33,12 +34,11 @@ export async function afterFailure(session: Session, model: string, provider: st
   });
   let decision: Decision;
   try {
-    decision = await decide(policy, facts, { random: services.random, plan: session.plan });
+    decision = decideDetailed(policy, facts, { random: services.random, plan: session.plan }).decision;
   } catch (error) {
     services.logger?.logInternalError?.('decide failed; falling back to the plan order', error);
-    decision = planOrderDecision(session, fact, 'executor:decide-error');
+    decision = planOrderDecision(session, model, provider, fact, 'executor:decide-error');
   }
-  if (session.finished !== null) return;
   if (decision.cooldownMs !== null) services.cooldowns.coolDown(policy, model, decision.cooldownMs, services.clock.now());
   if (decision.action === 'fail' && failureReasonOf(decision, policy) === 'rejected' && decision.source !== 'rule' && session.options.fallbackWhen !== undefined) {
     let holds = false;
@@ -47,7 +47,7 @@ export async function afterFailure(session: Session, model: string, provider: st
     } catch (error) {
       services.logger?.logInternalError?.('fallbackWhen threw; treated as false', error);
     }
-    if (holds) decision = planOrderDecision(session, fact, 'condition:function');
+    if (holds) decision = planOrderDecision(session, model, provider, fact, 'condition:function');
   }
   if (decision.action === 'fail') {
     session.failReason = failureReasonOf(decision, policy);
@@ -64,14 +64,27 @@ export async function afterFailure(session: Session, model: string, provider: st
   schedule(session, decision.delayMs, number);
 }
 
-/** The executor's own decision: the rest of the plan, in order, after DESIGN §5's backoff. */
-function planOrderDecision(session: Session, fact: ErrorFact, rule: string): Decision {
+/** The executor's own decision: the rest of the plan, in order, after the policy's backoff (see computeDelay). */
+function planOrderDecision(session: Session, failed: string, provider: string | null, fact: ErrorFact, rule: string): Decision {
   const plan = session.plan;
+  const policy = session.policy;
   const next = [plan.primary, ...plan.chain].filter((model) => !session.tried.includes(model));
+  const first = next[0];
   return {
     action: next.length === 0 ? 'fail' : 'fallback',
     next,
-    delayMs: backoffDelay(session.policy, session.failures, fact.retryAfterMs, session.services.random),
+    delayMs:
+      first === undefined
+        ? 0
+        : computeDelay({
+            policy,
+            failedAttempts: session.failures,
+            retryAfterMs: fact.retryAfterMs,
+            overrideMs: null,
+            random: session.services.random,
+            target: nextTarget(policy, failed, first, provider),
+            providerWide: fact.scope === 'provider',
+          }).delayMs,
     cooldownMs: null,
     rule,
     source: 'default',

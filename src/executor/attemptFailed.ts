@@ -5,6 +5,7 @@
  * chunk is a `stream_interrupted`, and its text so far is the session's
  * `partialText`; under `mid_stream: restart` the next model starts over.
  */
+import { scrubCause } from '../errors/toProviderCallError.js';
 import type { AttemptOutcome } from '../stats/FallbackAttempt.js';
 import { abortAll } from './abortAttempts.js';
 import { afterFailure } from './afterFailure.js';
@@ -14,8 +15,8 @@ import type { AttemptRun } from './AttemptRun.js';
 import { asStreamInterrupted, syntheticFact } from './request.js';
 import type { Session } from './Session.js';
 
-/** Settle `run`, which rejected with `error`; returns the pending decision, if the rules are asked. */
-export function attemptFailed(session: Session, run: AttemptRun, error: unknown): Promise<void> | undefined {
+/** Settle `run`, which rejected with `error`, and act on it. */
+export function attemptFailed(session: Session, run: AttemptRun, error: unknown): void {
   const policy = session.policy;
   run.clearTimers();
   const now = session.services.clock.now();
@@ -30,7 +31,7 @@ export function attemptFailed(session: Session, run: AttemptRun, error: unknown)
   }
   session.lastCause = error;
   session.failures++;
-  run.scope.failed(fact, duration, error);
+  run.scope.failed(fact, duration, session.services.telemetry.usesCause === false ? error : scrubCause(error));
   const outcome: AttemptOutcome = fact.kind === 'aborted' ? 'aborted' : 'failure';
   const record = attemptRecord(run.number, run.model, run.adapter.modelId, run.adapter.provider, outcome, run.reason, run.hedged, run.startTime, duration, fact);
   session.records.push(record);
@@ -39,7 +40,7 @@ export function attemptFailed(session: Session, run: AttemptRun, error: unknown)
     // Nobody but the caller aborts an attempt we did not abort ourselves: never fall back.
     abortAll(session);
     session.end('aborted');
-    return undefined;
+    return;
   }
   if (policy.circuitBreaker !== null) session.services.cooldowns.recordResult(policy, run.model, fact, now);
   const sink = session.sink;
@@ -51,8 +52,8 @@ export function attemptFailed(session: Session, run: AttemptRun, error: unknown)
     if (policy.midStream === 'fail' || !policy.enabled) {
       abortAll(session);
       session.end(policy.enabled ? 'rejected' : 'disabled');
-      return undefined;
+      return;
     }
   }
-  return afterFailure(session, run.model, run.adapter.provider, fact, run.number, phase, midStream ? run.text : null);
+  afterFailure(session, run.model, run.adapter.provider, fact, run.number, phase, midStream ? run.text : null);
 }

@@ -5,7 +5,7 @@
  */
 import { ERROR_TYPES, RETRYABLE_KINDS } from '../errors/kinds.js';
 import type { ErrorFact, ErrorKind } from '../errors/kinds.js';
-import type { ModelConfig, Policy } from '../policy/types.js';
+import type { ModelConfig } from '../policy/types.js';
 import { catalogParams } from '../providers/params.js';
 import type { ContentPart, GenerateRequest, GenerationParams, Message } from '../providers/spec.js';
 import type { RequestFactsInput } from '../rules/facts.js';
@@ -113,17 +113,4 @@ export function syntheticFact(kind: ErrorKind, message: string, provider: string
 export function asStreamInterrupted(fact: ErrorFact): ErrorFact {
   if (fact.kind === 'stream_interrupted' || fact.kind === 'aborted') return fact;
   return { ...fact, kind: 'stream_interrupted', type: ERROR_TYPES.stream_interrupted, retryable: true };
-}
-
-/**
- * DESIGN §5's delay, for the rare path where the executor decides itself
- * (an in-process condition overriding the policy's gate):
- * `min(max_delay, base_delay · exponential_base^(n-1))`, full jitter when
- * `jitter`, a longer retry-after wins up to `max_delay`.
- */
-export function backoffDelay(policy: Policy, failedAttempts: number, retryAfterMs: number | null, random: () => number): number {
-  let delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.exponentialBase ** Math.max(0, failedAttempts - 1));
-  if (policy.jitter) delay = random() * delay;
-  if (retryAfterMs !== null && retryAfterMs > delay) delay = Math.min(policy.maxDelayMs, retryAfterMs);
-  return delay;
 }

@@ -3,6 +3,7 @@
  * attempt, the last real failure and the session's record (DESIGN §5).
  */
 import { LLMFallbackError } from '../errors/LLMFallbackError.js';
+import { scrubCause } from '../errors/toProviderCallError.js';
 import type { FailedAttemptSummary, FallbackFailureReason } from '../errors/LLMFallbackError.js';
 import type { ErrorFact } from '../errors/kinds.js';
 import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
@@ -39,7 +40,8 @@ export function sessionFailure(
     partialText,
     lastError,
     session,
-    ...(cause === undefined ? {} : { cause }),
+    // Attempts leave their provider errors unscrubbed (most are dropped); the one kept is scrubbed here.
+    ...(cause === undefined ? {} : { cause: scrubCause(cause) }),
   });
 }
 

@@ -136,6 +136,7 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
     maxDelayMs: milliseconds(raw.max_delay) ?? POLICY_DEFAULTS.maxDelayMs,
     exponentialBase: raw.exponential_base ?? POLICY_DEFAULTS.exponentialBase,
     jitter: raw.jitter ?? POLICY_DEFAULTS.jitter,
+    backoff: raw.backoff ?? POLICY_DEFAULTS.backoff,
     fallbackOnStatusCodes: [...(raw.fallback_on_status_codes ?? POLICY_DEFAULTS.fallbackOnStatusCodes)],
     fallbackOnErrors: raw.fallback_on_errors ? kinds(raw.fallback_on_errors) : [...POLICY_DEFAULTS.fallbackOnErrors],
     errorMappings: Object.fromEntries(

@@ -5,7 +5,7 @@
  */
 import type { ErrorKind } from '../errors/kinds.js';
 import type { ProviderType } from '../providers/spec.js';
-import type { StrategyType } from './types.js';
+import type { BackoffMode, StrategyType } from './types.js';
 
 export const POLICY_DEFAULTS = {
   /** `enabled`: fall back at all. @default true */
@@ -30,6 +30,8 @@ export const POLICY_DEFAULTS = {
   exponentialBase: 2,
   /** `jitter` (full jitter). @default true */
   jitter: true,
+  /** `backoff`: which attempts wait. @default 'same_model' */
+  backoff: 'same_model' as BackoffMode,
   /** `fallback_on_status_codes` (the seed's). @default [429, 500, 502, 503, 504] */
   fallbackOnStatusCodes: [429, 500, 502, 503, 504] as readonly number[],
   /**

@@ -7,7 +7,7 @@
  * answers a question nobody asked (`"error.status": "abc"` never equals 429;
  * `error.kind: rate_limt` matches no rule).
  */
-import { ERROR_KINDS, ERROR_TYPES } from '../errors/kinds.js';
+import { ERROR_KINDS, ERROR_SCOPES, ERROR_TYPES } from '../errors/kinds.js';
 import { didYouMean } from './suggest.js';
 
 /** A value that does not fit its fact: what it must be, and (for a list) which item is wrong. */
@@ -53,6 +53,7 @@ const STREAM_PHASES = ['none', 'before_first_chunk', 'mid_stream'] as const;
 const CHOICES: Readonly<Record<string, readonly string[]>> = {
   'error.kind': ERROR_KINDS,
   'error.type': Object.values(ERROR_TYPES),
+  'error.scope': ERROR_SCOPES,
   'stream.phase': STREAM_PHASES,
 };
 
@@ -67,6 +68,7 @@ const FACT_CHECKS: Readonly<Record<string, Check>> = {
   'error.retryable': flag,
   'error.provider': nullable(text),
   'error.sdk_error': nullable(text),
+  'error.scope': nullable(oneOf(ERROR_SCOPES)),
   'attempt.model': text,
   'attempt.provider': nullable(text),
   'attempt.number': count(1),

@@ -100,6 +100,7 @@ export interface RawPolicy {
   readonly max_delay?: RawDuration;
   readonly exponential_base?: number;
   readonly jitter?: boolean;
+  readonly backoff?: 'same_model' | 'every_attempt';
   readonly fallback_on_status_codes?: readonly number[];
   readonly fallback_on_errors?: readonly string[];
   readonly error_mappings?: Readonly<Record<string, readonly string[]>>;

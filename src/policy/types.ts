@@ -122,6 +122,13 @@ export interface CircuitBreakerConfig {
   readonly on: readonly string[];
 }
 
+/**
+ * `backoff`: `same_model` waits only before another call to the failed model
+ * (or to its provider, when the failure was the whole account's);
+ * `every_attempt` waits before every next attempt.
+ */
+export type BackoffMode = 'same_model' | 'every_attempt';
+
 export interface Policy {
   /** Content hash of the source text (short hex). */
   readonly version: string;
@@ -144,6 +151,8 @@ export interface Policy {
   readonly maxDelayMs: number;
   readonly exponentialBase: number;
   readonly jitter: boolean;
+  /** Which attempts wait out the backoff: only calls back to the failed model (`same_model`), or every one. */
+  readonly backoff: BackoffMode;
   readonly fallbackOnStatusCodes: readonly number[];
   /** Error kinds or seed-style types (`timeout`, `RateLimitError`). */
   readonly fallbackOnErrors: readonly string[];

@@ -23,6 +23,8 @@ export const KNOWN_FACTS = [
   'error.retryable',
   'error.provider',
   'error.sdk_error',
+  /** Rate limits and quotas: `model` (the model's own limit), `provider` (the whole account's), or null. */
+  'error.scope',
   'attempt.model',
   'attempt.provider',
   'attempt.number',

@@ -17,11 +17,14 @@ export class CallControl {
   timedOut = false;
   /** The caller's signal fired first. */
   aborted = false;
+  /** The caller scrubs the error's cause itself (`CallOptions.deferCauseScrub`). */
+  readonly deferScrub: boolean;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly callerSignal: AbortSignal | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
 
   constructor(options: CallOptions | undefined) {
+    this.deferScrub = options?.deferCauseScrub === true;
     const timeout = options?.timeout;
     const callerSignal = options?.signal;
     this.callerSignal = callerSignal;

@@ -3,7 +3,7 @@
  * `ProviderCallError` with a classified `ErrorFact`.
  */
 import { classifyResponse } from '../errors/classify.js';
-import { toProviderCallError } from '../errors/toProviderCallError.js';
+import { scrubCause, toProviderCallError } from '../errors/toProviderCallError.js';
 import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind } from '../errors/kinds.js';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { CallControl } from './call-control.js';
@@ -72,7 +72,7 @@ export function toCallError(error: unknown, context: CallErrorContext): Provider
   const wrapped = toProviderCallError(
     error,
     { provider: context.provider, timedOut, aborted, duringStream, ...(context.secrets === undefined ? {} : { secrets: context.secrets }) },
-    { partialText },
+    { partialText, deferScrub: context.control?.deferScrub === true },
   );
   const fact = wrapped.fact;
   let kind: ErrorKind = fact.kind;
@@ -80,6 +80,7 @@ export function toCallError(error: unknown, context: CallErrorContext): Provider
   else if (aborted) kind = 'aborted';
   else if (duringStream && (kind === 'connection' || kind === 'unknown')) kind = 'stream_interrupted';
   if (kind === fact.kind) return wrapped;
+  scrubCause(wrapped);
   return new ProviderCallError(withKind(fact, kind), { cause: error, partialText });
 }
 

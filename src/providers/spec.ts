@@ -215,6 +215,14 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Per-call timeout in ms; when it fires the adapter throws kind `timeout`. */
   readonly timeout?: number;
+  /**
+   * Leave the SDK's error (the thrown ProviderCallError's `cause`) unscrubbed
+   * until the caller passes it to `scrubCause`, which it must do before it logs,
+   * keeps or rethrows the error. For callers that decide on the fact alone and
+   * keep only some errors (the executor). The fact is always redacted.
+   * @default false
+   */
+  readonly deferCauseScrub?: boolean;
 }
 
 /**

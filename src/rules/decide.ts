@@ -10,7 +10,7 @@
 import type { Policy } from '../policy/types.js';
 import { compiledRules, firstMatch, MAX_ATTEMPTS_FACT, MODEL_ATTEMPTS_FACT } from './compile.js';
 import type { CompiledRules, DecisionRule } from './compile.js';
-import { computeDelay } from './delay.js';
+import { computeDelay, nextTarget } from './delay.js';
 import type { DelayResult } from './delay.js';
 import { countModelAttempts } from './facts.js';
 import { runEngine } from './engine.js';
@@ -107,11 +107,14 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
   if (next.action !== 'fail') {
     const attempts = facts['session.attempts'];
     const retryAfter = facts['error.retry_after_ms'];
+    const first = next.models[0];
     delay = computeDelay({
       policy,
       failedAttempts: typeof attempts === 'number' && attempts > 0 ? attempts : 1,
-      retryAfterMs: typeof retryAfter === 'number' && next.sameProvider ? retryAfter : null,
+      retryAfterMs: typeof retryAfter === 'number' ? retryAfter : null,
       overrideMs: next.delayOverrideMs,
+      target: first === undefined ? 'same_model' : nextTarget(policy, facts['attempt.model'], first, facts['attempt.provider']),
+      providerWide: facts['error.scope'] === 'provider',
       ...(options.jitter === undefined ? {} : { jitter: options.jitter }),
       random,
     });

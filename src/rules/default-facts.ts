@@ -97,7 +97,7 @@ export function completeFacts(policy: Policy, given: Facts): { readonly facts: F
   const kind = facts['error.kind'];
   fill('error.type', () => (isErrorKind(kind) ? ERROR_TYPES[kind] : null));
   fill('error.retryable', () => isErrorKind(kind) && RETRYABLE_KINDS.has(kind));
-  for (const name of ['error.status', 'error.code', 'error.retry_after_ms', 'error.provider', 'error.sdk_error']) fill(name, () => null);
+  for (const name of ['error.status', 'error.code', 'error.retry_after_ms', 'error.provider', 'error.sdk_error', 'error.scope']) fill(name, () => null);
   fill('error.message', () => '');
   fill('attempt.model', () => order[0] ?? policy.primaryModel);
   const model = facts['attempt.model'];

@@ -110,6 +110,7 @@ export function buildFailureFacts(input: FailureFactsInput): Facts {
     'error.retryable': error.retryable,
     'error.provider': error.provider ?? null,
     'error.sdk_error': error.sdkError ?? null,
+    'error.scope': error.scope ?? null,
     'attempt.model': attempt.model,
     'attempt.provider': attempt.provider ?? null,
     'attempt.number': attempt.number,

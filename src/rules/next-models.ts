@@ -55,8 +55,6 @@ export interface NextModels {
   readonly strategy: StrategyType;
   /** Why the session fails, for the explanation (fail only). */
   readonly reason: string | null;
-  /** Whether the next attempt goes to the failed attempt's provider (Retry-After applies). */
-  readonly sameProvider: boolean;
 }
 
 function untried(models: readonly string[], facts: Facts): string[] {
@@ -72,20 +70,9 @@ function chainModels(policy: Policy, mapped: readonly string[] | null, restOfCha
   return untried(expandModels(policy, restOfChain ? [...head, ...session.order] : head), facts);
 }
 
-function sameProvider(policy: Policy, facts: Facts, next: string | undefined): boolean {
-  if (next === undefined) return false;
-  const nextKey = policy.models[next]?.provider;
-  const failedModel = facts['attempt.model'];
-  const failedKey = typeof failedModel === 'string' ? policy.models[failedModel]?.provider : undefined;
-  const failedProvider = facts['attempt.provider'];
-  if (nextKey === undefined || (failedKey === undefined && typeof failedProvider !== 'string')) return true;
-  const nextNames = new Set([nextKey, policy.providers[nextKey]?.type]);
-  return nextNames.has(failedKey) || (typeof failedProvider === 'string' && nextNames.has(failedProvider));
-}
-
 function fallback(policy: Policy, facts: Facts, models: string[], extra: Partial<NextModels> & Pick<NextModels, 'strategy'>): NextModels {
   if (models.length === 0) {
-    return { action: 'fail', models, delayOverrideMs: null, cooldownMs: extra.cooldownMs ?? null, strategy: extra.strategy, reason: 'every model in the chain has been tried', sameProvider: false };
+    return { action: 'fail', models, delayOverrideMs: null, cooldownMs: extra.cooldownMs ?? null, strategy: extra.strategy, reason: 'every model in the chain has been tried' };
   }
   return {
     action: 'fallback',
@@ -94,7 +81,6 @@ function fallback(policy: Policy, facts: Facts, models: string[], extra: Partial
     cooldownMs: extra.cooldownMs ?? null,
     strategy: extra.strategy,
     reason: null,
-    sameProvider: sameProvider(policy, facts, models[0]),
   };
 }
 
@@ -107,7 +93,7 @@ function fallback(policy: Policy, facts: Facts, models: string[], extra: Partial
 export function resolveNext(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, random: () => number): NextModels {
   const outcome = rule.outcome;
   if (outcome.type === 'fail') {
-    return { action: 'fail', models: [], delayOverrideMs: null, cooldownMs: null, strategy: session.strategy, reason: outcome.reason, sameProvider: false };
+    return { action: 'fail', models: [], delayOverrideMs: null, cooldownMs: null, strategy: session.strategy, reason: outcome.reason };
   }
   const shuffle = (models: string[], strategy: StrategyType): string[] =>
     strategy === 'random' && !session.fromPlan ? weightedOrder(models, policy.weights, random) : models;
@@ -119,7 +105,7 @@ export function resolveNext(policy: Policy, rule: DecisionRule, facts: Facts, se
   const then = outcome.rule.then;
   const strategy = then.strategy ?? session.strategy;
   if (then.fail) {
-    return { action: 'fail', models: [], delayOverrideMs: null, cooldownMs: then.cooldownMs, strategy, reason: 'the rule says fail', sameProvider: false };
+    return { action: 'fail', models: [], delayOverrideMs: null, cooldownMs: then.cooldownMs, strategy, reason: 'the rule says fail' };
   }
   if (then.retry) {
     const model = facts['attempt.model'];
@@ -130,7 +116,6 @@ export function resolveNext(policy: Policy, rule: DecisionRule, facts: Facts, se
       cooldownMs: then.cooldownMs,
       strategy,
       reason: null,
-      sameProvider: true,
     };
   }
   const models = then.fallback ? shuffle(expandModels(policy, then.fallback), strategy) : shuffle(chainModels(policy, null, true, facts, session), strategy);

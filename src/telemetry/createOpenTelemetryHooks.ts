@@ -65,6 +65,7 @@ export function createOpenTelemetryHooks(options: OpenTelemetryHooksOptions = {}
   const tracerProvider = provider;
   return {
     captureContent,
+    usesCause: false,
     sessionStarted(info: SessionStartInfo): SessionScope {
       if (activeTracer === undefined || tracerProvider === undefined) return noopSession;
       try {

@@ -71,6 +71,13 @@ export interface TelemetryHooks {
    * says so, or, when that option is unset, when this is true.
    */
   readonly captureContent?: boolean;
+  /**
+   * Optional: false when `AttemptScope.failed` never reads its `cause`. The
+   * executor then leaves the provider's error unscrubbed on its way past the
+   * hooks (scrubbing it costs more than the rest of a failover) and scrubs only
+   * the error it hands to its caller. @default true
+   */
+  readonly usesCause?: boolean;
 }
 
 const noopAttempt: AttemptScope = {
@@ -91,4 +98,5 @@ const noopSession: SessionScope = {
 /** Telemetry that does nothing. */
 export const noopTelemetry: TelemetryHooks = {
   sessionStarted: () => noopSession,
+  usesCause: false,
 };

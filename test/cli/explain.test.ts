@@ -23,7 +23,7 @@ describe('detour explain', () => {
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(Object.keys(json).slice(0, 7)).toEqual(['policy', 'version', 'rule', 'source', 'action', 'next', 'delay_ms']);
-    expect(json).toMatchObject({ policy: 'rules-hedge', rule: 'prompt-too-long', source: 'rule', action: 'fallback', next: ['gemini-pro'], delay_ms: 1000 });
+    expect(json).toMatchObject({ policy: 'rules-hedge', rule: 'prompt-too-long', source: 'rule', action: 'fallback', next: ['gemini-pro'], delay_ms: 0 });
     expect(json['version']).toMatch(/^[0-9a-f]+$/);
   });
 
@@ -47,11 +47,11 @@ describe('detour explain', () => {
   });
 
   it('reports a deterministic delay: the top of the jitter window', () => {
-    const facts = '{"error.kind":"timeout","attempt.model":"claude-instant"}';
+    const facts = '{"error.kind":"rate_limit","error.scope":"provider","attempt.model":"gpt-4o"}';
     const first = JSON.parse(detour('explain', '--policy', policy, '--facts', facts, '--format', 'json').stdout) as Record<string, unknown>;
     const second = JSON.parse(detour('explain', '--policy', policy, '--facts', facts, '--format', 'json').stdout) as Record<string, unknown>;
-    // claude-instant is the third model of the chain: two failures so far (defaulted), window 1s·2^(3-1).
-    expect(first).toMatchObject({ next: ['gemini-pro'], delay_ms: 4000, delay_window_ms: { min: 0, max: 4000 } });
+    // An account-wide limit: gpt-4o-mini (same provider) waits; one failure so far (defaulted), window 1 s.
+    expect(first).toMatchObject({ next: ['gpt-4o-mini', 'claude-instant', 'gemini-pro'], delay_ms: 1000, delay_window_ms: { min: 0, max: 1000 } });
     expect(second['delay_ms']).toBe(first['delay_ms']);
   });
 

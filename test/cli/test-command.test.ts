@@ -42,7 +42,7 @@ tests:
     given: { error.kind: rate_limit, error.status: 429 }
     expect: { rule: prompt-too-long, next: [gemini-pro] }
   - name: wrong delay bounds
-    given: { error.kind: rate_limit, error.status: 429 }
+    given: { error.kind: rate_limit, error.status: 429, error.scope: provider }
     expect: { action: fallback, delay_ms: { max: 500 } }
   - name: route passes
     given: { request.metadata.region: EU }

@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { DefaultFallbackLogger } from '../../src/compat/DefaultFallbackLogger.js';
 import { FallbackClientWrapper } from '../../src/compat/FallbackClientWrapper.js';
 import { FallbackConfig } from '../../src/compat/FallbackConfig.js';
@@ -159,6 +159,24 @@ describe('configuration (guide: 配置详解)', () => {
     expect(policy).toMatchObject({ primaryModel: 'gpt-4', strategyType: 'priority', maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, exponentialBase: 1.5 });
     expect(policy.models['claude-instant']?.provider).toBe('anthropic');
     expect(policy.models['gemini-pro']?.provider).toBe('google');
+  });
+
+  test("the seed's delay: the backoff comes before every next attempt, another provider's included (fake timers)", async () => {
+    expect(new FallbackConfig({ fallbackModels: ['claude-instant'] }).toPolicy('gpt-4').backoff).toBe('every_attempt');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await sim.setScenario({ models: { 'gpt-4': fail('service_unavailable') } });
+      const config = new FallbackConfig({ fallbackModels: ['claude-instant'], baseDelay: 2, jitter: false });
+      const manager = createFallbackManager(config, factoryOptions());
+      const pending = manager.generateWithFallback(messages, {}, 'gpt-4');
+      await vi.waitFor(() => expect(requests('gpt-4')).toBe(1));
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(requests('claude-instant')).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await pending).model).toBe('claude-instant');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('an invalid config is a PolicyLoadError naming the problem', () => {

@@ -121,18 +121,55 @@ describe('limits, backoff and abort', () => {
     expect(sim.counts().requests).toBe(2);
   });
 
-  test('Retry-After is honoured (fake timers)', async () => {
+  test('Retry-After is honoured before the same model again (fake timers)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await sim.setScenario({ models: { 'gpt-a': { faults: [{ type: 'rate_limit', retry_after: 2, when: { first: 1 } }] } } });
+    const { telemetry, backoffs } = backoffRecorder();
+    const retry = 'rules:\n  - { name: retry-once, when: { all: [{ fact: error.kind, operator: equal, value: rate_limit }] }, then: { retry: { times: 1 } } }\n';
+    const executor = simulatedExecutor(sim, yamlPolicy(`primary_model: a\nfallback_models: [b]\nbase_delay: 10ms\n${retry}`), { telemetry });
+    const pending = executor.generate(request);
+    await vi.waitFor(() => expect(backoffs).toEqual([2000]));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(requestsTo(sim, 'gpt-a')).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await pending).model).toBe('a');
+    expect(requestsTo(sim, 'gpt-a')).toBe(2);
+  });
+
+  test("a model's own 429 (its rate-limit counters spent) moves to another model of the provider at once, Retry-After or not", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await sim.setScenario({ models: { 'gpt-a': fail('rate_limit', { retry_after: 2 }) } });
     const { telemetry, backoffs } = backoffRecorder();
-    const executor = simulatedExecutor(sim, yamlPolicy('primary_model: a\nfallback_models: [a2]\nbase_delay: 10ms\n'), { telemetry });
+    const executor = simulatedExecutor(sim, yamlPolicy('primary_model: a\nfallback_models: [a2]\nbase_delay: 1s\n'), { telemetry });
+    const result = await executor.generate(request);
+    expect(result.model).toBe('a2');
+    expect(result.session.attempts[0]?.error).toMatchObject({ kind: 'rate_limit', scope: 'model', retryAfterMs: 2000 });
+    expect(backoffs).toEqual([]);
+  });
+
+  test('an account-wide failure (a spent quota) waits the backoff before another model of the same provider (fake timers)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await sim.setScenario({ models: { 'gpt-a': fail('quota') } });
+    const { telemetry, backoffs } = backoffRecorder();
+    const executor = simulatedExecutor(sim, yamlPolicy('primary_model: a\nfallback_models: [a2]\nbase_delay: 2s\nfallback_on_errors: [quota_exceeded]\n'), { telemetry });
     const pending = executor.generate(request);
     await vi.waitFor(() => expect(backoffs).toEqual([2000]));
     await vi.advanceTimersByTimeAsync(1999);
     expect(requestsTo(sim, 'gpt-a2')).toBe(0);
     await vi.advanceTimersByTimeAsync(1);
-    expect((await pending).model).toBe('a2');
-    expect(requestsTo(sim, 'gpt-a2')).toBe(1);
+    const result = await pending;
+    expect(result.model).toBe('a2');
+    expect(result.session.attempts[0]?.error).toMatchObject({ kind: 'quota_exceeded', scope: 'provider' });
+  });
+
+  test('a fallback to another provider starts at once under the default settings (1 s backoff, jitter)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await sim.setScenario({ models: { 'gpt-a': fail('server_error', { retry_after: 5 }) } });
+    const { telemetry, backoffs } = backoffRecorder();
+    const executor = simulatedExecutor(sim, yamlPolicy('primary_model: a\nfallback_models: [b]\nbase_delay: 1s\njitter: true\n'), { telemetry });
+    const result = await executor.generate(request);
+    expect(result.model).toBe('b');
+    expect(backoffs).toEqual([]);
   });
 
   test('the deadline ends the session and closes the call in flight', async () => {
@@ -176,7 +213,7 @@ describe('limits, backoff and abort', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await sim.setScenario({ models: { 'gpt-a': fail('service_unavailable') } });
     const { telemetry, backoffs } = backoffRecorder();
-    const executor = simulatedExecutor(sim, yamlPolicy('primary_model: a\nfallback_models: [b]\nbase_delay: 30s\n'), { telemetry });
+    const executor = simulatedExecutor(sim, yamlPolicy('primary_model: a\nfallback_models: [b]\nbase_delay: 30s\nbackoff: every_attempt\n'), { telemetry });
     const controller = new AbortController();
     const pending = failure(executor.generate({ ...request, signal: controller.signal }));
     await vi.waitFor(() => expect(backoffs).toHaveLength(1));

@@ -124,9 +124,9 @@ describe('generate', () => {
 });
 
 describe('backoff, deadline and abort (fake timers)', () => {
-  test('the decision delay is waited before the next attempt', async () => {
+  test('backoff: every_attempt waits the decision delay before another model too', async () => {
     vi.useFakeTimers();
-    const yaml = BASE_POLICY.replace('base_delay: 0', 'base_delay: 2s');
+    const yaml = `${BASE_POLICY.replace('base_delay: 0', 'base_delay: 2s')}backoff: every_attempt\n`;
     const { executor, factory } = executorFor(yaml, { a: [{ error: fact('service_unavailable') }] });
     const pending = executor.generate(request);
     await vi.advanceTimersByTimeAsync(1999);
@@ -136,9 +136,9 @@ describe('backoff, deadline and abort (fake timers)', () => {
     expect((await pending).model).toBe('b');
   });
 
-  test('Retry-After longer than the backoff is honoured', async () => {
+  test('Retry-After longer than the backoff is honoured before another model of the same provider (every_attempt)', async () => {
     vi.useFakeTimers();
-    const yaml = BASE_POLICY.replace('base_delay: 0', 'base_delay: 100ms');
+    const yaml = `${BASE_POLICY.replace('base_delay: 0', 'base_delay: 100ms')}backoff: every_attempt\n`;
     const { executor, factory } = executorFor(yaml, { a: [{ error: fact('rate_limit', { status: 429, retryAfterMs: 3000 }) }] });
     const pending = executor.generate(request);
     await vi.advanceTimersByTimeAsync(2999);
@@ -162,7 +162,7 @@ describe('backoff, deadline and abort (fake timers)', () => {
 
   test('a delay that would run past the deadline ends the session without waiting', async () => {
     vi.useFakeTimers();
-    const yaml = `${BASE_POLICY.replace('base_delay: 0', 'base_delay: 10s')}deadline: 5s\n`;
+    const yaml = `${BASE_POLICY.replace('base_delay: 0', 'base_delay: 10s')}deadline: 5s\nbackoff: every_attempt\n`;
     const { executor, factory } = executorFor(yaml, { a: [{ error: fact('timeout') }] });
     const error = await failure(executor.generate(request));
     expect(error.reason).toBe('deadline');
@@ -186,7 +186,7 @@ describe('backoff, deadline and abort (fake timers)', () => {
 
   test('abort mid-backoff cancels the wait and starts nothing new', async () => {
     vi.useFakeTimers();
-    const yaml = BASE_POLICY.replace('base_delay: 0', 'base_delay: 30s');
+    const yaml = `${BASE_POLICY.replace('base_delay: 0', 'base_delay: 30s')}backoff: every_attempt\n`;
     const { executor, factory } = executorFor(yaml, { a: [{ error: fact('service_unavailable') }] });
     const controller = new AbortController();
     const pending = failure(executor.generate({ ...request, signal: controller.signal }));

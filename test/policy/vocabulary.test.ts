@@ -99,6 +99,7 @@ describe('schema', () => {
     expect(seconds(top.max_delay?.default)).toBe(POLICY_DEFAULTS.maxDelayMs);
     expect(top.exponential_base?.default).toBe(POLICY_DEFAULTS.exponentialBase);
     expect(top.jitter?.default).toBe(POLICY_DEFAULTS.jitter);
+    expect(top.backoff?.default).toBe(POLICY_DEFAULTS.backoff);
     expect(top.fallback_on_status_codes?.default).toEqual(POLICY_DEFAULTS.fallbackOnStatusCodes);
     expect(top.fallback_on_errors?.default).toEqual(POLICY_DEFAULTS.fallbackOnErrors);
     expect(top.mid_stream?.default).toBe(POLICY_DEFAULTS.midStream);

@@ -5,7 +5,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LLMFallbackError } from '../../src/errors/LLMFallbackError.js';
 import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
+import { scrubCause } from '../../src/errors/toProviderCallError.js';
+import { Executor } from '../../src/executor/Executor.js';
+import { parsePolicy } from '../../src/policy/load.js';
+import { createPolicySet } from '../../src/policy/set.js';
+import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
+import { noopTelemetry } from '../../src/telemetry/hooks.js';
+import type { TelemetryHooks } from '../../src/telemetry/hooks.js';
 import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
 import { GoogleAdapter } from '../../src/providers/google/google-adapter.js';
 import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
@@ -58,4 +66,35 @@ describe('an API key the provider echoes back', () => {
       expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(key);
     });
   }
+
+  it('with deferCauseScrub the cause waits for scrubCause (the fact never does)', async () => {
+    const error = await adapters['openai']!()
+      .generate({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { signal: new AbortController().signal, timeout: 10_000, deferCauseScrub: true })
+      .then(() => null, (thrown: unknown) => thrown);
+    expect(JSON.stringify((error as ProviderCallError).fact)).not.toContain(key);
+    expect(inspect(error, { depth: 10 })).toContain(key);
+    scrubCause(error);
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(key);
+  });
+
+  it("is scrubbed from the executor's LLMFallbackError and from what telemetry hooks are handed", async () => {
+    const causes: unknown[] = [];
+    const telemetry: TelemetryHooks = {
+      sessionStarted: (info) => {
+        const session = noopTelemetry.sessionStarted(info);
+        return { ...session, attemptStarted: (attempt) => ({ ...session.attemptStarted(attempt), failed: (_fact, _duration, cause) => void causes.push(cause) }) };
+      },
+    };
+    const policy = parsePolicy(
+      'version: 1\nname: p\nmodels:\n  a: { provider: openai, model: gpt-a }\n  b: { provider: anthropic, model: claude-b }\nprimary_model: a\nfallback_models: [b]\nfallback_on_errors: [authentication]\nbase_delay: 0\n',
+      'p.yaml',
+    ).policy!;
+    const executor = new Executor({ policies: createPolicySet([policy]), factory: new SelfManagingFallbackFactory({ baseUrlOverride: url, apiKeyOverride: key }), telemetry });
+    const error = await executor.generate({ policy: 'p', messages: [{ role: 'user', content: 'hi' }] }).then(() => null, (thrown: unknown) => thrown);
+    expect(LLMFallbackError.isInstance(error)).toBe(true);
+    expect((error as LLMFallbackError).attempts).toHaveLength(2);
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(key);
+    expect(causes).toHaveLength(2);
+    for (const cause of causes) expect(inspect(cause, { depth: 10, showHidden: true })).not.toContain(key);
+  });
 });

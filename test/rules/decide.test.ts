@@ -179,6 +179,6 @@ describe('decide: the decision explains itself', () => {
   it('names the rule and says what happens next', () => {
     const policy = buildPolicy();
     const { decision } = decideDetailed(policy, failure());
-    expect(decision.explanation).toBe('No policy rule matched; strategy:sequential decided: fall back to gpt-3.5-turbo, claude-instant, gemini-pro after 1000 ms.');
+    expect(decision.explanation).toBe('No policy rule matched; strategy:sequential decided: fall back to gpt-3.5-turbo, claude-instant, gemini-pro after 0 ms.');
   });
 });

@@ -18,6 +18,7 @@ fallback_models: [claude-instant, gemini-pro]
 base_delay: 1s
 max_delay: 8s
 jitter: true
+backoff: every_attempt
 rules:
   - name: retry-brief-overload
     when: { any: [ { fact: error.message, operator: matches, value: "(?i)overloaded" } ] }

@@ -59,6 +59,7 @@ max_attempts: 3
 base_delay: 5ms
 max_delay: 5ms
 jitter: false
+backoff: every_attempt
 rules:
   - name: rate-limited-goes-to-gemini
     when: { all: [ { fact: error.kind, operator: equal, value: rate_limit } ] }
