@@ -16,7 +16,6 @@
  * `npm run bench -- executor` (BENCH_EXECUTOR_CALLS: sequential calls, default 4000;
  * BENCH_HEDGE_SESSIONS: sessions per hedging run, default 6000).
  */
-import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +28,9 @@ import { SelfManagingFallbackFactory } from '../src/providers/factory.js';
 import type { AdapterSource } from '../src/providers/factory.js';
 import type { ProviderAdapter } from '../src/providers/spec.js';
 import { loadScenarioFile } from '../src/simulator/index.js';
-import type { Latency, SimulatorCounts } from '../src/simulator/index.js';
+import type { Latency } from '../src/simulator/index.js';
+import { childSimulator } from './child-simulator.js';
+import type { ChildSimulator } from './child-simulator.js';
 import { sampleLatency, seededRandom } from '../src/simulator/random.js';
 import { percentile } from './types.js';
 import type { BenchResult } from './types.js';
@@ -42,42 +43,6 @@ const HEDGE_SESSIONS = Number(process.env['BENCH_HEDGE_SESSIONS'] ?? 6000);
 const HEDGE_WORKERS = 25;
 const messages = [{ role: 'user' as const, content: 'ping' }];
 const scenarioPath = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url));
-
-interface ChildSimulator {
-  readonly url: string;
-  counts(): Promise<SimulatorCounts>;
-  /** Zero the counts and restart every model's seeded draws, so two runs see the same latencies. */
-  reset(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** `startSimulator` in a child process; the scenario is a file path or the YAML's shape. */
-async function childSimulator(scenario: string | Record<string, unknown> = { models: {} }): Promise<ChildSimulator> {
-  const module = new URL('../src/simulator/index.js', import.meta.url).href;
-  const code = `const { startSimulator } = await import(${JSON.stringify(module)});
-const simulator = await startSimulator({ port: 0, scenario: JSON.parse(process.argv[1]) });
-process.stdout.write('listening on ' + simulator.url + '\\n');`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(scenario)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (data: Buffer) => {
-      output += data.toString();
-      const match = /listening on (\S+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`simulator child exited with ${String(code)}`)));
-  });
-  return {
-    url,
-    counts: async () => (await (await fetch(`${url}/_detour/counts`)).json()) as SimulatorCounts,
-    reset: async () => void (await (await fetch(`${url}/_detour/reset`, { method: 'POST' })).text()),
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 function policy(body: string): Policy {
   const text = `version: 1\nname: bench\nmodels:\n  a: { provider: openai, model: gpt-a }\n  b: { provider: openai, model: gpt-b }\n  c: { provider: openai, model: gpt-c }\nbase_delay: 0\njitter: false\n${body}`;

@@ -17,6 +17,7 @@ import { after, destroyConnection, documentedError, ignore, safely, sendBody, se
 import { compileScenario, loadScenarioFile } from './scenario.js';
 import type { FaultRule, Scenario } from './scenarioTypes.js';
 import { serveInfo } from './info.js';
+import { Timeline, type TimelineEntry } from './timeline.js';
 
 /** A scenario as a compiled `Scenario`, a path to a YAML/JSON file, or the YAML's shape as an object. */
 export type ScenarioInput = Scenario | string | Record<string, unknown>;
@@ -32,6 +33,11 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** The clock fault time windows are measured on, in ms. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Record when each request arrived and when its answer was sent (`timeline()`,
+   * `GET /_detour/timeline`), keeping this many entries. @default 0 (off)
+   */
+  readonly timeline?: number;
 }
 
 export interface Simulator {
@@ -46,6 +52,8 @@ export interface Simulator {
   reset(): void;
   /** Swaps the scenario. Per-model request numbers restart; counts and the clock carry on (call `reset()` for a fresh start). */
   setScenario(scenario: ScenarioInput): Promise<void>;
+  /** With `timeline` on: every request's arrival and answer times since start or the last `reset()`; else empty. */
+  timeline(): readonly TimelineEntry[];
 }
 
 async function resolveScenario(input: ScenarioInput | undefined): Promise<Scenario> {
@@ -75,6 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let startedAt = now();
   let sequence = 0;
   let shuttingDown = false;
+  const timeline = options.timeline !== undefined && options.timeline > 0 ? new Timeline(options.timeline) : null;
   const seedOf = (): number => options.seed ?? scenario.seed ?? 1;
 
   const stateOf = (model: string): ModelState => {
@@ -88,6 +97,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const reset = (): void => {
     book.clear();
+    timeline?.clear();
     states = new Map();
     startedAt = now();
   };
@@ -190,6 +200,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     request.on('error', ignore);
     response.on('error', ignore);
     const exchange: Exchange = { request, response, closed: false, destroyedBySimulator: false, timer: undefined };
+    if (timeline !== null) {
+      const receivedAt = performance.now();
+      const tag = request.headers['x-simulator-tag'];
+      response.once('finish', () =>
+        timeline.add({ path: (request.url ?? '/').split('?')[0] ?? '/', tag: typeof tag === 'string' ? tag : null, status: response.statusCode, receivedAt, finishedAt: performance.now() }),
+      );
+    }
     response.on('close', () => {
       if (!response.writableFinished) {
         exchange.closed = true;
@@ -201,6 +218,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     if (request.method !== 'POST') {
+      if (path === '/_detour/timeline') {
+        sendBody(exchange, 200, { 'content-type': 'application/json' }, JSON.stringify(timeline?.snapshot() ?? []));
+        return;
+      }
       serveInfo(request, response, path, scenario, book);
       return;
     }
@@ -279,6 +300,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return closing;
     },
     counts: () => book.snapshot(),
+    timeline: () => timeline?.snapshot() ?? [],
     reset,
     setScenario: async (input) => {
       scenario = await resolveScenario(input);

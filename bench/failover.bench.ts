@@ -1,0 +1,257 @@
+/**
+ * Failover through real SDK errors: OpenAI answers 500, Anthropic answers,
+ * every client's own retries off. Side by side, interleaved call by call
+ * (batch by batch at 50 concurrent) in an order that rotates every round:
+ * - a hand-written try/catch over the same two SDK calls (the baseline);
+ * - detour with the default policy settings (`base_delay: 1s`, jitter, `backoff: same_model`);
+ * - detour with every delay zero (`base_delay: 0`);
+ * - detour with the old default (`backoff: every_attempt`: a jittered wait before the fallback), fewer calls;
+ * - `ai-fallback` and `ai-retry` over `@ai-sdk/openai` / `@ai-sdk/anthropic` (`generateText`, `maxRetries: 0`).
+ * Figures: the session's latency (median, p99) sequential and at 50
+ * concurrent, sessions lost at 50 concurrent (a session that rejected), and
+ * the dispatch gap measured in the simulator: the primary's 500 handed to the
+ * socket → the fallback request's headers parsed (sequential runs, so each
+ * 500 is followed by its own session's fallback).
+ *
+ * `ai-fallback` keeps the model it switched to for every later call (until
+ * `modelResetInterval`): each sequential session, and each concurrent batch,
+ * starts from the primary again (`currentModelIndex = 0`), or there would be
+ * no failover to measure.
+ *
+ * `npm run bench -- failover` (BENCH_FAILOVER_CALLS: sequential sessions per
+ * arm, default 1500; BENCH_FAILOVER_BATCHES: batches of 50 per arm, default 40).
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateText } from 'ai';
+import { createFallback } from 'ai-fallback';
+import { createRetryableModel, error as retryableError } from 'ai-retry/language-model';
+import OpenAI from 'openai';
+import { Executor } from '../src/executor/Executor.js';
+import { parsePolicy } from '../src/policy/load.js';
+import { createPolicySet } from '../src/policy/set.js';
+import type { Policy } from '../src/policy/types.js';
+import { SelfManagingFallbackFactory } from '../src/providers/factory.js';
+import type { TimelineEntry } from '../src/simulator/index.js';
+import { childSimulator } from './child-simulator.js';
+import { percentile } from './types.js';
+import type { BenchResult } from './types.js';
+
+export const title = 'failover';
+
+const SEQUENTIAL = Number(process.env['BENCH_FAILOVER_CALLS'] ?? 1500);
+const BATCHES = Number(process.env['BENCH_FAILOVER_BATCHES'] ?? 40);
+const CONCURRENCY = 50;
+/** The old default waits ~0.5 s per session: a smaller sample keeps the run short. */
+const SLOW_SHARE = 0.05;
+const TAG = 'x-simulator-tag';
+const messages = [{ role: 'user' as const, content: 'ping' }];
+const SCENARIO = { models: { 'gpt-a': { faults: [{ type: 'server_error' }] } } };
+const API_KEY = 'bench-key';
+
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
+interface Arm {
+  readonly name: string;
+  readonly tag: string;
+  readonly call: () => Promise<unknown>;
+  /** Before each sequential session and each concurrent batch. */
+  readonly fresh?: () => void;
+  /** Fewer samples (the arm waits on purpose). */
+  readonly slow?: boolean;
+  readonly sequential: number[];
+  readonly concurrent: number[];
+  lost: number;
+  sessions: number;
+  /** What the first lost session rejected with. */
+  firstLoss: string | null;
+}
+
+function arm(name: string, tag: string, call: () => Promise<unknown>, extra: { fresh?: () => void; slow?: boolean } = {}): Arm {
+  return { name, tag, call, ...extra, sequential: [], concurrent: [], lost: 0, sessions: 0, firstLoss: null };
+}
+
+function detourPolicy(name: string, tag: string, settings: string): Policy {
+  const text = `version: 1
+name: ${name}
+provider_config:
+  openai: { headers: { ${TAG}: ${tag} } }
+  anthropic: { headers: { ${TAG}: ${tag} } }
+models:
+  a: { provider: openai, model: gpt-a }
+  b: { provider: anthropic, model: claude-b, params: { max_tokens: 64 } }
+primary_model: a
+fallback_models: [b]
+${settings}`;
+  const result = parsePolicy(text, `${name}.yaml`);
+  if (result.policy === null) throw new Error(result.diagnostics.map((diagnostic) => diagnostic.message).join('\n'));
+  return result.policy;
+}
+
+function arms(url: string): Arm[] {
+  const headers = (tag: string) => ({ [TAG]: tag });
+  const openai = new OpenAI({ apiKey: API_KEY, baseURL: `${url}/v1`, maxRetries: 0, defaultHeaders: headers('hand') });
+  const anthropic = new Anthropic({ apiKey: API_KEY, baseURL: url, maxRetries: 0, defaultHeaders: headers('hand') });
+  const hand = async () => {
+    try {
+      return await openai.chat.completions.create({ model: 'gpt-a', messages });
+    } catch {
+      return await anthropic.messages.create({ model: 'claude-b', max_tokens: 64, messages });
+    }
+  };
+  const policies = [
+    detourPolicy('defaults', 'detour-defaults', ''),
+    detourPolicy('zero', 'detour-zero', 'base_delay: 0\njitter: false\n'),
+    detourPolicy('every-attempt', 'detour-every', 'backoff: every_attempt\n'),
+  ];
+  const executor = new Executor({ policies: createPolicySet(policies), factory: new SelfManagingFallbackFactory({ baseUrlOverride: url, apiKeyOverride: API_KEY }), historySize: 100 });
+  const viaDetour = (policy: string) => () => executor.generate({ policy, messages });
+  const sdk = (tag: string) => ({
+    openai: createOpenAI({ baseURL: `${url}/v1`, apiKey: API_KEY, headers: headers(tag) }),
+    anthropic: createAnthropic({ baseURL: `${url}/v1`, apiKey: API_KEY, headers: headers(tag) }),
+  });
+  const forFallback = sdk('ai-fallback');
+  const fallbackModel = createFallback({ models: [forFallback.openai.chat('gpt-a'), forFallback.anthropic('claude-b')] });
+  const forRetry = sdk('ai-retry');
+  const retryModel = createRetryableModel({ model: forRetry.openai.chat('gpt-a'), retries: [retryableError.isRetryable(true).switch({ model: forRetry.anthropic('claude-b') })] });
+  const viaAiSdk = (model: Parameters<typeof generateText>[0]['model']) => () => generateText({ model, messages, maxRetries: 0, maxOutputTokens: 64 });
+  return [
+    arm('hand-written try/catch', 'hand', hand),
+    arm('detour, default settings', 'detour-defaults', viaDetour('defaults')),
+    arm('detour, delays 0', 'detour-zero', viaDetour('zero')),
+    arm('ai-fallback', 'ai-fallback', viaAiSdk(fallbackModel), { fresh: () => (fallbackModel.currentModelIndex = 0) }),
+    arm('ai-retry', 'ai-retry', viaAiSdk(retryModel)),
+    arm('detour, backoff: every_attempt (the old default)', 'detour-every', viaDetour('every-attempt'), { slow: true }),
+  ];
+}
+
+const micros = (start: number) => (performance.now() - start) * 1000;
+
+async function session(target: Arm, into: number[]): Promise<void> {
+  const start = performance.now();
+  target.sessions++;
+  try {
+    await target.call();
+    into.push(micros(start));
+  } catch (error) {
+    target.lost++;
+    target.firstLoss ??= error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 160) : String(error);
+  }
+}
+
+/** The arms in an order that rotates every round. */
+function rotation<T>(items: readonly T[], round: number): T[] {
+  return items.map((_, index) => items[(index + round) % items.length] as T);
+}
+
+/** Per tag: the primary's 500 sent → the next request (its session's fallback) received, in µs. */
+function serverGaps(entries: readonly TimelineEntry[]): Map<string, number[]> {
+  const ordered = [...entries].sort((a, b) => a.receivedAt - b.receivedAt);
+  const gaps = new Map<string, number[]>();
+  for (let index = 1; index < ordered.length; index++) {
+    const failed = ordered[index - 1]!;
+    const next = ordered[index]!;
+    if (failed.status !== 500 || next.path !== '/v1/messages' || failed.tag === null || failed.tag !== next.tag) continue;
+    const list = gaps.get(failed.tag) ?? [];
+    list.push((next.receivedAt - failed.finishedAt) * 1000);
+    gaps.set(failed.tag, list);
+  }
+  return gaps;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const sim = await childSimulator(SCENARIO, { timeline: 4 * SEQUENTIAL * 6 + 1000 });
+  const results: BenchResult[] = [];
+  try {
+    const all = arms(sim.url);
+    const fast = all.filter((candidate) => candidate.slow !== true);
+    const slowEvery = Math.max(1, Math.round(1 / SLOW_SHARE));
+    const warm = (round: number) => (round % slowEvery === 0 ? all : fast);
+    for (let round = 0; round < 200; round++) {
+      for (const target of rotation(warm(round), round)) {
+        target.fresh?.();
+        await target.call().catch(() => undefined);
+      }
+    }
+    for (const target of all) target.lost = target.sessions = 0;
+    await sim.reset();
+    for (let round = 0; round < SEQUENTIAL; round++) {
+      for (const target of rotation(warm(round), round)) {
+        target.fresh?.();
+        await session(target, target.sequential);
+      }
+    }
+    const gaps = serverGaps(await sim.timeline());
+    const sequentialLosses = all.filter((target) => target.lost > 0).map((target) => `${target.name}: ${target.lost} (${target.firstLoss ?? ''})`);
+    if (sequentialLosses.length > 0) process.stderr.write(`sessions lost in the sequential run: ${sequentialLosses.join('; ')}\n`);
+    for (const target of all) {
+      target.lost = target.sessions = 0;
+      target.firstLoss = null;
+    }
+    for (let round = 0; round < BATCHES; round++) {
+      for (const target of rotation(round % Math.max(1, Math.round(slowEvery / 4)) === 0 ? all : fast, round)) {
+        target.fresh?.();
+        await Promise.all(Array.from({ length: CONCURRENCY }, () => session(target, target.concurrent)));
+      }
+    }
+    report(results, all, gaps);
+  } finally {
+    await sim.close();
+  }
+  return results;
+}
+
+function report(results: BenchResult[], all: readonly Arm[], gaps: ReadonlyMap<string, readonly number[]>): void {
+  const [hand] = all;
+  if (hand === undefined) return;
+  const handGap = gaps.get(hand.tag) ?? [];
+  for (const target of all) {
+    const seq = target.sequential;
+    const conc = target.concurrent;
+    const gap = gaps.get(target.tag) ?? [];
+    const isHand = target === hand;
+    const baseline = (name: string, value: number, unit = 'µs') => (isHand ? {} : { baseline: { name: `hand-written ${name}`, value, unit } });
+    results.push({
+      name: `${target.name}: sequential, median`,
+      value: percentile(seq, 50) / 1000,
+      unit: 'ms',
+      ...baseline('median', percentile(hand.sequential, 50) / 1000, 'ms'),
+      ...(target.tag === 'detour-defaults' ? { aim: '≤ 1.10× hand-written' } : {}),
+      note: `${seq.length} sessions, interleaved; p99 ${(percentile(seq, 99) / 1000).toFixed(2)} ms`,
+    });
+    if (!isHand) results.push({ name: `${target.name}: sequential, median ratio`, value: percentile(seq, 50) / percentile(hand.sequential, 50), unit: 'ratio', ...(target.tag === 'detour-defaults' ? { aim: '≤ 1.10' } : {}) });
+    results.push({ name: `${target.name}: sequential, p99`, value: percentile(seq, 99) / 1000, unit: 'ms', ...baseline('p99', percentile(hand.sequential, 99) / 1000, 'ms') });
+    results.push({
+      name: `${target.name}: ${CONCURRENCY} concurrent, median`,
+      value: percentile(conc, 50) / 1000,
+      unit: 'ms',
+      ...baseline('median', percentile(hand.concurrent, 50) / 1000, 'ms'),
+      note: `p99 ${(percentile(conc, 99) / 1000).toFixed(2)} ms; ${conc.length} answered sessions`,
+    });
+    results.push({ name: `${target.name}: ${CONCURRENCY} concurrent, p99`, value: percentile(conc, 99) / 1000, unit: 'ms', ...baseline('p99', percentile(hand.concurrent, 99) / 1000, 'ms') });
+    results.push({
+      name: `${target.name}: ${CONCURRENCY} concurrent, sessions lost`,
+      value: target.sessions === 0 ? Number.NaN : (100 * target.lost) / target.sessions,
+      unit: '%',
+      note: `${target.lost} of ${target.sessions} sessions rejected${target.firstLoss === null ? '' : `; first: ${target.firstLoss}`}`,
+    });
+    if (gap.length > 0) {
+      results.push({
+        name: `${target.name}: server-side gap (500 sent → fallback received), median`,
+        value: percentile(gap, 50),
+        unit: 'µs',
+        ...baseline('gap median', percentile(handGap, 50)),
+        note: `p99 ${percentile(gap, 99).toFixed(0)} µs; ${gap.length} failovers`,
+      });
+      if (!isHand) {
+        results.push({
+          name: `${target.name}: server-side gap, median added`,
+          value: percentile(gap, 50) - percentile(handGap, 50),
+          unit: 'µs',
+          ...(target.tag.startsWith('detour-') && target.slow !== true ? { aim: '< 20 µs' } : {}),
+        });
+      }
+    }
+  }
+}
