@@ -10,8 +10,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as AnthropicSdk from '@anthropic-ai/sdk';
 import type Anthropic from '@anthropic-ai/sdk';
+import * as GoogleSdk from '@google/genai';
 import type { GoogleGenAI } from '@google/genai';
+import * as OpenAISdk from 'openai';
 import type OpenAI from 'openai';
 import { AnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
 import { createAnthropicClient } from '../src/providers/anthropic/create-anthropic-client.js';
@@ -94,9 +97,9 @@ function settings(baseUrl: string) {
 }
 
 function subjects(url: string): Subject[] {
-  const openai: OpenAI = createOpenAIClient(settings(`${url}/v1`));
-  const anthropic: Anthropic = createAnthropicClient(settings(url));
-  const google: GoogleGenAI = createGoogleClient(settings(url));
+  const openai: OpenAI = createOpenAIClient(OpenAISdk, settings(`${url}/v1`));
+  const anthropic: Anthropic = createAnthropicClient(AnthropicSdk, settings(url));
+  const google: GoogleGenAI = createGoogleClient(GoogleSdk, settings(url));
   return [
     {
       name: 'openai',
@@ -197,7 +200,7 @@ function figures(label: string, samples: { direct: number[]; adapter: number[] }
 /** How long after its deadline a timed-out (or aborted) call settles, against a hanging model. */
 async function lateness(url: string): Promise<BenchResult[]> {
   const simulator = await startSimulator({ scenario: { models: { hang: { faults: [{ type: 'hang' }] } } } });
-  const adapter = new OpenAIAdapter({ client: createOpenAIClient(settings(`${simulator.url}/v1`)), modelId: 'hang' });
+  const adapter = new OpenAIAdapter({ client: createOpenAIClient(OpenAISdk, settings(`${simulator.url}/v1`)), modelId: 'hang' });
   void url;
   const request: GenerateRequest = { model: 'hang', messages: MESSAGES };
   const timeoutLate: number[] = [];

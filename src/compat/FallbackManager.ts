@@ -8,6 +8,7 @@ import type { StateStore } from '../executor/StateStore.js';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import { adapterForClient, SelfManagingFallbackFactory } from '../providers/factory.js';
 import type { AdapterSource, ClientFactory, SelfManagingFallbackFactoryOptions, SupportedClient } from '../providers/factory.js';
+import { LazyAdapter } from '../providers/lazy-adapter.js';
 import { catalogParams } from '../providers/params.js';
 import type { Policy } from '../policy/types.js';
 import type { Message, ProviderAdapter } from '../providers/spec.js';
@@ -44,6 +45,10 @@ function isAdapterSource(factory: unknown): factory is AdapterSource {
   return typeof (factory as AdapterSource).getAdapter === 'function';
 }
 
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** A seed-style ClientFactory (`createClient(providerConfig)`) as an AdapterSource. */
 class ClientFactorySource implements AdapterSource {
   private readonly cache = new WeakMap<Policy, Map<string, ProviderAdapter>>();
@@ -57,7 +62,19 @@ class ClientFactorySource implements AdapterSource {
     if (model === undefined || provider === undefined) {
       throw new ProviderCallError({ kind: 'model_not_found', type: 'ModelNotFoundError', status: null, code: null, message: `no catalog entry for "${modelName}"`, retryAfterMs: null, retryable: false, provider: null, sdkError: null });
     }
-    const adapter = adapterForClient(this.factory.createClient(provider) as SupportedClient, model.model, { provider: provider.name, providerType: provider.type, params: model.params });
+    const client = this.factory.createClient(provider);
+    const options = { provider: provider.name, providerType: provider.type, params: model.params };
+    // A client promise that fails before the first call fails that call, never the process.
+    if (isPromiseLike(client)) Promise.resolve(client).catch(() => undefined);
+    const adapter = isPromiseLike(client)
+      ? new LazyAdapter({
+          provider: provider.name,
+          providerType: provider.type,
+          modelId: model.model,
+          baseUrl: provider.baseUrl,
+          build: async () => adapterForClient((await client) as SupportedClient, model.model, options),
+        })
+      : adapterForClient(client as SupportedClient, model.model, options);
     if (perPolicy === undefined) {
       perPolicy = new Map();
       this.cache.set(policy, perPolicy);

@@ -1,26 +1,21 @@
 /**
  * Maps errors thrown by `@anthropic-ai/sdk` onto ErrorFacts. The SDK keeps
  * the whole body on `.error` (`{ type: 'error', error: { type, message,
- * details? } }`); its classes carry real names (`OverloadedError`).
+ * details? } }`); its classes carry real names (`OverloadedError`). The SDK is
+ * an optional peer: its classes are known through `sdk-error-classes.ts`.
  */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  AnthropicError,
-} from '@anthropic-ai/sdk';
 import type { ClassifyContext } from './classify.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
 import { retryAfterFromHeaders } from './retry-after.js';
+import { sdkErrorClass } from './sdk-error-classes.js';
 import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
 import { errorClassName, isRecord, readNumber, readProperty, readString } from './shape.js';
 
 /** True for `@anthropic-ai/sdk` errors, by class or (for another copy of the SDK) by name and body shape. */
 export function isAnthropicShaped(error: unknown): boolean {
-  if (error instanceof AnthropicError) return true;
+  if (sdkErrorClass('anthropic', error) !== null) return true;
   const body = readProperty(error, 'error');
   // The SDK has dozens of subclasses (EnforcedSpendLimitReachedError, …): match the body, not a name list.
   return /Error$/.test(errorClassName(error) ?? '') && (readString(body, 'type') === 'error' || readProperty(error, 'apiMessage') !== undefined);
@@ -30,15 +25,16 @@ export function isAnthropicShaped(error: unknown): boolean {
 export function classifyAnthropicError(error: unknown, context: ClassifyContext): ErrorFact {
   const provider = 'anthropic';
   const sdkError = errorClassName(error);
-  if (error instanceof APIUserAbortError || sdkError === 'APIUserAbortError') {
+  const sdkClass = sdkErrorClass('anthropic', error);
+  if (sdkClass === 'APIUserAbortError' || sdkError === 'APIUserAbortError') {
     return abortedFact(error, provider, sdkError);
   }
-  if (error instanceof APIConnectionTimeoutError || sdkError === 'APIConnectionTimeoutError') {
+  if (sdkClass === 'APIConnectionTimeoutError' || sdkError === 'APIConnectionTimeoutError') {
     return timedOutFact(error, provider, sdkError);
   }
   const status = readNumber(error, 'status') ?? null;
   const body = readProperty(error, 'error');
-  if (error instanceof APIConnectionError || sdkError === 'APIConnectionError' || (status === null && !isRecord(body))) {
+  if (sdkClass === 'APIConnectionError' || sdkError === 'APIConnectionError' || (status === null && !isRecord(body))) {
     return connectionFact(error, context, provider, sdkError);
   }
   const inner = readProperty(body, 'error');
@@ -54,7 +50,7 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
     retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
     headers: readProperty(error, 'headers'),
     provider,
-    sdkError: error instanceof APIError || sdkError !== null ? sdkError : 'APIError',
+    sdkError: sdkError ?? 'APIError',
     raw: body,
   });
 }

@@ -1,51 +1,24 @@
 /**
  * Maps errors thrown by the `openai` SDK (OpenAI, Azure OpenAI and any
  * OpenAI-compatible server) onto ErrorFacts. The SDK's errors all have
- * `name === "Error"`, so the class is found with `instanceof` first and by
- * shape second (a second copy of the SDK has other classes).
+ * `name === "Error"`, so the class is found from the class itself
+ * (`sdk-error-classes.ts`: registered classes, else the prototype chain) and
+ * by shape second. The SDK is an optional peer: nothing here imports it.
  */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  AuthenticationError,
-  BadRequestError,
-  ConflictError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  UnprocessableEntityError,
-} from 'openai';
 import type { ClassifyContext } from './classify.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
 import { retryAfterFromHeaders } from './retry-after.js';
+import { sdkErrorClass } from './sdk-error-classes.js';
 import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
 import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
 
-/** Most specific first: subclasses before their parents. */
-const OPENAI_CLASSES: readonly (readonly [abstract new (...args: never[]) => unknown, string])[] = [
-  [APIConnectionTimeoutError, 'APIConnectionTimeoutError'],
-  [APIUserAbortError, 'APIUserAbortError'],
-  [APIConnectionError, 'APIConnectionError'],
-  [RateLimitError, 'RateLimitError'],
-  [InternalServerError, 'InternalServerError'],
-  [AuthenticationError, 'AuthenticationError'],
-  [PermissionDeniedError, 'PermissionDeniedError'],
-  [NotFoundError, 'NotFoundError'],
-  [BadRequestError, 'BadRequestError'],
-  [UnprocessableEntityError, 'UnprocessableEntityError'],
-  [ConflictError, 'ConflictError'],
-  [APIError, 'APIError'],
-];
-
 /** The SDK class name of an `openai` error, or null when it is not one. */
 export function openaiErrorName(error: unknown): string | null {
-  for (const [errorClass, name] of OPENAI_CLASSES) if (error instanceof errorClass) return name;
-  return null;
+  const name = sdkErrorClass('openai', error);
+  // The root class is no API error: the classifier knows it only by shape, as before.
+  return name === 'OpenAIError' ? null : name;
 }
 
 /**

@@ -4,15 +4,16 @@
  * key or value and say what to change.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { requireOnFirstUse } from '../load-on-use.js';
 import { didYouMean, nearest } from './suggest.js';
 import { ERROR_NAMES } from './vocabulary.js';
 import { pointerSegments, type DiagnosticInput } from './diagnostics.js';
 import type { PolicySource } from './source.js';
 
-const addFormats = addFormatsModule.default;
+// The validator is compiled on first use; ajv is loaded then, not with detour.
+const ajv2020 = requireOnFirstUse<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+const ajvFormats = requireOnFirstUse<typeof import('ajv-formats')>('ajv-formats');
 
 /** Where the schema lives, from `src/policy` (tests) and from `dist/src/policy` (the build). */
 const schemaCandidates = ['../../schemas/policy.schema.json', '../../../schemas/policy.schema.json'];
@@ -43,8 +44,8 @@ export function policySchema(): Record<string, unknown> {
 /** The compiled validator; compiling costs tens of milliseconds, so it happens once, on first use. */
 function validator(): ValidateFunction {
   if (cachedValidator) return cachedValidator;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
-  addFormats(ajv, ['uri']);
+  const ajv = new (ajv2020().Ajv2020)({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
+  ajvFormats().default(ajv, ['uri']);
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
   cachedValidator = ajv.compile(policySchema());
   return cachedValidator;

@@ -1,9 +1,10 @@
 /**
  * Wrapping a user's own SDK client (the seed's `FallbackClientWrapper({ primaryClient })`).
  */
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { GoogleGenAI } from '@google/genai';
+import type OpenAI from 'openai';
+import { registerSdkErrorClasses } from '../errors/sdk-error-classes.js';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { GoogleAdapter } from './google/google-adapter.js';
 import { OpenAIAdapter } from './openai/openai-adapter.js';
@@ -28,16 +29,14 @@ interface Shaped {
 }
 
 /**
- * Which SDK a client comes from: by class first, then by shape, so a client
- * from a second copy of an SDK package is still recognised.
+ * Which SDK a client comes from, by its shape: detour does not import the
+ * SDKs to compare classes (they are optional), and a client from a second
+ * copy of an SDK package is recognised the same way.
  *
  * @example
  * detectClientType(new OpenAI({ apiKey })) // → 'openai'
  */
 export function detectClientType(client: unknown): 'openai' | 'anthropic' | 'google' | null {
-  if (client instanceof OpenAI) return 'openai';
-  if (client instanceof Anthropic) return 'anthropic';
-  if (client instanceof GoogleGenAI) return 'google';
   if (typeof client !== 'object' || client === null) return null;
   const shaped = client as Shaped;
   if (typeof shaped.chat?.completions?.create === 'function') return 'openai';
@@ -63,6 +62,8 @@ function withOptions<T>(client: T, options: Record<string, unknown>): T {
  */
 export function adapterForClient(client: SupportedClient, modelId: string, options: AdapterForClientOptions = {}): ProviderAdapter {
   const detected = detectClientType(client);
+  // The client's class carries its SDK's error classes: the errors it throws classify by class.
+  if (detected === 'openai' || detected === 'anthropic') registerSdkErrorClasses(detected, (client as object).constructor);
   const params = options.params === undefined ? {} : { params: options.params };
   switch (detected) {
     case 'openai': {

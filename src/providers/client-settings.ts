@@ -2,7 +2,7 @@
  * What every SDK client is built from, once the factory has resolved a
  * provider configuration (key read from the environment, overrides applied).
  */
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 
 /** A WHATWG fetch, as every SDK's `fetch` option takes it. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -21,13 +21,15 @@ export interface ClientSettings {
 /**
  * A fetch that sends every request through one undici `Agent` limited to
  * `connections` sockets per origin: `provider_config.*.max_connections`.
- * The agent is returned so its owner can close it.
+ * The agent is returned so its owner can close it. undici is imported here,
+ * the first time a policy sets `max_connections`, not when detour is.
  *
  * @example
- * const { fetch, agent } = pooledFetch(10);
+ * const { fetch, agent } = await pooledFetch(10);
  * const client = new OpenAI({ apiKey, fetch, maxRetries: 0 });
  */
-export function pooledFetch(connections: number): { readonly fetch: FetchFunction; readonly agent: Agent } {
+export async function pooledFetch(connections: number): Promise<{ readonly fetch: FetchFunction; readonly agent: Agent }> {
+  const { Agent, fetch: undiciFetch } = await import('undici');
   const agent = new Agent({ connections });
   const fetch: FetchFunction = (input, init) =>
     undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;

@@ -9,16 +9,18 @@ import type { Agent } from 'undici';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { ModelConfig, Policy, ProviderConfig } from '../policy/types.js';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
-import { createAnthropicClient } from './anthropic/create-anthropic-client.js';
+import { ANTHROPIC_DEFAULT_BASE_URL, createAnthropicClient } from './anthropic/create-anthropic-client.js';
 import { detourFact } from './call-error.js';
-import { pooledFetch, type FetchFunction } from './client-settings.js';
+import { pooledFetch, type ClientSettings, type FetchFunction } from './client-settings.js';
 import { createGoogleClient } from './google/create-google-client.js';
-import { GoogleAdapter } from './google/google-adapter.js';
-import { createOpenAIClient } from './openai/create-openai-client.js';
+import { GOOGLE_DEFAULT_BASE_URL, GoogleAdapter } from './google/google-adapter.js';
+import { LazyAdapter } from './lazy-adapter.js';
+import { loadSdk } from './load-sdk.js';
+import { createOpenAIClient, OPENAI_DEFAULT_BASE_URL } from './openai/create-openai-client.js';
 import { OpenAIAdapter } from './openai/openai-adapter.js';
-import { createOpenAICompatibleClient } from './openai-compatible/create-openai-compatible-client.js';
+import { createOpenAICompatibleClient, openAICompatibleBaseUrl } from './openai-compatible/create-openai-compatible-client.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter.js';
-import { defaultProviderConfig, resolveSettings, settingsKey, type SettingsContext } from './provider-settings.js';
+import { baseUrlFor, defaultProviderConfig, resolveSettings, settingsKey, type SettingsContext } from './provider-settings.js';
 import { PROVIDER_TYPES, type ProviderAdapter, type ProviderType } from './spec.js';
 
 export { adapterForClient, detectClientType, type AdapterForClientOptions, type SupportedClient } from './adapter-for-client.js';
@@ -31,6 +33,7 @@ export interface AdapterSource {
 
 /** The seed's factory interface, for users who manage their own clients. */
 export interface ClientFactory {
+  /** An SDK client for the provider configuration, or a promise of one. */
   createClient(provider: ProviderConfig): unknown;
   getAvailableModels(): readonly string[];
 }
@@ -53,6 +56,20 @@ export interface SelfManagingFallbackFactoryOptions {
 
 type SdkClient = OpenAI | Anthropic | GoogleGenAI;
 
+/** Where a client of this type sends requests: the configured base URL, else the SDK's default. */
+function requestBaseUrl(type: ProviderType, baseUrl: string | null): string {
+  switch (type) {
+    case 'openai':
+      return baseUrl ?? OPENAI_DEFAULT_BASE_URL;
+    case 'anthropic':
+      return baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL;
+    case 'google':
+      return baseUrl ?? GOOGLE_DEFAULT_BASE_URL;
+    case 'openai_compatible':
+      return openAICompatibleBaseUrl(baseUrl);
+  }
+}
+
 /** Model names the seed's factory routed by name alone, for names missing from a catalog. */
 function guessProviderType(modelName: string): ProviderType | null {
   const name = modelName.toLowerCase();
@@ -71,7 +88,9 @@ function isProviderType(value: string): value is ProviderType {
  * so a reloaded policy with the same settings reuses them) and adapters (one
  * per provider configuration, model id and params), and resolves a policy's
  * model name to its adapter. Keys are read when a model is first used, so a
- * missing key fails that model's attempt, not start-up.
+ * missing key fails that model's attempt, not start-up. A provider's SDK is
+ * imported when its first adapter is asked for, so a missing SDK fails that
+ * adapter's calls (a one-line error naming the package), nothing else.
  *
  * @example
  * const factory = new SelfManagingFallbackFactory();
@@ -88,7 +107,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   private readonly apiKeyOverride: string | undefined;
   private readonly fetch: FetchFunction | undefined;
   private readonly byPolicy = new WeakMap<Policy, Map<string, ProviderAdapter>>();
-  private readonly clients = new Map<string, SdkClient>();
+  private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly adapters = new Map<string, ProviderAdapter>();
   private readonly agents: Agent[] = [];
   private readonly knownModels = new Set<string>();
@@ -125,8 +144,14 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     return adapter;
   }
 
-  /** The seed's `createClient`: the cached SDK client for one provider configuration. */
-  createClient(provider: ProviderConfig): OpenAI | Anthropic | GoogleGenAI {
+  /**
+   * The seed's `createClient`: the cached SDK client for one provider
+   * configuration. A promise, because the SDK is imported on first use.
+   *
+   * @throws ProviderCallError kind `authentication` naming the missing variable
+   *   (the promise rejects when the SDK is not installed).
+   */
+  createClient(provider: ProviderConfig): Promise<OpenAI | Anthropic | GoogleGenAI> {
     return this.clientFor(provider, null);
   }
 
@@ -137,6 +162,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
 
   /** Close the connection pools created for `max_connections`. */
   async close(): Promise<void> {
+    await Promise.allSettled(this.clients.values());
     const agents = this.agents.splice(0);
     await Promise.all(agents.map((agent) => agent.close().catch(() => undefined)));
   }
@@ -180,36 +206,42 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     };
   }
 
-  private clientFor(provider: ProviderConfig, modelName: string | null): SdkClient {
+  /** Starts building the client (its key is checked now, synchronously); cached per configuration content. */
+  private clientFor(provider: ProviderConfig, modelName: string | null): Promise<SdkClient> {
     const context = this.context(modelName);
     const key = settingsKey(provider, context);
     const cached = this.clients.get(key);
     if (cached !== undefined) return cached;
-    const resolved = resolveSettings(provider, context);
+    const client = this.buildClient(provider, resolveSettings(provider, context));
+    this.clients.set(key, client);
+    // Not remembered when it fails (the SDK is missing): installing it lets a later call succeed.
+    client.catch(() => {
+      if (this.clients.get(key) === client) this.clients.delete(key);
+    });
+    return client;
+  }
+
+  private async buildClient(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>): Promise<SdkClient> {
+    switch (provider.type) {
+      case 'openai':
+        return createOpenAIClient(await loadSdk('openai', provider), await this.withFetch(provider, resolved));
+      case 'anthropic':
+        return createAnthropicClient(await loadSdk('@anthropic-ai/sdk', provider), await this.withFetch(provider, resolved));
+      case 'google':
+        return createGoogleClient(await loadSdk('@google/genai', provider), await this.withFetch(provider, resolved));
+      case 'openai_compatible':
+        return createOpenAICompatibleClient(await loadSdk('openai', provider), await this.withFetch(provider, resolved));
+    }
+  }
+
+  private async withFetch(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>): Promise<ClientSettings> {
     let fetch: FetchFunction | null = this.fetch ?? null;
     if (fetch === null && provider.maxConnections !== null && provider.maxConnections > 0) {
-      const pool = pooledFetch(provider.maxConnections);
+      const pool = await pooledFetch(provider.maxConnections);
       this.agents.push(pool.agent);
       fetch = pool.fetch;
     }
-    const settings = { ...resolved, fetch };
-    let client: SdkClient;
-    switch (provider.type) {
-      case 'openai':
-        client = createOpenAIClient(settings);
-        break;
-      case 'anthropic':
-        client = createAnthropicClient(settings);
-        break;
-      case 'google':
-        client = createGoogleClient(settings);
-        break;
-      case 'openai_compatible':
-        client = createOpenAICompatibleClient(settings);
-        break;
-    }
-    this.clients.set(key, client);
-    return client;
+    return { ...resolved, fetch };
   }
 
   private adapterFor(provider: ProviderConfig, model: ModelConfig): ProviderAdapter {
@@ -217,26 +249,31 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     const key = `${provider.name}\u0000${clientKey}\u0000${model.model}\u0000${JSON.stringify(model.params)}`;
     const cached = this.adapters.get(key);
     if (cached !== undefined) return cached;
-    const client = this.clientFor(provider, model.name);
-    const common = { modelId: model.model, provider: provider.name, params: model.params };
-    let adapter: ProviderAdapter;
-    switch (provider.type) {
-      case 'openai':
-        adapter = new OpenAIAdapter({ client: client as OpenAI, ...common });
-        break;
-      case 'anthropic':
-        adapter = new AnthropicAdapter({ client: client as Anthropic, ...common });
-        break;
-      case 'google': {
-        const baseUrl = this.baseUrlOverride ?? provider.baseUrl;
-        adapter = new GoogleAdapter({ client: client as GoogleGenAI, ...common, ...(baseUrl === null ? {} : { baseUrl }) });
-        break;
-      }
-      case 'openai_compatible':
-        adapter = createOpenAICompatibleAdapter({ client: client as OpenAI, ...common });
-        break;
-    }
+    // Checks the key now and starts importing the SDK while the session gets ready to call.
+    void this.clientFor(provider, model.name);
+    const baseUrl = this.baseUrlOverride === undefined ? provider.baseUrl : baseUrlFor(provider.type, this.baseUrlOverride);
+    const adapter = new LazyAdapter({
+      provider: provider.name,
+      providerType: provider.type,
+      modelId: model.model,
+      baseUrl: requestBaseUrl(provider.type, baseUrl),
+      build: async () => this.adapterOver(provider, model, baseUrl, await this.clientFor(provider, model.name)),
+    });
     this.adapters.set(key, adapter);
     return adapter;
+  }
+
+  private adapterOver(provider: ProviderConfig, model: ModelConfig, baseUrl: string | null, client: SdkClient): ProviderAdapter {
+    const common = { modelId: model.model, provider: provider.name, params: model.params };
+    switch (provider.type) {
+      case 'openai':
+        return new OpenAIAdapter({ client: client as OpenAI, ...common });
+      case 'anthropic':
+        return new AnthropicAdapter({ client: client as Anthropic, ...common });
+      case 'google':
+        return new GoogleAdapter({ client: client as GoogleGenAI, ...common, ...(baseUrl === null ? {} : { baseUrl }) });
+      case 'openai_compatible':
+        return createOpenAICompatibleAdapter({ client: client as OpenAI, ...common });
+    }
   }
 }

@@ -7,14 +7,17 @@
  * corrupt concurrent runs on the shared engine (TOOLCHAIN.md), so every rule
  * runs and the first success in order is taken.
  */
-import { Engine } from 'json-rules-engine';
-import type { RuleResult } from 'json-rules-engine';
+import type { Engine, RuleResult } from 'json-rules-engine';
+import { requireOnFirstUse } from '../load-on-use.js';
 import type { TopLevelCondition } from '../policy/types.js';
 import { resolveFactPath } from './condition.js';
 import { registerOperators } from './operators.js';
 import type { Facts } from './types.js';
 
 const EVENT_TYPE = 'detour.match';
+
+// Only `explain` and the reference evaluator build engines: loaded then, not with detour.
+const jsonRulesEngine = requireOnFirstUse<typeof import('json-rules-engine')>('json-rules-engine');
 
 /** A rule as the engine needs it. */
 export interface EngineRule {
@@ -38,7 +41,7 @@ export interface EngineOutcome {
  * const engine = buildEngine([{ index: 0, name: 'r', when: { all: [] } }]);
  */
 export function buildEngine(rules: readonly EngineRule[]): Engine {
-  const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolveFactPath });
+  const engine = new (jsonRulesEngine().Engine)([], { allowUndefinedFacts: true, pathResolver: resolveFactPath });
   registerOperators(engine);
   for (const rule of rules) {
     engine.addRule({

@@ -10,8 +10,8 @@
  * detour adds `matches` (regular expression, `(?i)` allowed), `startsWith`,
  * `endsWith`, all false when the fact is not a string.
  */
-import { Operator, OperatorDecorator } from 'json-rules-engine';
 import type { Engine } from 'json-rules-engine';
+import { requireOnFirstUse } from '../load-on-use.js';
 import { rulePattern } from './pattern.js';
 
 /** `(factValue, conditionValue) → matched`, after the fact passed the validator. */
@@ -110,8 +110,11 @@ export function isKnownOperator(name: string): boolean {
   return resolveOperator(name) !== null;
 }
 
+const jsonRulesEngine = requireOnFirstUse<typeof import('json-rules-engine')>('json-rules-engine');
+
 /** Register detour's operators and decorators on a json-rules-engine Engine. */
 export function registerOperators(engine: Engine): void {
+  const { Operator, OperatorDecorator } = jsonRulesEngine();
   for (const definition of OPERATOR_DEFINITIONS) {
     engine.addOperator(new Operator(definition.name, definition.test, definition.validate));
   }

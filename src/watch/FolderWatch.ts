@@ -1,11 +1,11 @@
 /**
  * The file-system side of hot reload: chokidar on one folder (and, when the
  * folder is a symlink, on its target), reduced to "a policy file may have
- * changed" callbacks.
+ * changed" callbacks. chokidar is imported when a watch starts.
  */
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { CONFIG_MAP_DATA_LINK, createIgnoreMatcher, isPolicyFileName } from './policyFiles.js';
 
 /** What a {@link FolderWatch} reports. */
@@ -92,6 +92,8 @@ export class FolderWatch {
 
   /** A chokidar watcher on one path, resolved once its initial scan is done. */
   async #watch(watchedPath: string): Promise<FSWatcher> {
+    // Imported here, not with detour: only a watching process needs it.
+    const { watch } = await import('chokidar');
     const chokidar = watch(watchedPath, {
       ignoreInitial: true,
       followSymlinks: false,

@@ -85,7 +85,7 @@ describe('SelfManagingFallbackFactory', () => {
     await factory.close();
   });
 
-  it('caches adapters per policy and model, and clients per provider configuration content', () => {
+  it('caches adapters per policy and model, and clients per provider configuration content', async () => {
     const factory = new SelfManagingFallbackFactory({ env: KEYS, baseUrlOverride: simulator.url });
     const first = factory.getAdapter(policy, 'gpt-4o');
     expect(factory.getAdapter(policy, 'gpt-4o')).toBe(first);
@@ -95,9 +95,10 @@ describe('SelfManagingFallbackFactory', () => {
     expect(factory.getAdapter(policy, 'gpt-4o-short')).not.toBe(first);
     const openai = policy.providers['openai'];
     if (openai === undefined) throw new Error('no openai provider');
-    expect(factory.createClient(openai)).toBe(factory.createClient({ ...openai }));
-    expect(factory.createClient({ ...openai, timeoutMs: 1_000 })).not.toBe(factory.createClient(openai));
-    expect(factory.createClient(openai)).toBeInstanceOf(OpenAI);
+    expect(await factory.createClient(openai)).toBe(await factory.createClient({ ...openai }));
+    expect(await factory.createClient({ ...openai, timeoutMs: 1_000 })).not.toBe(await factory.createClient(openai));
+    expect(await factory.createClient(openai)).toBeInstanceOf(OpenAI);
+    await factory.close();
   });
 
   it('a missing key fails at first use of that model, naming the variable; start-up and other models are fine', async () => {

@@ -3,6 +3,9 @@
  * client, pointed at a simulator on 127.0.0.1. `fetch`, when given, is the
  * SDK's transport (used to see the bytes each SDK sends).
  */
+import * as AnthropicSdk from '@anthropic-ai/sdk';
+import * as GoogleSdk from '@google/genai';
+import * as OpenAISdk from 'openai';
 import { createAnthropicClient } from '../../src/providers/anthropic/create-anthropic-client.js';
 import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
 import type { FetchFunction } from '../../src/providers/client-settings.js';
@@ -35,21 +38,21 @@ export const openAISubject: AdapterSubject = {
   name: 'openai',
   protocol: 'openai',
   createAdapter: (root, modelId, options = {}) =>
-    new OpenAIAdapter({ client: createOpenAIClient(settings(`${root}/v1`, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
+    new OpenAIAdapter({ client: createOpenAIClient(OpenAISdk, settings(`${root}/v1`, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
 };
 
 export const anthropicSubject: AdapterSubject = {
   name: 'anthropic',
   protocol: 'anthropic',
   createAdapter: (root, modelId, options = {}) =>
-    new AnthropicAdapter({ client: createAnthropicClient(settings(root, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
+    new AnthropicAdapter({ client: createAnthropicClient(AnthropicSdk, settings(root, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
 };
 
 export const googleSubject: AdapterSubject = {
   name: 'google',
   protocol: 'google',
   createAdapter: (root, modelId, options = {}) =>
-    new GoogleAdapter({ client: createGoogleClient(settings(root, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
+    new GoogleAdapter({ client: createGoogleClient(GoogleSdk, settings(root, options.fetch)), modelId, ...(options.params ? { params: options.params } : {}) }),
 };
 
 export const openAICompatibleSubject: AdapterSubject = {
@@ -57,7 +60,7 @@ export const openAICompatibleSubject: AdapterSubject = {
   protocol: 'openai',
   createAdapter: (root, modelId, options = {}) =>
     createOpenAICompatibleAdapter({
-      client: createOpenAICompatibleClient(settings(`${root}/v1`, options.fetch)),
+      client: createOpenAICompatibleClient(OpenAISdk, settings(`${root}/v1`, options.fetch)),
       modelId,
       provider: 'local',
       ...(options.params ? { params: options.params } : {}),

@@ -1,4 +1,5 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type * as AnthropicSdk from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { ClientSettings } from '../client-settings.js';
 
 /** Anthropic's public endpoint, used when no base URL is configured. */
@@ -10,10 +11,10 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
  * credentials or base URL picked up from `ANTHROPIC_*` environment variables.
  *
  * @example
- * const client = createAnthropicClient({ apiKey, baseUrl: null, timeoutMs: null, fetch: null, headers: {} });
+ * const client = createAnthropicClient(await import('@anthropic-ai/sdk'), { apiKey, baseUrl: null, timeoutMs: null, fetch: null, headers: {} });
  */
-export function createAnthropicClient(settings: ClientSettings): Anthropic {
-  return new Anthropic({
+export function createAnthropicClient(sdk: typeof AnthropicSdk, settings: ClientSettings): Anthropic {
+  return new sdk.Anthropic({
     apiKey: settings.apiKey,
     authToken: null,
     maxRetries: 0,

@@ -1,4 +1,5 @@
-import { GoogleGenAI, type HttpOptions } from '@google/genai';
+import type * as GoogleSdk from '@google/genai';
+import type { GoogleGenAI, HttpOptions } from '@google/genai';
 import type { ClientSettings } from '../client-settings.js';
 
 /**
@@ -8,13 +9,13 @@ import type { ClientSettings } from '../client-settings.js';
  * (`httpOptions.fetch`).
  *
  * @example
- * const client = createGoogleClient({ apiKey, baseUrl: null, timeoutMs: null, fetch: null, headers: {} });
+ * const client = createGoogleClient(await import('@google/genai'), { apiKey, baseUrl: null, timeoutMs: null, fetch: null, headers: {} });
  */
-export function createGoogleClient(settings: ClientSettings): GoogleGenAI {
+export function createGoogleClient(sdk: typeof GoogleSdk, settings: ClientSettings): GoogleGenAI {
   const httpOptions: HttpOptions = { apiVersion: 'v1beta', retryOptions: { attempts: 1 } };
   if (settings.baseUrl !== null) httpOptions.baseUrl = settings.baseUrl;
   if (settings.timeoutMs !== null) httpOptions.timeout = settings.timeoutMs;
   if (settings.fetch !== null) httpOptions.fetch = settings.fetch;
   if (Object.keys(settings.headers).length > 0) httpOptions.headers = { ...settings.headers };
-  return new GoogleGenAI({ apiKey: settings.apiKey, vertexai: false, httpOptions });
+  return new sdk.GoogleGenAI({ apiKey: settings.apiKey, vertexai: false, httpOptions });
 }

@@ -1,4 +1,5 @@
-import OpenAI, { AzureOpenAI } from 'openai';
+import type * as OpenAISdk from 'openai';
+import type OpenAI from 'openai';
 import type { ClientSettings } from '../client-settings.js';
 
 /**
@@ -13,9 +14,9 @@ import type { ClientSettings } from '../client-settings.js';
  * the deployment name), through the SDK's `AzureOpenAI`.
  *
  * @example
- * createOpenAICompatibleClient({ apiKey: 'unused', baseUrl: 'http://127.0.0.1:11434/v1', timeoutMs: null, fetch: null, headers: {} });
+ * createOpenAICompatibleClient(await import('openai'), { apiKey: 'unused', baseUrl: 'http://127.0.0.1:11434/v1', timeoutMs: null, fetch: null, headers: {} });
  */
-export function createOpenAICompatibleClient(settings: ClientSettings): OpenAI {
+export function createOpenAICompatibleClient(sdk: typeof OpenAISdk, settings: ClientSettings): OpenAI {
   const common = {
     apiKey: settings.apiKey,
     organization: null,
@@ -29,8 +30,13 @@ export function createOpenAICompatibleClient(settings: ClientSettings): OpenAI {
     ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
   };
   const azure = azureEndpoint(settings.baseUrl);
-  if (azure !== null) return new AzureOpenAI({ ...common, baseURL: azure.baseUrl, apiVersion: azure.apiVersion });
-  return new OpenAI({ ...common, baseURL: settings.baseUrl ?? 'http://127.0.0.1:8000/v1' });
+  if (azure !== null) return new sdk.AzureOpenAI({ ...common, baseURL: azure.baseUrl, apiVersion: azure.apiVersion });
+  return new sdk.OpenAI({ ...common, baseURL: openAICompatibleBaseUrl(settings.baseUrl) });
+}
+
+/** Where an OpenAI-compatible client sends requests: the Azure endpoint without its query, else the base URL. */
+export function openAICompatibleBaseUrl(baseUrl: string | null): string {
+  return azureEndpoint(baseUrl)?.baseUrl ?? baseUrl ?? 'http://127.0.0.1:8000/v1';
 }
 
 /** The base URL without its query, and the `api-version` it names; null when it names none. */
