@@ -2,16 +2,22 @@
  * OpenTelemetry for the command line only: when an OTLP endpoint is
  * configured, `detour run` and `detour demo` export their spans over
  * OTLP/HTTP. The library never does this; embedding services bring their own
- * SDK and pass a provider to `createOpenTelemetryHooks`.
+ * SDK and pass a provider to `createOpenTelemetryHooks`. The SDK pieces are
+ * optional peers, imported only when an endpoint is configured; when they are
+ * missing the command says which to install and runs without tracing.
  */
 import { context, diag, DiagConsoleLogger, DiagLogLevel, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createOpenTelemetryHooks } from '../telemetry/createOpenTelemetryHooks.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import { INSTRUMENTATION_VERSION } from '../telemetry/names.js';
+
+/** The packages span export needs beside `@opentelemetry/api`, in the order they are reported. */
+export const CLI_TELEMETRY_PACKAGES = [
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/resources',
+  '@opentelemetry/context-async-hooks',
+] as const;
 
 export interface CliTelemetryOptions {
   /**
@@ -24,6 +30,8 @@ export interface CliTelemetryOptions {
    * @default `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true'`
    */
   readonly captureContent?: boolean;
+  /** Where the one-line notice about missing packages goes. @default process.stderr */
+  readonly warn?: (line: string) => void;
 }
 
 export interface CliTelemetry {
@@ -63,9 +71,40 @@ function enableDiagnosticsFromEnvironment(): void {
   if (level !== undefined && level !== DiagLogLevel.NONE) diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
 }
 
+type SdkTrace = typeof import('@opentelemetry/sdk-trace');
+type OtlpExporter = typeof import('@opentelemetry/exporter-trace-otlp-http');
+type Resources = typeof import('@opentelemetry/resources');
+type ContextAsyncHooks = typeof import('@opentelemetry/context-async-hooks');
+
+function isMissing(error: unknown, name: string): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND' && error instanceof Error && error.message.includes(`'${name}'`);
+}
+
+/** The SDK pieces, or the one line saying which could not be imported and how to install them. */
+async function importTelemetrySdk(): Promise<readonly [SdkTrace, OtlpExporter, Resources, ContextAsyncHooks] | string> {
+  const settled = await Promise.allSettled([
+    import('@opentelemetry/sdk-trace'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/context-async-hooks'),
+  ]);
+  const [sdkTrace, exporter, resources, contextAsyncHooks] = settled;
+  if (sdkTrace.status === 'fulfilled' && exporter.status === 'fulfilled' && resources.status === 'fulfilled' && contextAsyncHooks.status === 'fulfilled') {
+    return [sdkTrace.value, exporter.value, resources.value, contextAsyncHooks.value];
+  }
+  const failed = settled.flatMap((result, index) => (result.status === 'rejected' ? [{ name: CLI_TELEMETRY_PACKAGES[index] ?? '', reason: result.reason as unknown }] : []));
+  const names = failed.map((failure) => failure.name);
+  // A piece that is installed but fails to load (a broken install) is named with its error.
+  const broken = failed.find((failure) => !isMissing(failure.reason, failure.name));
+  const detail = broken === undefined ? '' : ` (${broken.name}: ${String(broken.reason instanceof Error ? broken.reason.message : broken.reason).split('\n', 1)[0]})`;
+  return `detour: an OTLP endpoint is set, but exporting spans needs ${names.join(', ')}${detail}: npm install ${names.join(' ')} (continuing without tracing)\n`;
+}
+
 /**
  * Sets up span export for one CLI command, or returns null when no OTLP
- * endpoint is configured (then the command runs with no telemetry at all).
+ * endpoint is configured (then the command runs with no telemetry at all),
+ * or when the OpenTelemetry SDK packages are not installed (then it says so,
+ * in one line naming them, and the command runs without tracing).
  * Honours the standard variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_SERVICE_NAME`,
  * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*`, `OTEL_LOG_LEVEL`). Spans go out as
  * OTLP/HTTP JSON (port 4318 on a collector). Registers the AsyncLocalStorage
@@ -73,7 +112,7 @@ function enableDiagnosticsFromEnvironment(): void {
  * global tracer provider.
  *
  * @example
- * const telemetry = setupCliTelemetry();
+ * const telemetry = await setupCliTelemetry();
  * try {
  *   const executor = await createExecutor({ policies, ...(telemetry === null ? {} : { telemetry: telemetry.hooks }) });
  *   await executor.generate(request);
@@ -81,9 +120,15 @@ function enableDiagnosticsFromEnvironment(): void {
  *   await telemetry?.shutdown();
  * }
  */
-export function setupCliTelemetry(options: CliTelemetryOptions = {}): CliTelemetry | null {
+export async function setupCliTelemetry(options: CliTelemetryOptions = {}): Promise<CliTelemetry | null> {
   if (!otlpTracesConfigured()) return null;
   try {
+    const sdk = await importTelemetrySdk();
+    if (typeof sdk === 'string') {
+      (options.warn ?? ((line: string) => void process.stderr.write(line)))(sdk);
+      return null;
+    }
+    const [{ TracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { detectResources, envDetector, resourceFromAttributes }, { AsyncLocalStorageContextManager }] = sdk;
     enableDiagnosticsFromEnvironment();
     const detected = detectResources({ detectors: [envDetector] });
     const resource = resourceFromAttributes({

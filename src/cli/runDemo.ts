@@ -48,7 +48,7 @@ export async function runDemo(options: DemoCommandOptions): Promise<number> {
     seed: options.seed,
     ...(scale === 1 ? {} : { now: () => origin + (Date.now() - origin) * scale }),
   });
-  const telemetry = setupCliTelemetry();
+  const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
   process.once('SIGINT', interrupt);

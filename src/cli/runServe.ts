@@ -90,7 +90,7 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
   }
   const watch = options.watch && paths.length === 1 && folders.length === 1;
   const keys = await gatewayKeys(options);
-  const telemetry = setupCliTelemetry({ serviceName: 'detour-gateway' });
+  const telemetry = await setupCliTelemetry({ serviceName: 'detour-gateway' });
   if (telemetry !== null) {
     // Clients' W3C traceparent headers continue their traces through the gateway.
     const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
@@ -119,6 +119,8 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
       throw error;
     }
     if (providers.simulator === null) warnMissingKeys(providers.factory, executor.policies.current());
+    // The SDKs are imported at start-up rather than by the first requests; a missing one is said now.
+    for (const missing of await providers.factory.preloadSdks(executor.policies.current().policies.values())) say(missing.fact.message);
     const gateway = createGateway({
       executor,
       keys,

@@ -97,10 +97,10 @@ async function driveFallback(hooks: TelemetryHooks): Promise<void> {
 }
 
 describe('setupCliTelemetry', () => {
-  it('returns null when no OTLP endpoint is configured', () => {
+  it('returns null when no OTLP endpoint is configured', async () => {
     delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
     delete process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
-    expect(setupCliTelemetry()).toBeNull();
+    expect(await setupCliTelemetry()).toBeNull();
   });
 
   it('OTEL_SDK_DISABLED=true wins over an endpoint', () => {
@@ -113,7 +113,7 @@ describe('setupCliTelemetry', () => {
   it('exports the session tree as OTLP/HTTP JSON, with OTEL_SERVICE_NAME honoured', async () => {
     process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = endpoint;
     process.env['OTEL_SERVICE_NAME'] = 'checkout-api';
-    const telemetry = setupCliTelemetry();
+    const telemetry = await setupCliTelemetry();
     expect(telemetry).not.toBeNull();
     await driveFallback(telemetry!.hooks);
     await telemetry!.shutdown();
@@ -169,7 +169,7 @@ describe('setupCliTelemetry', () => {
     delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
     delete process.env['OTEL_SERVICE_NAME'];
     process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] = `${endpoint}/custom/traces`;
-    const telemetry = setupCliTelemetry();
+    const telemetry = await setupCliTelemetry();
     await driveFallback(telemetry!.hooks);
     await telemetry!.shutdown();
     expect(received.map((request) => request.path)).toEqual(['/custom/traces']);
@@ -180,7 +180,7 @@ describe('setupCliTelemetry', () => {
     process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = 'http://127.0.0.1:9';
     // The exporter retries refused connections until this deadline (10 s by default).
     process.env['OTEL_EXPORTER_OTLP_TIMEOUT'] = '200';
-    const telemetry = setupCliTelemetry();
+    const telemetry = await setupCliTelemetry();
     await driveFallback(telemetry!.hooks);
     await expect(telemetry!.shutdown()).resolves.toBeUndefined();
   });
