@@ -73,6 +73,8 @@ export async function runOnce(options: RunCommandOptions, prompt: string): Promi
   // With --debug, where the simulator listens: a script (or a test) can watch
   // GET <url>/_detour/counts to see the request arrive.
   if (options.debug === true && providers.simulator !== null) process.stderr.write(`detour run: simulator listening on ${providers.simulator.url}\n`);
+  // The first attempt's time in the timeline is the call's, not the SDK's import.
+  await providers.factory.preloadSdks([policy]);
   const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();

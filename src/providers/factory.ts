@@ -15,7 +15,7 @@ import { pooledFetch, type ClientSettings, type FetchFunction } from './client-s
 import { createGoogleClient } from './google/create-google-client.js';
 import { GOOGLE_DEFAULT_BASE_URL, GoogleAdapter } from './google/google-adapter.js';
 import { LazyAdapter } from './lazy-adapter.js';
-import { loadSdk } from './load-sdk.js';
+import { loadSdk, SDK_PACKAGES, type SdkPackage } from './load-sdk.js';
 import { createOpenAIClient, OPENAI_DEFAULT_BASE_URL } from './openai/create-openai-client.js';
 import { OpenAIAdapter } from './openai/openai-adapter.js';
 import { createOpenAICompatibleClient, openAICompatibleBaseUrl } from './openai-compatible/create-openai-compatible-client.js';
@@ -153,6 +153,29 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
    */
   createClient(provider: ProviderConfig): Promise<OpenAI | Anthropic | GoogleGenAI> {
     return this.clientFor(provider, null);
+  }
+
+  /**
+   * Import now the SDKs these policies' models need, rather than on their
+   * first calls: for a process that would rather pay the imports at start-up
+   * than on its first requests. Never rejects: resolves with the one-line
+   * error of each SDK that is not installed (the error those models' attempts
+   * will fail with).
+   *
+   * @example
+   * const missing = await factory.preloadSdks(policySet.policies.values());
+   * for (const error of missing) console.warn(error.fact.message);
+   */
+  async preloadSdks(policies: Iterable<Policy>): Promise<readonly ProviderCallError[]> {
+    const needed = new Map<SdkPackage, ProviderConfig>();
+    for (const policy of policies) {
+      for (const model of Object.values(policy.models)) {
+        const provider = policy.providers[model.provider] ?? (isProviderType(model.provider) ? defaultProviderConfig(model.provider, model.provider) : null);
+        if (provider !== null && !needed.has(SDK_PACKAGES[provider.type])) needed.set(SDK_PACKAGES[provider.type], provider);
+      }
+    }
+    const loads = [...needed].map(([packageName, provider]) => loadSdk(packageName, provider).then(() => null, (error: unknown) => error as ProviderCallError));
+    return (await Promise.all(loads)).filter((error) => error !== null);
   }
 
   /** Catalog keys of every policy this factory was given or has served. */

@@ -101,7 +101,7 @@ console.log(JSON.stringify({ exports: typeof detour.createExecutor, unresolvable
     expect(explain.code).toBe(0);
   });
 
-  it('a policy that needs an SDK fails those attempts with the one-line install message, in generate and in stream', async () => {
+  it('a policy that needs an SDK fails those attempts with the one-line install message, in generate, in stream and from preloadSdks', async () => {
     const result = await script(
       'generate.mjs',
       `import { createExecutor, createPolicySet, parsePolicy, LLMFallbackError, SelfManagingFallbackFactory } from 'detour-llm';
@@ -121,6 +121,7 @@ base_delay: 0
 \`, 'needs-sdks.yaml');
 if (policy === null) throw new Error(JSON.stringify(diagnostics));
 const factory = new SelfManagingFallbackFactory({ apiKeyOverride: 'unused' });
+const preload = (await factory.preloadSdks([policy])).map((error) => error.fact.message);
 const executor = await createExecutor({ policies: createPolicySet([policy]), factory });
 const messages = [{ role: 'user', content: 'Hi' }];
 const failures = {};
@@ -138,7 +139,7 @@ try {
 }
 await executor.close();
 await new Promise((resolve) => setTimeout(resolve, 20));
-console.log(JSON.stringify({ ...failures, unhandled }));
+console.log(JSON.stringify({ preload, ...failures, unhandled }));
 `,
     );
     const lines = [
@@ -147,6 +148,7 @@ console.log(JSON.stringify({ ...failures, unhandled }));
       'provider google needs the `@google/genai` package: npm install @google/genai',
     ];
     expect(result).toEqual({
+      preload: lines,
       generate: {
         reason: 'exhausted',
         attempts: [

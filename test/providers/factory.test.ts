@@ -101,6 +101,11 @@ describe('SelfManagingFallbackFactory', () => {
     await factory.close();
   });
 
+  it('preloadSdks imports the SDKs a policy needs up front; with all three installed it reports nothing missing', async () => {
+    const factory = new SelfManagingFallbackFactory({ env: KEYS, baseUrlOverride: simulator.url });
+    expect(await factory.preloadSdks([policy])).toEqual([]);
+  });
+
   it('a missing key fails at first use of that model, naming the variable; start-up and other models are fine', async () => {
     const env: Record<string, string | undefined> = { ANTHROPIC_API_KEY: 'sk-ant' };
     const factory = new SelfManagingFallbackFactory({ env, baseUrlOverride: simulator.url });
