@@ -62,10 +62,10 @@ async function importTimes(runs: number): Promise<BenchResult[]> {
   ];
 }
 
-const RESPONSE: GenerateResponse = { text: 'ok', finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: 1, outputTokens: 1 }, responseModel: 'm', responseId: null };
+const RESPONSE: GenerateResponse = { text: 'ok', content: [{ type: 'text', text: 'ok' }], toolCalls: [], reasoning: null, finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: 1, outputTokens: 1 }, responseModel: 'm', responseId: null };
 
 const inMemory: ProviderAdapter = {
-  specificationVersion: 'v1',
+  specificationVersion: 'v2',
   provider: 'memory',
   providerType: 'openai',
   modelId: 'm',

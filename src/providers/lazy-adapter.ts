@@ -26,7 +26,7 @@ export interface LazyAdapterOptions {
  * await adapter.generate({ model: 'gpt-4o', messages }); // imports `openai` here, once
  */
 export class LazyAdapter implements ProviderAdapter {
-  readonly specificationVersion = 'v1' as const;
+  readonly specificationVersion = 'v2' as const;
   readonly provider: string;
   readonly providerType: ProviderType;
   readonly modelId: string;

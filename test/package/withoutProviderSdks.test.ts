@@ -168,9 +168,10 @@ console.log(JSON.stringify({ preload, ...failures, unhandled }));
       `import { createExecutor, createPolicySet, parsePolicy } from 'detour-llm';
 const { policy } = parsePolicy('version: 1\\nname: own\\nmodels:\\n  echo: { provider: openai }\\nprimary_model: echo\\n', 'own.yaml');
 const adapter = {
-  specificationVersion: 'v1', provider: 'openai', providerType: 'openai', modelId: 'echo', serverAddress: null, serverPort: null,
+  specificationVersion: 'v2', provider: 'openai', providerType: 'openai', modelId: 'echo', serverAddress: null, serverPort: null,
   async generate(request) {
-    return { text: 'echo: ' + request.messages[0].content, finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: 1, outputTokens: 2 }, responseModel: 'echo', responseId: null };
+    const text = 'echo: ' + request.messages[0].content;
+    return { text, content: [{ type: 'text', text }], toolCalls: [], reasoning: null, finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: 1, outputTokens: 2 }, responseModel: 'echo', responseId: null };
   },
   async *stream() {},
 };
