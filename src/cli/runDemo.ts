@@ -42,15 +42,16 @@ export async function runDemo(options: DemoCommandOptions): Promise<number> {
   const scenario = options.scenario ?? 'outage';
   // The outage's 15-second story is replayed at the run's pace, so a short run still shows all of it.
   const scale = options.scenario === undefined ? OUTAGE_TIMELINE_MS / options.duration : 1;
-  let origin = Date.now();
+  const origin = Date.now();
   const providers = await simulatedProviders({
     scenario,
     seed: options.seed,
     ...(scale === 1 ? {} : { now: () => origin + (Date.now() - origin) * scale }),
   });
-  // The SDKs load before the story starts, so the first requests do not spend its opening seconds importing them.
+  // The SDKs load before the story starts (reset() starts the scenario's clock), so the first
+  // requests do not spend its opening seconds importing them.
   await providers.factory.preloadSdks([policy]);
-  origin = Date.now();
+  providers.simulator?.reset();
   const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
