@@ -5,8 +5,8 @@
  * seed's meaning: the backoff comes before every next attempt, a fallback to
  * another provider included (`backoff: every_attempt`).
  */
-import { stringify } from 'yaml';
 import { POLICY_DEFAULTS } from '../policy/defaults.js';
+import { yaml } from '../yaml.js';
 import { parsePolicy } from '../policy/load.js';
 import type { Policy, StrategyType } from '../policy/types.js';
 import { PolicyLoadError } from '../executor/PolicyLoadError.js';
@@ -214,7 +214,7 @@ export class FallbackConfig {
 
   /** The policy as YAML text (what a policy file for this config would hold). */
   toYAML(primary?: string, extraModels: readonly string[] = []): string {
-    return stringify(this.toPolicyDocument(primary, extraModels));
+    return yaml().stringify(this.toPolicyDocument(primary, extraModels));
   }
 
   /**

@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { isMap, isSeq } from 'yaml';
 import { compilePolicy } from './compile.js';
 import { createDiagnostic, hasErrors, sortDiagnostics, type DiagnosticInput } from './diagnostics.js';
 import { checkReferences, modelNames } from './references.js';
@@ -17,6 +16,7 @@ import { nearest } from './suggest.js';
 import { firstAlias, keyAtOffset, parseSource, type PolicySource } from './source.js';
 import type { RawPolicy } from './raw.js';
 import type { Diagnostic, Policy } from './types.js';
+import { yaml } from '../yaml.js';
 
 export interface PolicyLoadResult {
   /** Null when any error-severity diagnostic was found. */
@@ -164,6 +164,7 @@ export function parsePolicy(text: string, file: string, options: ParsePolicyOpti
       { pointer: '', check: 'empty', position: start, message: 'the file is empty: a policy needs at least `name`, `models` and `primary_model`' },
     ]);
   }
+  const { isMap, isSeq } = yaml();
   if (!isMap(root)) {
     const got = isSeq(root) ? 'a list' : 'a single value';
     return failed(file, [

@@ -3,18 +3,8 @@
  * pointer back into a 1-based line and column, so every later check can
  * point at the key or value it is about.
  */
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  visit,
-  type Document,
-  type Node as YamlNode,
-} from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { yaml } from '../yaml.js';
 import { pointerSegments, toPointer, type SourcePosition } from './diagnostics.js';
 
 /** What a pointer should resolve to: the key of a mapping entry, or its value. */
@@ -55,7 +45,7 @@ function withPlainEnvironment<T>(parse: () => T): T {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   return undefined;
 }
 
@@ -68,6 +58,7 @@ function keyText(key: unknown): string | undefined {
  * source.locate('/a/b') // { line: 2, column: 6 }
  */
 export function parseSource(text: string): PolicySource {
+  const { LineCounter, isAlias, isMap, isSeq, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = withPlainEnvironment(() =>
     parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false }),
@@ -112,6 +103,7 @@ export function parseSource(text: string): PolicySource {
 }
 
 function pointerOfPath(path: readonly unknown[], node: unknown): string {
+  const { isPair, isSeq } = yaml();
   const segments: (string | number)[] = [];
   const chain = [...path, node];
   for (let index = 0; index < chain.length - 1; index++) {
@@ -132,6 +124,7 @@ export function keyAtOffset(
   offset: number,
 ): { key: string; pointer: string; first: SourcePosition | undefined } | undefined {
   let result: { key: string; pointer: string; first: SourcePosition | undefined } | undefined;
+  const { visit } = yaml();
   visit(source.document, {
     Map(_, map, path) {
       for (const pair of map.items) {
@@ -156,6 +149,7 @@ export function keyAtOffset(
 /** Pointer and position of the first alias in the document (where alias expansion begins). */
 export function firstAlias(source: PolicySource): { pointer: string; position: SourcePosition } | undefined {
   let result: { pointer: string; position: SourcePosition } | undefined;
+  const { visit } = yaml();
   visit(source.document, {
     Alias(_, alias, path) {
       const range = alias.range;

@@ -4,8 +4,8 @@
  * Format reference: docs/simulator.md.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import type { DocumentedProvider } from '../errors/catalog.js';
+import { yaml } from '../yaml.js';
 import { compileLatency, parseDuration } from './latency.js';
 import { ScenarioError, type ScenarioIssue } from './ScenarioError.js';
 
@@ -57,6 +57,7 @@ export function compileScenario(definition: unknown, file: string | null = null)
  * const scenario = parseScenario('models:\n  "*": { latency: 5ms }\n', 'inline.yaml');
  */
 export function parseScenario(text: string, file: string | null = null): Scenario {
+  const { LineCounter, isNode, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter });
   if (document.errors.length > 0) {
@@ -84,6 +85,7 @@ export function parseScenario(text: string, file: string | null = null): Scenari
 }
 
 function keyNode(map: unknown, key: string | number | undefined): unknown {
+  const { isMap, isScalar } = yaml();
   if (!isMap(map)) return undefined;
   for (const pair of map.items) {
     if (isScalar(pair.key) && String(pair.key.value) === String(key)) return pair.key;
