@@ -30,7 +30,7 @@ import { pickNextCandidate, planCandidates } from './candidates.js';
 import type { Candidate, CandidateContext } from './candidates.js';
 import { armHedge, hedge } from './hedge.js';
 import { pumpStream } from './pumpStream.js';
-import { adapterRequest, estimateInputTokens } from './request.js';
+import { adapterRequest, estimateInputTokens, sentParams } from './request.js';
 import type { SessionEvent } from './SessionEvent.js';
 import { lastFailureFact, sessionFailure } from './sessionFailure.js';
 import { sessionRecord } from './sessionRecord.js';
@@ -223,6 +223,7 @@ export class Session implements CandidateContext {
       number,
       reason: candidate.reason,
       hedged,
+      params: sentParams(policy.models[candidate.model], this.options.params),
       ...((this.options.captureContent ?? (this.services.captureContent || this.services.telemetry.captureContent === true)) ? { messages: this.options.messages } : {}),
     });
     const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);

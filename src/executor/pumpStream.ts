@@ -15,7 +15,12 @@ import type { ExecutorStreamEvent } from './types.js';
 export async function pumpStream(session: Session, run: AttemptRun, request: GenerateRequest, callOptions: CallOptions): Promise<GenerateResponse> {
   const sink = session.sink!;
   const model = run.model;
+  let firstChunk = true;
   for await (const part of run.adapter.stream(request, callOptions)) {
+    if (firstChunk) {
+      firstChunk = false;
+      run.scope.firstChunk?.(session.services.clock.now() - run.startTime);
+    }
     if (!run.committed && !commit(session, run)) throw new Error('lost the race to another attempt');
     let event: ExecutorStreamEvent;
     switch (part.type) {

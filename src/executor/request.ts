@@ -6,7 +6,7 @@
 import { ERROR_TYPES, RETRYABLE_KINDS } from '../errors/kinds.js';
 import type { ErrorFact, ErrorKind } from '../errors/kinds.js';
 import type { ModelConfig } from '../policy/types.js';
-import { catalogParams } from '../providers/params.js';
+import { catalogParams, mergeParams } from '../providers/params.js';
 import type { ContentPart, GenerateRequest, GenerationParams, Message } from '../providers/spec.js';
 import type { RequestFactsInput } from '../rules/facts.js';
 import type { GenerateOptions } from './types.js';
@@ -82,16 +82,28 @@ function jsonLength(value: unknown): number {
   }
 }
 
-const catalogMaxTokens = new WeakMap<ModelConfig, number | null>();
+const catalogParamsCache = new WeakMap<ModelConfig, GenerationParams | null>();
+
+/** A catalog entry's `params` as generation parameters, read once per entry. */
+function catalogParamsOf(model: ModelConfig): GenerationParams | null {
+  let params = catalogParamsCache.get(model);
+  if (params === undefined) {
+    params = catalogParams(model.params);
+    catalogParamsCache.set(model, params);
+  }
+  return params;
+}
 
 /** The `max_tokens` a call to this model will ask for: the catalog's, else the caller's, else 0. */
 export function requestedMaxTokens(model: ModelConfig, params: GenerationParams | undefined): number {
-  let fromCatalog = catalogMaxTokens.get(model);
-  if (fromCatalog === undefined) {
-    fromCatalog = catalogParams(model.params)?.maxTokens ?? null;
-    catalogMaxTokens.set(model, fromCatalog);
-  }
-  return fromCatalog ?? params?.maxTokens ?? 0;
+  return catalogParamsOf(model)?.maxTokens ?? params?.maxTokens ?? 0;
+}
+
+/** The generation parameters a call to this model sends: the caller's with the catalog's laid over, as the adapter lays them. */
+export function sentParams(model: ModelConfig | undefined, params: GenerationParams | undefined): GenerationParams | undefined {
+  const fromCatalog = model === undefined ? null : catalogParamsOf(model);
+  if (fromCatalog === null) return params;
+  return params === undefined ? fromCatalog : mergeParams(params, fromCatalog);
 }
 
 /** An ErrorFact for a failure detour detected itself (timers, pre-checks, aborts). */

@@ -70,7 +70,7 @@ export function catalogParams(params: Readonly<Record<string, unknown>> | undefi
  * key; `extra` maps are merged). Returns the request itself when there is
  * nothing to merge, so the common path allocates nothing.
  */
-export function mergeParams(request: GenerateRequest, params: GenerationParams | null): GenerateRequest {
+export function mergeParams<Request extends GenerationParams = GenerateRequest>(request: Request, params: GenerationParams | null): Request {
   if (params === null) return request;
   const extra = params.extra === undefined ? request.extra : { ...request.extra, ...params.extra };
   return { ...request, ...params, ...(extra === undefined ? {} : { extra }) };

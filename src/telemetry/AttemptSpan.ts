@@ -1,13 +1,14 @@
 /**
- * One attempt's `chat {model}` span (CLIENT) and its metrics. Made by the
- * session scope; every method swallows its own failures.
+ * One attempt's `{operation} {model}` span (CLIENT) and its metrics. Made by
+ * the session scope; every method swallows its own failures.
  */
 import { SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { ErrorFact } from '../errors/kinds.js';
 import type { GenerateResponse } from '../providers/spec.js';
+import type { SemanticConventions } from './conventions.js';
 import type { AttemptScope } from './hooks.js';
 import { outputMessagesJson } from './messages.js';
-import type { MetricsRecorder } from './metrics.js';
+import type { MetricsRecorder, TokenCounts } from './metrics.js';
 import { ATTRIBUTE } from './names.js';
 import { redactSecrets } from './redact.js';
 import { runInContext } from './runInContext.js';
@@ -19,16 +20,26 @@ export class AttemptSpan implements AttemptScope {
   readonly #captureOutput: boolean;
   readonly #common: Attributes;
   readonly #metrics: MetricsRecorder;
+  readonly #conventions: SemanticConventions;
+  #timeToFirstChunkMs: number | null = null;
   #ended = false;
 
   /**
    * @param common the sampling-relevant attributes the span started with; reused for metrics.
    */
-  constructor(span: Span, attemptContext: Context, common: Attributes, captureOutput: boolean, metricsRecorder: MetricsRecorder) {
+  constructor(
+    span: Span,
+    attemptContext: Context,
+    common: Attributes,
+    captureOutput: boolean,
+    metricsRecorder: MetricsRecorder,
+    conventions: SemanticConventions,
+  ) {
     this.#span = span;
     this.#context = attemptContext;
     this.#common = common;
     this.#metrics = metricsRecorder;
+    this.#conventions = conventions;
     let recording = false;
     try {
       recording = span.isRecording();
@@ -43,9 +54,22 @@ export class AttemptSpan implements AttemptScope {
     return runInContext(this.#context, fn);
   }
 
+  firstChunk(elapsedMs: number): void {
+    if (this.#ended || this.#timeToFirstChunkMs !== null) return;
+    this.#timeToFirstChunkMs = elapsedMs;
+    if (!this.#recording) return;
+    try {
+      this.#span.setAttribute(ATTRIBUTE.timeToFirstChunk, elapsedMs / 1000);
+    } catch {
+      // Telemetry never reaches the request path.
+    }
+  }
+
   succeeded(response: GenerateResponse, durationMs: number): void {
     if (this.#ended) return;
     this.#ended = true;
+    // Adapters that know them add reasoning and cached-input counts to usage.
+    const usage: TokenCounts = response.usage;
     if (this.#recording) {
       try {
         const attributes: Attributes = {
@@ -55,9 +79,11 @@ export class AttemptSpan implements AttemptScope {
         };
         if (response.responseModel !== null) attributes[ATTRIBUTE.responseModel] = response.responseModel;
         if (response.responseId !== null) attributes[ATTRIBUTE.responseId] = response.responseId;
-        if (response.usage.inputTokens !== null) attributes[ATTRIBUTE.inputTokens] = response.usage.inputTokens;
-        if (response.usage.outputTokens !== null) attributes[ATTRIBUTE.outputTokens] = response.usage.outputTokens;
-        if (this.#captureOutput) attributes[ATTRIBUTE.outputMessages] = outputMessagesJson(response);
+        if (usage.inputTokens !== null) attributes[ATTRIBUTE.inputTokens] = usage.inputTokens;
+        if (usage.outputTokens !== null) attributes[ATTRIBUTE.outputTokens] = usage.outputTokens;
+        if (typeof usage.cachedInputTokens === 'number') attributes[ATTRIBUTE.cacheReadInputTokens] = usage.cachedInputTokens;
+        if (typeof usage.reasoningTokens === 'number') attributes[ATTRIBUTE.reasoningOutputTokens] = usage.reasoningTokens;
+        if (this.#captureOutput) attributes[ATTRIBUTE.outputMessages] = outputMessagesJson(response, this.#conventions);
         this.#span.setAttributes(attributes);
       } catch {
         // Telemetry never reaches the request path.
@@ -70,8 +96,8 @@ export class AttemptSpan implements AttemptScope {
       durationMs,
       responseModel: response.responseModel,
       errorKind: null,
-      inputTokens: response.usage.inputTokens,
-      outputTokens: response.usage.outputTokens,
+      usage,
+      timeToFirstChunkMs: this.#timeToFirstChunkMs,
     });
   }
 
@@ -102,8 +128,8 @@ export class AttemptSpan implements AttemptScope {
       durationMs,
       responseModel: null,
       errorKind: error.kind,
-      inputTokens: null,
-      outputTokens: null,
+      usage: null,
+      timeToFirstChunkMs: this.#timeToFirstChunkMs,
     });
   }
 
@@ -124,8 +150,8 @@ export class AttemptSpan implements AttemptScope {
       durationMs,
       responseModel: null,
       errorKind: null,
-      inputTokens: null,
-      outputTokens: null,
+      usage: null,
+      timeToFirstChunkMs: this.#timeToFirstChunkMs,
     });
   }
 

@@ -18,9 +18,12 @@ import {
 import type { ErrorFact } from '../errors/kinds.js';
 import type { AttemptScope, AttemptStartInfo, SessionOutcome, SessionScope, SessionStartInfo } from './hooks.js';
 import { AttemptSpan } from './AttemptSpan.js';
+import type { SemanticConventions } from './conventions.js';
+import { genAiOperationName, genAiProviderName } from './genAiProviderName.js';
 import { inputMessagesJson } from './messages.js';
 import type { MetricsRecorder } from './metrics.js';
-import { ATTRIBUTE, SPAN_EVENT, genAiProviderName } from './names.js';
+import { ATTRIBUTE, SPAN_EVENT } from './names.js';
+import { addRequestAttributes } from './requestAttributes.js';
 import { runInContext } from './runInContext.js';
 
 /** What a broken tracer leaves an attempt with: nothing recorded, the call still runs. */
@@ -53,16 +56,20 @@ export class SessionSpan implements SessionScope {
   readonly #metrics: MetricsRecorder;
   readonly #policy: string;
   readonly #policyVersion: string;
+  readonly #stream: boolean;
+  readonly #conventions: SemanticConventions;
   readonly #span: Span;
   readonly #context: Context;
   readonly #recording: boolean;
   #ended = false;
 
-  constructor(tracer: Tracer, metricsRecorder: MetricsRecorder, info: SessionStartInfo) {
+  constructor(tracer: Tracer, metricsRecorder: MetricsRecorder, info: SessionStartInfo, conventions: SemanticConventions) {
     this.#tracer = tracer;
     this.#metrics = metricsRecorder;
     this.#policy = info.policy;
     this.#policyVersion = info.policyVersion;
+    this.#stream = info.stream;
+    this.#conventions = conventions;
     const attributes: Attributes = {
       [ATTRIBUTE.policyName]: info.policy,
       [ATTRIBUTE.policyVersion]: info.policyVersion,
@@ -82,14 +89,15 @@ export class SessionSpan implements SessionScope {
 
   attemptStarted(info: AttemptStartInfo): AttemptScope {
     try {
+      const operation = genAiOperationName(info.providerType);
       const common: Attributes = {
-        [ATTRIBUTE.operationName]: 'chat',
-        [ATTRIBUTE.providerName]: genAiProviderName(info.providerType),
+        [ATTRIBUTE.operationName]: operation,
+        [ATTRIBUTE.providerName]: genAiProviderName(info.providerType, info.serverAddress, info.provider),
         [ATTRIBUTE.requestModel]: info.modelId,
       };
       if (info.serverAddress !== null) common[ATTRIBUTE.serverAddress] = info.serverAddress;
       if (info.serverPort !== null) common[ATTRIBUTE.serverPort] = info.serverPort;
-      const span = startSpanSafely(this.#tracer, `chat ${info.modelId}`, { kind: SpanKind.CLIENT, attributes: common }, this.#context);
+      const span = startSpanSafely(this.#tracer, `${operation} ${info.modelId}`, { kind: SpanKind.CLIENT, attributes: common }, this.#context);
       // The executor passes messages only when content capture is on: that one switch covers input and output.
       const capture = info.messages !== undefined;
       if (isRecording(span)) {
@@ -101,10 +109,11 @@ export class SessionSpan implements SessionScope {
           [ATTRIBUTE.catalogModel]: info.model,
           [ATTRIBUTE.providerKey]: info.provider,
         };
+        addRequestAttributes(detail, info.params, this.#stream);
         if (info.messages !== undefined) detail[ATTRIBUTE.inputMessages] = inputMessagesJson(info.messages);
         span.setAttributes(detail);
       }
-      return new AttemptSpan(span, trace.setSpan(this.#context, span), common, capture, this.#metrics);
+      return new AttemptSpan(span, trace.setSpan(this.#context, span), common, capture, this.#metrics, this.#conventions);
     } catch {
       return noopAttempt;
     }

@@ -3,6 +3,7 @@
  * calls, emitting spans and metrics by the GenAI semantic conventions.
  */
 import { ProxyTracerProvider, trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { conventionsFromEnvironment, type SemanticConventions } from './conventions.js';
 import { noopTelemetry, type SessionScope, type SessionStartInfo, type TelemetryHooks } from './hooks.js';
 import { contentCaptureFromEnvironment } from './messages.js';
 import { MetricsRecorder } from './metrics.js';
@@ -26,6 +27,13 @@ export interface OpenTelemetryHooksOptions {
    * @default `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true'`, else false
    */
   readonly captureContent?: boolean;
+  /**
+   * Which GenAI semantic conventions to emit: `'v1.41'` (the names of
+   * semantic conventions v1.41) or `'latest'` (only the latest experimental
+   * names, none of the v1.41 ones that changed). Read once, here.
+   * @default `'latest'` when `OTEL_SEMCONV_STABILITY_OPT_IN` lists `gen_ai_latest_experimental`, else `'v1.41'`
+   */
+  readonly semanticConventions?: SemanticConventions;
 }
 
 const noopSession = noopTelemetry.sessionStarted({ policy: '', policyVersion: '', strategy: '', requestModel: null, stream: false });
@@ -40,10 +48,12 @@ function tracingAbsent(provider: TracerProvider): boolean {
 
 /**
  * Telemetry hooks that emit a `detour.session {policy}` span per session and
- * a `chat {model}` span per attempt, plus the GenAI client metrics and
- * detour's session and attempt counters. Depends on `@opentelemetry/api`
- * only and never registers a global provider: bring your own SDK. With none
- * registered it costs almost nothing. It never throws into the request path.
+ * a `chat {model}` (`generate_content {model}` for Gemini) span per attempt,
+ * plus the GenAI client metrics and detour's session and attempt counters,
+ * by the GenAI semantic conventions v1.41 or, on opt-in, their latest names.
+ * Depends on `@opentelemetry/api` only and never registers a global
+ * provider: bring your own SDK. With none registered it costs almost
+ * nothing. It never throws into the request path.
  *
  * @example
  * import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
@@ -52,7 +62,8 @@ function tracingAbsent(provider: TracerProvider): boolean {
  */
 export function createOpenTelemetryHooks(options: OpenTelemetryHooksOptions = {}): TelemetryHooks {
   const captureContent = options.captureContent ?? contentCaptureFromEnvironment();
-  const metricsRecorder = new MetricsRecorder(options.meterProvider);
+  const conventions = options.semanticConventions ?? conventionsFromEnvironment();
+  const metricsRecorder = new MetricsRecorder(options.meterProvider, conventions);
   let provider: TracerProvider | undefined;
   let tracer: Tracer | undefined;
   try {
@@ -72,7 +83,7 @@ export function createOpenTelemetryHooks(options: OpenTelemetryHooksOptions = {}
         // No SDK at all: not even a non-recording span. The caller's context, and any
         // remote parent in it, flows through untouched.
         if (tracingAbsent(tracerProvider) && !metricsRecorder.enabled()) return noopSession;
-        return new SessionSpan(activeTracer, metricsRecorder, info);
+        return new SessionSpan(activeTracer, metricsRecorder, info, conventions);
       } catch {
         return noopSession;
       }

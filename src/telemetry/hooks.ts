@@ -5,7 +5,7 @@
  * implementations catch their own errors.
  */
 import type { ErrorFact } from '../errors/kinds.js';
-import type { GenerateResponse, Message, ProviderType } from '../providers/spec.js';
+import type { GenerateResponse, GenerationParams, Message, ProviderType } from '../providers/spec.js';
 
 export type SessionOutcome = 'success' | 'exhausted' | 'rejected' | 'deadline' | 'aborted' | 'disabled';
 
@@ -32,6 +32,11 @@ export interface AttemptStartInfo {
   readonly reason: string;
   readonly hedged: boolean;
   /**
+   * The generation parameters this attempt sends: the caller's `params` with
+   * the catalog entry's laid over them (as the adapter lays them), if any.
+   */
+  readonly params?: GenerationParams | undefined;
+  /**
    * Present only when the caller opted into content capture (the executor's
    * `captureContent`, or else `TelemetryHooks.captureContent`). Its presence is
    * the one switch: the hooks then record this attempt's input and output.
@@ -42,6 +47,11 @@ export interface AttemptStartInfo {
 export interface AttemptScope {
   /** Run `fn` with this attempt's span as the active context. */
   run<T>(fn: () => T): T;
+  /**
+   * Optional: a streamed attempt received its first chunk, `elapsedMs` after
+   * it started. Called at most once, before the attempt ends.
+   */
+  firstChunk?(elapsedMs: number): void;
   succeeded(response: GenerateResponse, durationMs: number): void;
   failed(error: ErrorFact, durationMs: number, cause?: unknown): void;
   /**

@@ -1,9 +1,13 @@
 /**
- * Message content in the GenAI conventions' JSON schema (v1.41
- * `gen-ai-input-messages.json` / `gen-ai-output-messages.json`), recorded on
- * attempt spans only when the caller opted in.
+ * Message content in the GenAI conventions' JSON schema
+ * (`gen-ai-input-messages.json` / `gen-ai-output-messages.json`), recorded on
+ * attempt spans only when the caller opted in. The one difference between
+ * v1.41 and the latest schema for text: v1.41 requires `finish_reason` on each
+ * output message; the latest deprecates it in favour of
+ * `gen_ai.response.finish_reasons`, so it is left out there.
  */
 import type { GenerateResponse, Message, UnifiedFinishReason } from '../providers/spec.js';
+import type { SemanticConventions } from './conventions.js';
 
 interface TextMessagePart {
   readonly type: 'text';
@@ -37,20 +41,18 @@ const OUTPUT_FINISH_REASON: Readonly<Record<UnifiedFinishReason, string>> = {
 
 /**
  * `gen_ai.output.messages` as a JSON string: one assistant message with the
- * response text and the conventions' finish reason.
+ * response text, and (v1.41) the conventions' finish reason.
  *
  * @example
- * outputMessagesJson(response)
+ * outputMessagesJson(response, 'v1.41')
  * // '[{"role":"assistant","parts":[{"type":"text","content":"Hello"}],"finish_reason":"stop"}]'
+ * outputMessagesJson(response, 'latest')
+ * // '[{"role":"assistant","parts":[{"type":"text","content":"Hello"}]}]'
  */
-export function outputMessagesJson(response: GenerateResponse): string {
-  return JSON.stringify([
-    {
-      role: 'assistant',
-      parts: [{ type: 'text', content: response.text }],
-      finish_reason: OUTPUT_FINISH_REASON[response.finishReason.unified] ?? 'other',
-    },
-  ]);
+export function outputMessagesJson(response: GenerateResponse, conventions: SemanticConventions = 'v1.41'): string {
+  const parts = [{ type: 'text', content: response.text }];
+  if (conventions === 'latest') return JSON.stringify([{ role: 'assistant', parts }]);
+  return JSON.stringify([{ role: 'assistant', parts, finish_reason: OUTPUT_FINISH_REASON[response.finishReason.unified] ?? 'other' }]);
 }
 
 /** True when `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` asks for content capture. */

@@ -63,12 +63,12 @@ test('a missing key: the attempt has a CLIENT span with error.type authenticatio
       status: 'ERROR',
       children: [
         { name: 'chat gpt-4o', kind: 'CLIENT', status: 'ERROR', children: [] },
-        { name: 'chat gemini-2.0-flash', kind: 'CLIENT', status: 'ERROR', children: [] },
+        { name: 'generate_content gemini-2.0-flash', kind: 'CLIENT', status: 'ERROR', children: [] },
         { name: 'chat gpt-4o-mini', kind: 'CLIENT', status: 'ERROR', children: [] },
       ],
     },
   ]);
-  const gemini = spans.find((span) => span.name === 'chat gemini-2.0-flash');
+  const gemini = spans.find((span) => span.name === 'generate_content gemini-2.0-flash');
   expect(gemini?.attributes).toMatchObject({
     'error.type': 'authentication',
     'gen_ai.provider.name': 'gcp.gemini',

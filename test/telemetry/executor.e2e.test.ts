@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LLMFallbackError } from '../../src/errors/LLMFallbackError.js';
@@ -96,7 +97,13 @@ beforeEach(async () => {
   };
 });
 
-const client = (name: string, status: SpanNode['status'] = 'UNSET'): SpanNode => ({ name: `chat ${name}`, kind: 'CLIENT', status, children: [] });
+/** An attempt span: `generate_content {model}` for Gemini (the conventions' name for its API), `chat {model}` for the others. */
+const client = (name: string, status: SpanNode['status'] = 'UNSET'): SpanNode => ({
+  name: `${name.startsWith('gemini') ? 'generate_content' : 'chat'} ${name}`,
+  kind: 'CLIENT',
+  status,
+  children: [],
+});
 const session = (policyName: string, status: SpanNode['status'], children: SpanNode[]): SpanNode[] => [
   { name: `detour.session ${policyName}`, kind: 'INTERNAL', status, children },
 ];
@@ -104,7 +111,7 @@ const session = (policyName: string, status: SpanNode['status'], children: SpanN
 /** Attempt spans by attempt number: [model id, reason, outcome, error kind, policy version]. */
 function attempts(spans: readonly ReadableSpan[]): unknown[][] {
   return spans
-    .filter((span) => span.name.startsWith('chat '))
+    .filter((span) => span.kind === SpanKind.CLIENT)
     .sort((a, b) => Number(a.attributes['detour.attempt.number']) - Number(b.attributes['detour.attempt.number']))
     .map((span) => [
       span.attributes['gen_ai.request.model'],
@@ -195,7 +202,7 @@ describe('spans of real sessions', () => {
       ['hang-model', 'primary', 'cancelled', null, VERSION('hedged')],
       ['gemini-2.0-flash', 'hedge', 'success', null, VERSION('hedged')],
     ]);
-    expect(spans.find((span) => span.name === 'chat gemini-2.0-flash')!.attributes['detour.hedged']).toBe(true);
+    expect(spans.find((span) => span.name === 'generate_content gemini-2.0-flash')!.attributes['detour.hedged']).toBe(true);
     expect(spans.find((span) => span.name === 'chat hang-model')!.attributes['detour.hedged']).toBe(false);
   });
 
@@ -255,7 +262,7 @@ describe('spans of real sessions', () => {
     const spans = tracing.spans();
     expect(spanTree(spans)).toEqual(session('fallback', 'UNSET', [client('down-model', 'ERROR'), client('limited-model', 'ERROR'), client('gemini-2.0-flash')]));
     expect(sessionAttributes(spans)).toMatchObject({ 'detour.stream': true, 'detour.outcome': 'success', 'detour.final_model': 'gemini' });
-    const answered = spans.find((span) => span.name === 'chat gemini-2.0-flash')!;
+    const answered = spans.find((span) => span.name === 'generate_content gemini-2.0-flash')!;
     expect(answered.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
   });
 

@@ -105,7 +105,7 @@ describe('createOpenTelemetryHooks, spans', () => {
     ]);
   });
 
-  it('maps provider types onto the conventions names', () => {
+  it('maps provider types onto the conventions names: Gemini is generate_content', () => {
     const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider });
     const session = hooks.sessionStarted(sessionInfo);
     for (const [providerType, modelId] of [
@@ -118,11 +118,11 @@ describe('createOpenTelemetryHooks, spans', () => {
     }
     session.ended('success', { attempts: 4, finalModel: 'd' });
     const spans = tracing.spans();
-    expect(['a', 'b', 'c', 'd'].map((model) => findSpan(spans, `chat ${model}`).attributes['gen_ai.provider.name'])).toEqual([
-      'openai',
-      'anthropic',
-      'gcp.gemini',
-      'openai',
+    expect(['chat a', 'chat b', 'generate_content c', 'chat d'].map((name) => findSpan(spans, name).attributes)).toMatchObject([
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' },
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic' },
+      { 'gen_ai.operation.name': 'generate_content', 'gen_ai.provider.name': 'gcp.gemini' },
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' },
     ]);
   });
 
@@ -147,7 +147,7 @@ describe('createOpenTelemetryHooks, spans', () => {
         status: 'UNSET',
         children: [
           { name: 'chat gpt-4o', kind: 'CLIENT', status: 'ERROR', children: [] },
-          { name: 'chat gemini-2.0-flash', kind: 'CLIENT', status: 'UNSET', children: [] },
+          { name: 'generate_content gemini-2.0-flash', kind: 'CLIENT', status: 'UNSET', children: [] },
         ],
       },
     ]);
@@ -163,8 +163,9 @@ describe('createOpenTelemetryHooks, spans', () => {
     expect(failed.events.map((event) => [event.name, event.attributes])).toEqual([
       ['exception', { 'exception.type': 'RateLimitError', 'exception.message': 'Rate limit reached for gpt-4o' }],
     ]);
-    const succeeded = findSpan(spans, 'chat gemini-2.0-flash');
+    const succeeded = findSpan(spans, 'generate_content gemini-2.0-flash');
     expect(succeeded.attributes).toMatchObject({
+      'gen_ai.operation.name': 'generate_content',
       'gen_ai.provider.name': 'gcp.gemini',
       'detour.attempt.number': 2,
       'detour.attempt.reason': 'rule:honour-long-retry-after',
