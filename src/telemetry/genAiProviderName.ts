@@ -7,7 +7,11 @@
  */
 import type { ProviderType } from '../providers/spec.js';
 
-/** Hosts of services with a well-known provider name; a host matches itself and its subdomains. */
+/**
+ * Hosts of services with a well-known provider name; a host matches itself
+ * and its subdomains, and an entry starting with `-` matches any host ending
+ * with it (Vertex AI's regional hosts: `us-central1-aiplatform.googleapis.com`).
+ */
 const PROVIDER_BY_HOST: readonly (readonly [domain: string, providerName: string])[] = [
   ['api.openai.com', 'openai'],
   ['openai.azure.com', 'azure.ai.openai'],
@@ -16,6 +20,7 @@ const PROVIDER_BY_HOST: readonly (readonly [domain: string, providerName: string
   ['inference.ai.azure.com', 'azure.ai.inference'],
   ['generativelanguage.googleapis.com', 'gcp.gemini'],
   ['aiplatform.googleapis.com', 'gcp.vertex_ai'],
+  ['-aiplatform.googleapis.com', 'gcp.vertex_ai'],
   ['groq.com', 'groq'],
   ['deepseek.com', 'deepseek'],
   ['mistral.ai', 'mistral_ai'],
@@ -60,7 +65,7 @@ function byHost(serverAddress: string | null): string | null {
   if (serverAddress === null) return null;
   const host = serverAddress.toLowerCase();
   for (const [domain, providerName] of PROVIDER_BY_HOST) {
-    if (host === domain || host.endsWith(`.${domain}`)) {
+    if (domain.startsWith('-') ? host.endsWith(domain) : host === domain || host.endsWith(`.${domain}`)) {
       // Any AWS host is not Bedrock: only its runtime endpoints are.
       if (providerName === 'aws.bedrock' && !host.includes('bedrock')) continue;
       return providerName;
