@@ -152,6 +152,7 @@ export { DefaultFallbackLogger } from './compat/DefaultFallbackLogger.js';
 // Telemetry: OpenTelemetry spans and metrics (API only; bring your own SDK).
 export { createOpenTelemetryHooks } from './telemetry/createOpenTelemetryHooks.js';
 export type { OpenTelemetryHooksOptions } from './telemetry/createOpenTelemetryHooks.js';
+export type { SemanticConventions } from './telemetry/conventions.js';
 export { noopTelemetry } from './telemetry/hooks.js';
 export type {
   TelemetryHooks,
