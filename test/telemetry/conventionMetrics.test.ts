@@ -4,44 +4,25 @@
  * of the v1.41 ones that changed), time to first chunk in both.
  */
 import { metrics, type Attributes } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  DataPointType,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type Histogram,
-  type HistogramMetricData,
-  type MetricData,
-  type SumMetricData,
-} from '@opentelemetry/sdk-metrics';
+import { DataPointType, type Histogram, type HistogramMetricData, type MetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SemanticConventions } from '../../src/telemetry/conventions.js';
 import { createOpenTelemetryHooks } from '../../src/telemetry/createOpenTelemetryHooks.js';
 import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../../src/telemetry/names.js';
 import { attemptInfo, fact, response, sessionInfo } from './fixtures.js';
+import { createMetrics, type MetricsFixture } from './sdk.js';
 
-let exporter: InMemoryMetricExporter;
-let reader: PeriodicExportingMetricReader;
-let meterProvider: MeterProvider;
-
+let fixture: MetricsFixture;
 beforeEach(() => {
-  exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  meterProvider = new MeterProvider({ readers: [reader] });
+  fixture = createMetrics();
 });
 afterEach(async () => {
-  await meterProvider.shutdown();
+  await fixture.shutdown();
   metrics.disable();
 });
 
-async function collected(): Promise<Map<string, MetricData>> {
-  await reader.forceFlush();
-  const byName = new Map<string, MetricData>();
-  for (const resourceMetrics of exporter.getMetrics()) {
-    for (const scope of resourceMetrics.scopeMetrics) for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
-  }
-  return byName;
+function collected(): Promise<Map<string, MetricData>> {
+  return fixture.collect();
 }
 
 const COMMON = {
@@ -58,7 +39,7 @@ const COMMON = {
  * attempt detour cancelled.
  */
 function drive(semanticConventions: SemanticConventions): void {
-  const hooks = createOpenTelemetryHooks({ meterProvider, semanticConventions });
+  const hooks = createOpenTelemetryHooks({ meterProvider: fixture.meterProvider, semanticConventions });
   const session = hooks.sessionStarted({ ...sessionInfo, stream: true });
   const streamed = session.attemptStarted(attemptInfo());
   streamed.firstChunk?.(250);

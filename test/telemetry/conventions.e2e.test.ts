@@ -4,7 +4,7 @@
  * The parameters an attempt sent (the caller's with the catalog's laid
  * over), the stream flag, and time to first chunk on the span and as a metric.
  */
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
+import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createExecutor } from '../../src/executor/createExecutor.js';
 import { parsePolicy } from '../../src/policy/load.js';
@@ -14,7 +14,7 @@ import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import type { SemanticConventions } from '../../src/telemetry/conventions.js';
 import { createOpenTelemetryHooks } from '../../src/telemetry/createOpenTelemetryHooks.js';
-import { createTracing, findSpan, type TracingFixture } from './sdk.js';
+import { createMetrics, createTracing, findSpan, type MetricsFixture, type TracingFixture } from './sdk.js';
 
 const messages = [{ role: 'user', content: 'What is the capital of France?' }] as const;
 
@@ -39,9 +39,7 @@ models:
 
 let simulator: Simulator;
 let tracing: TracingFixture;
-let reader: PeriodicExportingMetricReader;
-let exporter: InMemoryMetricExporter;
-let meterProvider: MeterProvider;
+let metrics: MetricsFixture;
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, scenario: { models: { '*': { chunks: 3 }, 'gpt-4o': { faults: [{ type: 'service_unavailable' }] } } } });
@@ -51,29 +49,18 @@ afterAll(async () => {
 });
 beforeEach(() => {
   tracing = createTracing();
-  exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  meterProvider = new MeterProvider({ readers: [reader] });
+  metrics = createMetrics();
   return async () => {
     await tracing.shutdown();
-    await meterProvider.shutdown();
+    await metrics.shutdown();
   };
 });
-
-async function metricsByName(): Promise<Map<string, MetricData>> {
-  await reader.forceFlush();
-  const byName = new Map<string, MetricData>();
-  for (const resourceMetrics of exporter.getMetrics()) {
-    for (const scope of resourceMetrics.scopeMetrics) for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
-  }
-  return byName;
-}
 
 async function streamThrough(semanticConventions: SemanticConventions): Promise<string> {
   const executor = await createExecutor({
     policies: createPolicySet(POLICIES),
     factory: new SelfManagingFallbackFactory({ baseUrlOverride: simulator.url, apiKeyOverride: 'sk-test-conventions' }),
-    telemetry: createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, meterProvider, semanticConventions }),
+    telemetry: createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, meterProvider: metrics.meterProvider, semanticConventions }),
   });
   try {
     let text = '';
@@ -118,7 +105,7 @@ describe.each([
     expect(typeof seconds).toBe('number');
     expect(seconds).toBeGreaterThanOrEqual(0);
 
-    const byName = await metricsByName();
+    const byName = await metrics.collect();
     expect(byName.has(otherName)).toBe(false);
     const points = byName.get(timeToFirstChunk)?.dataPoints ?? [];
     expect(points.map((point) => [point.attributes['gen_ai.request.model'], point.attributes['gen_ai.operation.name'], (point.value as Histogram).count])).toEqual([

@@ -3,47 +3,27 @@
  * boundaries, attributes.
  */
 import { metrics } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  DataPointType,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type HistogramMetricData,
-  type MetricData,
-  type SumMetricData,
-} from '@opentelemetry/sdk-metrics';
+import { DataPointType, type Histogram, type HistogramMetricData, type MetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { createOpenTelemetryHooks } from '../../src/telemetry/createOpenTelemetryHooks.js';
 import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../../src/telemetry/names.js';
 import { attemptInfo, fact, response, sessionInfo } from './fixtures.js';
+import { createMetrics, type MetricsFixture } from './sdk.js';
 
-let exporter: InMemoryMetricExporter;
-let reader: PeriodicExportingMetricReader;
-let meterProvider: MeterProvider;
+let fixture: MetricsFixture;
+let meterProvider: MetricsFixture['meterProvider'];
 
 beforeEach(() => {
-  exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  // A long interval: the test collects by hand with forceFlush.
-  reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  meterProvider = new MeterProvider({ readers: [reader] });
+  fixture = createMetrics();
+  meterProvider = fixture.meterProvider;
 });
 afterEach(async () => {
-  await meterProvider.shutdown();
+  await fixture.shutdown();
   metrics.disable();
 });
 
-async function collected(): Promise<Map<string, MetricData>> {
-  await reader.forceFlush();
-  const byName = new Map<string, MetricData>();
-  for (const resourceMetrics of exporter.getMetrics()) {
-    for (const scope of resourceMetrics.scopeMetrics) {
-      expect(scope.scope.name).toBe('detour');
-      for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
-    }
-  }
-  return byName;
+function collected(): Promise<Map<string, MetricData>> {
+  return fixture.collect();
 }
 
 function driveFallback(hooks: ReturnType<typeof createOpenTelemetryHooks>): void {

@@ -1,9 +1,11 @@
 /**
  * The real OpenTelemetry SDK wired for tests: an in-memory exporter behind a
- * simple processor, AsyncLocalStorage context, and a tree view of the spans.
+ * simple processor, AsyncLocalStorage context, and a tree view of the spans;
+ * a metrics SDK collected by hand.
  */
 import { context, SpanKind, type Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricData } from '@opentelemetry/sdk-metrics';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 
 export interface TracingFixture {
@@ -31,6 +33,35 @@ export function createTracing(): TracingFixture {
     exporter,
     spans: () => exporter.getFinishedSpans(),
     shutdown: () => tracerProvider.shutdown(),
+  };
+}
+
+export interface MetricsFixture {
+  readonly meterProvider: MeterProvider;
+  /** Every metric collected so far (cumulative), by name; throws if one comes from a meter other than `detour`. */
+  collect(): Promise<Map<string, MetricData>>;
+  shutdown(): Promise<void>;
+}
+
+export function createMetrics(): MetricsFixture {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  // A long interval: tests collect by hand.
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  return {
+    meterProvider,
+    async collect() {
+      await reader.forceFlush();
+      const byName = new Map<string, MetricData>();
+      for (const resourceMetrics of exporter.getMetrics()) {
+        for (const scope of resourceMetrics.scopeMetrics) {
+          if (scope.scope.name !== 'detour') throw new Error(`a metric from meter ${scope.scope.name}`);
+          for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
+        }
+      }
+      return byName;
+    },
+    shutdown: () => meterProvider.shutdown(),
   };
 }
 
