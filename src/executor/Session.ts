@@ -224,6 +224,7 @@ export class Session implements CandidateContext {
       reason: candidate.reason,
       hedged,
       params: sentParams(policy.models[candidate.model], this.options.params),
+      outputType: this.options.responseFormat?.type,
       ...((this.options.captureContent ?? (this.services.captureContent || this.services.telemetry.captureContent === true)) ? { messages: this.options.messages } : {}),
     });
     const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);

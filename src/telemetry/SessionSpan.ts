@@ -109,7 +109,7 @@ export class SessionSpan implements SessionScope {
           [ATTRIBUTE.catalogModel]: info.model,
           [ATTRIBUTE.providerKey]: info.provider,
         };
-        addRequestAttributes(detail, info.params, this.#stream);
+        addRequestAttributes(detail, info, this.#stream);
         if (info.messages !== undefined) detail[ATTRIBUTE.inputMessages] = inputMessagesJson(info.messages);
         span.setAttributes(detail);
       }

@@ -36,6 +36,8 @@ export interface AttemptStartInfo {
    * the catalog entry's laid over them (as the adapter lays them), if any.
    */
   readonly params?: GenerationParams | undefined;
+  /** The output format the request asked for (`responseFormat.type`), if any. */
+  readonly outputType?: 'text' | 'json' | undefined;
   /**
    * Present only when the caller opted into content capture (the executor's
    * `captureContent`, or else `TelemetryHooks.captureContent`). Its presence is

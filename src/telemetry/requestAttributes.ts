@@ -1,10 +1,11 @@
 /**
  * The `gen_ai.request.*` attributes of an attempt: the generation parameters
- * it sent (the caller's, with the catalog entry's laid over) and whether it
- * streamed. Same names in v1.41 and the latest conventions.
+ * it sent (the caller's, with the catalog entry's laid over), whether it
+ * streamed, and the output format it asked for (`gen_ai.output.type`). Same
+ * names in v1.41 and the latest conventions.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { GenerationParams } from '../providers/spec.js';
+import type { AttemptStartInfo } from './hooks.js';
 import { ATTRIBUTE } from './names.js';
 
 /** Parameters passed through `extra` (YAML `params` keys other than the four typed ones) that have a conventions name. */
@@ -23,16 +24,18 @@ function finiteNumber(value: unknown): value is number {
 }
 
 /**
- * Adds the request attributes to `attributes` (left untouched when there is nothing to add).
+ * Adds the request attributes of `info` to `attributes` (left untouched when there is nothing to add).
  *
  * @example
- * addRequestAttributes(attributes, { maxTokens: 256, temperature: 0.2, stop: ['END'], extra: { seed: 7 } }, true)
- * // gen_ai.request.max_tokens=256, gen_ai.request.temperature=0.2, gen_ai.request.stop_sequences=['END'],
- * // gen_ai.request.seed=7, gen_ai.request.stream=true
+ * addRequestAttributes(attributes, { ...info, params: { maxTokens: 256, stop: ['END'], extra: { seed: 7 } }, outputType: 'json' }, true)
+ * // gen_ai.request.max_tokens=256, gen_ai.request.stop_sequences=['END'], gen_ai.request.seed=7,
+ * // gen_ai.output.type='json', gen_ai.request.stream=true
  */
-export function addRequestAttributes(attributes: Attributes, params: GenerationParams | undefined, stream: boolean): void {
+export function addRequestAttributes(attributes: Attributes, info: AttemptStartInfo, stream: boolean): void {
   // The conventions: set only when the request streams; unset means it did not.
   if (stream) attributes[ATTRIBUTE.requestStream] = true;
+  if (info.outputType !== undefined) attributes[ATTRIBUTE.outputType] = info.outputType;
+  const params = info.params;
   if (params === undefined) return;
   if (finiteNumber(params.maxTokens)) attributes[ATTRIBUTE.requestMaxTokens] = params.maxTokens;
   if (finiteNumber(params.temperature)) attributes[ATTRIBUTE.requestTemperature] = params.temperature;

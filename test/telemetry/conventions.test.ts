@@ -142,6 +142,7 @@ describe.each(['v1.41', 'latest'] as const)('attributes both versions share (%s)
           stop: ['END', '###'],
           extra: { top_k: 40, seed: 7, frequency_penalty: 0.5, presencePenalty: -0.5, n: 2, logprobs: true },
         },
+        outputType: 'json',
       }),
     );
     attempt.firstChunk?.(350);
@@ -162,6 +163,7 @@ describe.each(['v1.41', 'latest'] as const)('attributes both versions share (%s)
       'gen_ai.request.presence_penalty': -0.5,
       'gen_ai.request.choice.count': 2,
       'gen_ai.request.stream': true,
+      'gen_ai.output.type': 'json',
       'gen_ai.response.time_to_first_chunk': 0.35,
       'gen_ai.usage.input_tokens': 1200,
       'gen_ai.usage.output_tokens': 300,
@@ -178,7 +180,7 @@ describe.each(['v1.41', 'latest'] as const)('attributes both versions share (%s)
     session.attemptStarted(attemptInfo({ params: { extra: { n: 1 } } })).succeeded(response(), 90);
     session.ended('success', { attempts: 1, finalModel: 'gpt-4o' });
     const keys = Object.keys(findSpan(tracing.spans(), 'chat gpt-4o').attributes);
-    expect(keys.filter((key) => key.startsWith('gen_ai.request.'))).toEqual(['gen_ai.request.model']);
+    expect(keys.filter((key) => key.startsWith('gen_ai.request.') || key === 'gen_ai.output.type')).toEqual(['gen_ai.request.model']);
     expect(keys.filter((key) => key.includes('time_to_first_chunk') || key.includes('cache_read') || key.includes('reasoning'))).toEqual([]);
   });
 
