@@ -65,7 +65,7 @@ async function streamThrough(semanticConventions: SemanticConventions): Promise<
   try {
     let text = '';
     const params = { maxTokens: 64, temperature: 0.9, stop: ['END'] };
-    for await (const event of executor.stream({ policy: 'tuned', messages: [...messages], params, responseFormat: { type: 'json' } })) {
+    for await (const event of executor.stream({ policy: 'tuned', messages: [...messages], params, responseFormat: { type: 'text' } })) {
       if (event.type === 'text-delta') text += event.text;
     }
     return text;
@@ -89,7 +89,7 @@ describe.each([
       'gen_ai.request.temperature': 0.3,
       'gen_ai.request.seed': 7,
       'gen_ai.request.stop_sequences': ['END'],
-      'gen_ai.output.type': 'json',
+      'gen_ai.output.type': 'text',
       'error.type': 'service_unavailable',
     });
     expect(failed.attributes['gen_ai.response.time_to_first_chunk']).toBeUndefined();
