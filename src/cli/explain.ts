@@ -42,6 +42,8 @@ export function explanationJson(policy: Policy, explanation: Explanation): Recor
       max_attempts: plan.maxAttempts,
       strategy: plan.strategy,
       group_choices: plan.groupChoices,
+      calls: explanation.calls,
+      random_seed: plan.seed,
       not_matched: misses(explanation.notMatched),
       not_matched_count: explanation.notMatchedCount,
     };
@@ -76,13 +78,14 @@ function missLines(list: readonly RuleMiss[], count: number): string[] {
 
 function planText(policy: Policy, explanation: PlanExplanation): string[] {
   const { plan } = explanation;
-  const primary = explanation.primaryName === plan.primary ? plan.primary : `${plan.primary} (picked from group ${explanation.primaryName}, seed 0)`;
+  const primary = explanation.primaryName === plan.primary ? plan.primary : `${plan.primary} (picked from group ${explanation.primaryName}, seed ${plan.seed})`;
   return [
     `policy ${policy.name} (version ${policy.version})`,
     plan.route === null ? 'route: none matched, the policy default plan' : `route: ${plan.route}${explanation.routeLine === null ? '' : ` (line ${explanation.routeLine})`}`,
     `primary: ${primary}`,
     `then: ${plan.chain.length === 0 ? 'nothing' : plan.chain.join(', ')}`,
     `max attempts: ${plan.maxAttempts}, strategy: ${plan.strategy}`,
+    ...(explanation.calls[0] === plan.primary ? [] : [`cooling down: the session calls ${explanation.calls.join(', ')} in that order`]),
     ...missLines(explanation.notMatched, explanation.notMatchedCount),
   ];
 }

@@ -7,14 +7,15 @@
  * loader's own (policy/factValues.ts), so `detour validate` refuses the same
  * values in a policy test's `given`.
  */
-import { factValueProblem } from '../policy/factValues.js';
+import { factValueProblem, sessionGivenProblem } from '../policy/factValues.js';
 import { didYouMean } from '../policy/suggest.js';
 import type { Policy } from '../policy/types.js';
 import { KNOWN_FACTS, isKnownFact } from '../policy/vocabulary.js';
 
 /**
  * The first problem with the given (flattened) facts, as one line, or null.
- * Names must be facts of DESIGN §3 or `request.metadata.<key>`, values of the
+ * Names must be facts (docs/facts.md) or `request.metadata.<key>` (or
+ * `random_seed`, `state.cooling_down`), values of the
  * fact's type, and models (`attempt.model`, `session.tried`) catalog keys of
  * the policy.
  *
@@ -24,6 +25,11 @@ import { KNOWN_FACTS, isKnownFact } from '../policy/vocabulary.js';
  */
 export function checkGivenFacts(facts: Readonly<Record<string, unknown>>, policy: Policy | null): string | null {
   for (const [name, value] of Object.entries(facts)) {
+    const sessionProblem = sessionGivenProblem(name, value);
+    if (sessionProblem !== undefined) {
+      if (sessionProblem !== null) return sessionProblem;
+      continue;
+    }
     if (!isKnownFact(name)) {
       if (name.startsWith('request.metadata.')) continue; // nested metadata keys the normaliser expanded
       return `unknown fact \`${name}\`.${didYouMean(name, KNOWN_FACTS)} (detour explain --help lists the facts)`;
@@ -34,7 +40,9 @@ export function checkGivenFacts(facts: Readonly<Record<string, unknown>>, policy
   if (policy === null) return null;
   const catalog = Object.keys(policy.models);
   const named: [string, unknown][] = [['attempt.model', facts['attempt.model']]];
-  if (Array.isArray(facts['session.tried'])) for (const model of facts['session.tried']) named.push(['session.tried', model]);
+  for (const list of ['session.tried', 'state.cooling_down']) if (Array.isArray(facts[list])) for (const model of facts[list]) named.push([list, model]);
+  const cooling = facts['state.cooling_down'];
+  if (cooling !== null && typeof cooling === 'object' && !Array.isArray(cooling)) for (const model of Object.keys(cooling)) named.push(['state.cooling_down', model]);
   for (const [name, model] of named) {
     if (typeof model === 'string' && policy.models[model] === undefined) {
       return `\`${name}\`: no model \`${model}\` in policy ${policy.name}.${didYouMean(model, catalog)} Models: ${catalog.join(', ')}`;

@@ -9,6 +9,7 @@ import type { AdapterSource } from '../providers/factory.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { buildRequestFacts } from '../rules/facts.js';
 import { planRequest } from '../rules/plan.js';
+import { drawSeed } from '../rules/random.js';
 import { MemoryStickyStore } from '../rules/sticky.js';
 import type { Plan } from '../rules/types.js';
 import { FallbackStats } from '../stats/FallbackStats.js';
@@ -186,7 +187,7 @@ export class Executor {
     if (policy === undefined) throw unknownPolicy(options.policy, set);
     const problem = messagesProblem(options.messages) ?? toolsProblem(options.tools);
     if (problem !== null) throw requestRejected(`policy "${policy.name}": ${problem}`, policy.name);
-    const plan = this.plan(policy, options, sink !== null);
+    const { plan, seed } = this.plan(policy, options, sink !== null);
     const scope = this.telemetry.sessionStarted({
       policy: policy.name,
       policyVersion: policy.version,
@@ -194,34 +195,30 @@ export class Executor {
       requestModel: options.model ?? null,
       stream: sink !== null,
     });
-    return new Session(this.services, policy, plan, options, scope, sink);
+    return new Session(this.services, policy, plan, seed, options, scope, sink);
   }
 
-  /** Routes, groups and random order need the rules; a plain policy's plan is the same every time. */
-  private plan(policy: Policy, options: GenerateOptions, stream: boolean): Plan {
-    let plan = this.defaultPlans.get(policy);
-    if (plan === undefined) {
-      plan = trivialPlan(policy);
-      this.defaultPlans.set(policy, plan);
+  /**
+   * The session's plan and seed. Routes, groups, random order and a requested
+   * model need the rules (with the session's seed); a plain policy's plan is
+   * the same every time, and its seed is drawn only if a decision needs one.
+   */
+  private plan(policy: Policy, options: GenerateOptions, stream: boolean): { plan: Plan; seed: number | null } {
+    let fixed = this.defaultPlans.get(policy);
+    if (fixed === undefined) {
+      fixed = trivialPlan(policy);
+      this.defaultPlans.set(policy, fixed);
     }
-    if (plan === null) {
-      const services = this.services;
-      try {
-        plan = planRequest(policy, buildRequestFacts({ ...requestFactsOf(options, stream), estimatedInputTokens: estimateInputTokens(options.messages) }), {
-          random: services.random,
-          now: () => services.clock.now(),
-          sticky: services.sticky,
-        });
-      } catch (error) {
-        services.logger?.logInternalError?.('planRequest failed; using the policy default plan', error);
-        plan = { route: null, primary: policy.primaryModel, chain: policy.fallbackModels, maxAttempts: policy.maxAttempts, strategy: policy.strategyType, groupChoices: {} };
-      }
+    if (fixed !== null && (options.model === undefined || options.model === fixed.primary)) return { plan: fixed, seed: options.randomSeed ?? null };
+    const services = this.services;
+    const seed = options.randomSeed ?? drawSeed(services.random);
+    try {
+      const facts = buildRequestFacts({ ...requestFactsOf(options, stream), estimatedInputTokens: estimateInputTokens(options.messages) });
+      return { plan: planRequest(policy, facts, { seed, now: () => services.clock.now(), sticky: services.sticky }), seed };
+    } catch (error) {
+      services.logger?.logInternalError?.('planRequest failed; using the policy default plan', error);
+      return { plan: { route: null, primary: policy.primaryModel, chain: policy.fallbackModels, maxAttempts: policy.maxAttempts, strategy: policy.strategyType, groupChoices: {}, seed }, seed };
     }
-    const requested = options.model;
-    if (requested === undefined || plan.route !== null || plan.primary === requested) return plan;
-    if (policy.models[requested] === undefined && policy.groups[requested] === undefined) return plan;
-    // The caller's model goes first; the plan's primary becomes the first fallback.
-    return { ...plan, primary: requested, chain: [plan.primary, ...plan.chain].filter((model) => model !== requested) };
   }
 }
 
@@ -233,9 +230,10 @@ function trivialPlan(policy: Policy): Plan | null {
   return {
     route: null,
     primary: policy.primaryModel,
-    chain: policy.fallbackModels,
+    chain: policy.enabled ? policy.fallbackModels : [],
     maxAttempts: policy.maxAttempts,
     strategy: policy.strategyType,
     groupChoices: {},
+    seed: 0,
   };
 }

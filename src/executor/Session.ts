@@ -17,6 +17,7 @@ import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
 import type { GenerateRequest, GenerateResponse } from '../providers/spec.js';
 import type { RequestFactsInput } from '../rules/facts.js';
+import { drawSeed } from '../rules/random.js';
 import type { Plan } from '../rules/types.js';
 import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
 import type { SessionOutcome, SessionScope } from '../telemetry/hooks.js';
@@ -81,6 +82,7 @@ export class Session implements CandidateContext {
     readonly services: SessionServices,
     readonly policy: Policy,
     readonly plan: Plan,
+    private seedValue: number | null,
     readonly options: GenerateOptions,
     readonly scope: SessionScope,
     readonly sink: StreamSink | null,
@@ -89,6 +91,11 @@ export class Session implements CandidateContext {
     this.deadlineAt = policy.deadlineMs === null ? null : this.startTime + policy.deadlineMs;
     this.queue = planCandidates(plan, policy);
     this.width = policy.enabled && plan.strategy === 'parallel' ? Math.max(1, policy.parallel.width) : 1;
+  }
+
+  /** The session's seed (drawn on first need when the plan drew nothing at random). */
+  get seed(): number {
+    return (this.seedValue ??= drawSeed(this.services.random));
   }
 
   /** Cancel from outside (a stream consumer that stopped reading). */

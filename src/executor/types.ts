@@ -129,6 +129,12 @@ export interface GenerateOptions extends RequestFeatures {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** A model or group of the policy to start with instead of the plan's primary (routes still win). */
   readonly model?: string;
+  /**
+   * Seeds the session's random choices (group picks, random orders), so
+   * `detour explain --facts '{"random_seed": N, …}'` replays them.
+   * @default a fresh seed per session
+   */
+  readonly randomSeed?: number;
   /** Aborts every attempt in flight at once; nothing new starts. */
   readonly signal?: AbortSignal;
   /** Overrides the executor's `captureContent` for this request. */

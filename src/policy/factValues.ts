@@ -41,6 +41,12 @@ const models: Check = (value) => {
   const item = value.findIndex((model) => typeof model !== 'string');
   return item < 0 ? null : { expected: 'a model name (a string)', item };
 };
+const coolingModels: Check = (value) => {
+  if (Array.isArray(value)) return models(value);
+  const expected = 'a list of model names, or an object of model name → milliseconds left';
+  if (value === null || typeof value !== 'object') return { expected };
+  return Object.values(value).every((left) => typeof left === 'number' && Number.isFinite(left) && left >= 0) ? null : { expected };
+};
 const object: Check = (value) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { expected: 'an object of keys and values' };
   const prototype = Object.getPrototypeOf(value) as unknown;
@@ -125,5 +131,20 @@ export function describeFactValueMismatch(name: string, value: unknown, mismatch
  */
 export function factValueProblem(name: string, value: unknown): string | null {
   const mismatch = checkFactValue(name, value);
+  return mismatch === null ? null : describeFactValueMismatch(name, value, mismatch);
+}
+
+/**
+ * The problem with a `given` key that sets the session's state rather than a
+ * fact (`random_seed`, `state.cooling_down`): null when it fits, undefined
+ * when `name` is not such a key.
+ *
+ * @example
+ * sessionGivenProblem('random_seed', -1); // '`random_seed` must be an integer of at least 0 (got -1).'
+ */
+export function sessionGivenProblem(name: string, value: unknown): string | null | undefined {
+  const check = name === 'random_seed' ? count(0) : name === 'state.cooling_down' ? coolingModels : undefined;
+  if (check === undefined) return undefined;
+  const mismatch = check(value);
   return mismatch === null ? null : describeFactValueMismatch(name, value, mismatch);
 }

@@ -6,7 +6,7 @@
  */
 import { escapePointerSegment } from './diagnostics.js';
 import { alwaysHolds, checkCondition, checkStrategyCondition, neverHolds } from './conditions.js';
-import { checkFactValue, describeFactValueMismatch } from './factValues.js';
+import { checkFactValue, describeFactValueMismatch, sessionGivenProblem } from './factValues.js';
 import { didYouMean } from './suggest.js';
 import { KNOWN_FACTS, isKnownFact, isRequestFact } from './vocabulary.js';
 import { parseDuration } from './duration.js';
@@ -105,6 +105,15 @@ function checkTests(raw: RawPolicy, names: ModelNames, reporter: CheckReporter):
     const pointer = `/tests/${index}`;
     for (const [fact, value] of Object.entries(test.given)) {
       const factPointer = `${pointer}/given/${escapePointerSegment(fact)}`;
+      const sessionProblem = sessionGivenProblem(fact, value);
+      if (sessionProblem !== undefined) {
+        if (sessionProblem !== null) reporter.report({ pointer: factPointer, check: 'rule', message: sessionProblem });
+        else if (fact === 'state.cooling_down') {
+          if (Array.isArray(value)) value.forEach((model, position) => names.require(model as string, `${factPointer}/${position}`));
+          else for (const model of Object.keys(value as object)) names.require(model, `${factPointer}/${escapePointerSegment(model)}`);
+        }
+        continue;
+      }
       if (!isKnownFact(fact)) {
         reporter.report({
           pointer: factPointer,
@@ -139,7 +148,8 @@ function checkTests(raw: RawPolicy, names: ModelNames, reporter: CheckReporter):
         message: `no rule named \`${expect.rule}\` in this policy (strategy decisions are named like \`strategy:sequential\`).${didYouMean(expect.rule, ruleNames)}`,
       });
     }
-    if (expect.route !== undefined && !routeNames.has(expect.route)) {
+    // `default` is what the runner reports when no route matched.
+    if (expect.route !== undefined && expect.route !== 'default' && !routeNames.has(expect.route)) {
       reporter.report({
         pointer: `${pointer}/expect/route`,
         check: 'reference',

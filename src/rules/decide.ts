@@ -10,24 +10,45 @@
 import type { Policy } from '../policy/types.js';
 import { compiledRules, firstMatch, MAX_ATTEMPTS_FACT, MODEL_ATTEMPTS_FACT } from './compile.js';
 import type { CompiledRules, DecisionRule } from './compile.js';
+import { skipCoolingDown } from './cooling.js';
 import { computeDelay, nextTarget } from './delay.js';
 import type { DelayResult } from './delay.js';
 import { countModelAttempts } from './facts.js';
 import { runEngine } from './engine.js';
 import type { EngineOutcome } from './engine.js';
 import { resolveNext, sessionContext } from './next-models.js';
-import type { SessionContext } from './next-models.js';
+import type { ChoiceContext, SessionContext } from './next-models.js';
+import type { StickyStore } from './plan.js';
+import { stepRandom } from './random.js';
+import { MemoryStickyStore } from './sticky.js';
 import type { Decision, Facts, Plan } from './types.js';
 
 export interface DecideOptions {
-  /** Uniform [0, 1) source for jitter and random strategies; seedable. Default Math.random. */
+  /** Uniform [0, 1) source for jitter. @default Math.random */
   readonly random?: () => number;
   /**
-   * The session's plan (from `planRequest`): its chain, budget and strategy.
-   * Without it, decide re-derives them from the `request.*` facts (routes,
-   * then the policy), with groups expanded to all their members.
+   * The session's plan (from `planRequest`): its chain, budget, strategy and
+   * group picks. Without it, decide plans from the `request.*` facts and
+   * `seed` as `detour explain` does (routes, then the policy).
    */
   readonly plan?: Plan;
+  /**
+   * The session's seed: random choices after the nth call (a rule's
+   * `strategy: random`, a pick in a group the plan did not pick) draw from
+   * `stepRandom(seed, n)`, n = `session.attempts`. @default the plan's seed, else 0
+   */
+  readonly seed?: number;
+  /** Where sticky picks of groups the plan did not pick live. @default a fresh store */
+  readonly sticky?: StickyStore;
+  /** Milliseconds since the epoch, for sticky ttls. @default Date.now */
+  readonly now?: () => number;
+  /**
+   * Models cooling down as the test or explanation states them
+   * (`state.cooling_down`): `next` lists them after the usable ones, the
+   * order the executor calls them in (model → ms left; the earliest to
+   * recover first). The executor checks its live cooldowns itself.
+   */
+  readonly coolingDown?: Readonly<Record<string, number>>;
   /** Override the policy's `jitter` (`detour explain` passes false: the top of the window). */
   readonly jitter?: boolean;
 }
@@ -46,7 +67,7 @@ export interface DecisionDetail {
 const NO_DELAY: DelayResult = { delayMs: 0, minMs: 0, maxMs: 0, reason: 'backoff' };
 
 function prepare(policy: Policy, facts: Facts, options: DecideOptions): { facts: Facts; session: SessionContext } {
-  const session = sessionContext(policy, facts, options.plan);
+  const session = sessionContext(policy, facts, options.plan, options.seed ?? 0);
   const prepared: Record<string, unknown> = { ...facts };
   if (prepared[MAX_ATTEMPTS_FACT] === undefined) prepared[MAX_ATTEMPTS_FACT] = session.maxAttempts;
   if (prepared[MODEL_ATTEMPTS_FACT] === undefined) {
@@ -94,9 +115,30 @@ function cooldownBehindLimit(rules: CompiledRules, winner: DecisionRule, facts: 
   return null;
 }
 
+/**
+ * `next` in the order the executor calls it, for a test or an explanation
+ * that states which models are cooling down: those, and the failed model
+ * when this decision cools it down (the executor does so before its next
+ * pick), go after the usable ones. The executor passes no state: it orders
+ * by its live cooldowns as it picks.
+ */
+function orderByCooldown(models: readonly string[], given: Readonly<Record<string, number>> | undefined, failed: unknown, cooldownMs: number | null): readonly string[] {
+  if (given === undefined) return models;
+  const coolsFailed = cooldownMs !== null && cooldownMs > 0 && typeof failed === 'string' && models.includes(failed);
+  const cooling: Record<string, number> = { ...given };
+  if (coolsFailed) cooling[failed] = Math.max(cooling[failed] ?? 0, cooldownMs);
+  return skipCoolingDown(models, (model) => cooling[model] ?? null);
+}
+
 function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, options: DecideOptions): DecisionDetail {
   const random = options.random ?? Math.random;
-  let next = resolveNext(policy, rule, facts, session, random);
+  const sent = facts['session.attempts'];
+  const choice: ChoiceContext = {
+    random: stepRandom(options.seed ?? session.plan.seed, typeof sent === 'number' ? sent : 1),
+    now: options.now ?? Date.now,
+    sticky: options.sticky ?? new MemoryStickyStore(),
+  };
+  let next = resolveNext(policy, rule, facts, session, choice);
   const shadowed = next.cooldownMs === null ? cooldownBehindLimit(compiledRules(policy, session.strategy), rule, facts) : null;
   let cooldownNote = '';
   if (shadowed !== null) {
@@ -119,9 +161,10 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
       random,
     });
   }
+  const models = orderByCooldown(next.models, options.coolingDown, facts['attempt.model'], next.cooldownMs);
   const partial = {
     action: next.action,
-    next: next.models,
+    next: models,
     delayMs: delay.delayMs,
     cooldownMs: next.cooldownMs,
     rule: rule.name,
@@ -146,7 +189,7 @@ export function decideDetailed(policy: Policy, facts: Facts, options: DecideOpti
 }
 
 /**
- * Decide what runs after a failure. `facts` are the flat facts of DESIGN §3
+ * Decide what runs after a failure. `facts` are the flat failure facts
  * (see `buildFailureFacts`). Safe to call concurrently on one policy: the
  * compiled rules are immutable and each call works on its own copy of the facts.
  *

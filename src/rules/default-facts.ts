@@ -6,16 +6,19 @@
 import { ERROR_TYPES, RETRYABLE_KINDS, isErrorKind, kindOfType } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
 import { buildRequestFacts, countModelAttempts, isPlainObject } from './facts.js';
-import { expandModels } from './groups.js';
-import { sessionDefaults } from './plan.js';
-import type { Facts } from './types.js';
+import { planRequest } from './plan.js';
+import { MemoryStickyStore } from './sticky.js';
+import type { Facts, Plan } from './types.js';
+
+/** Keys a `given` (or `--facts`) may set that are not facts rules test: what the session's state and luck were. */
+export const SESSION_GIVEN_KEYS = ['random_seed', 'state.cooling_down'] as const;
 
 const METADATA = 'request.metadata';
 
 function flatten(target: Record<string, unknown>, prefix: string, value: Record<string, unknown>): void {
   for (const [key, item] of Object.entries(value)) {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (isPlainObject(item) && !name.startsWith(`${METADATA}.`)) flatten(target, name, item);
+    if (isPlainObject(item) && !name.startsWith(`${METADATA}.`) && name !== 'state.cooling_down') flatten(target, name, item);
     else target[name] = item;
   }
 }
@@ -60,7 +63,58 @@ export function normalizeGivenFacts(given: Readonly<Record<string, unknown>>): R
 
 /** True when the facts say nothing about a failure (only `request.*`): explain the plan. */
 export function isRequestOnly(facts: Readonly<Record<string, unknown>>): boolean {
-  return Object.keys(facts).every((name) => name.startsWith('request.'));
+  return Object.keys(facts).every((name) => name.startsWith('request.') || (SESSION_GIVEN_KEYS as readonly string[]).includes(name));
+}
+
+/** What a person's `given` says about a session: its facts, plan, seed and the models cooling down. */
+export interface GivenSession {
+  /** Every fact, the left-out ones filled as the executor would. */
+  readonly facts: Facts;
+  /** The names that were filled. */
+  readonly defaulted: readonly string[];
+  /** The `request.*` facts alone. */
+  readonly requestFacts: Facts;
+  /** The session's plan from the request facts and the seed (a fresh sticky store, time 0). */
+  readonly plan: Plan;
+  /** `random_seed`, else 0. */
+  readonly seed: number;
+  /** `state.cooling_down`: models the session passes over while others are usable, with the ms left (a list given: 1 each). */
+  readonly coolingDown: Readonly<Record<string, number>>;
+}
+
+/**
+ * Read a `given` the way `detour explain` and `detour test` both do: flatten
+ * it (`normalizeGivenFacts`), split
+ * off `random_seed` and `state.cooling_down`, plan the session from the
+ * request facts and the seed exactly as the executor would, and fill the
+ * facts left out from that plan.
+ *
+ * @example
+ * givenSession(policy, { 'error.kind': 'timeout', random_seed: 7 }).plan.seed; // 7
+ */
+export function givenSession(policy: Policy, given: Facts): GivenSession {
+  const rest = normalizeGivenFacts(given);
+  const seedValue = rest['random_seed'];
+  const cooling = rest['state.cooling_down'];
+  for (const key of SESSION_GIVEN_KEYS) delete rest[key];
+  const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) && seedValue >= 0 ? seedValue >>> 0 : 0;
+  const coolingDown: Record<string, number> = {};
+  if (Array.isArray(cooling)) for (const model of cooling) if (typeof model === 'string') coolingDown[model] = 1;
+  if (isPlainObject(cooling)) for (const [model, left] of Object.entries(cooling)) if (typeof left === 'number') coolingDown[model] = left;
+  const requestFacts = Object.fromEntries(Object.entries(withRequestDefaults(rest)).filter(([name]) => name.startsWith('request.')));
+  const plan = planRequest(policy, requestFacts, { seed, sticky: new MemoryStickyStore(), now: () => 0 });
+  const { facts, defaulted } = completeFacts(policy, rest, plan);
+  return { facts, defaulted, requestFacts, plan, seed, coolingDown };
+}
+
+function withRequestDefaults(given: Facts): Facts {
+  return {
+    'request.metadata': {},
+    'request.model': null,
+    'request.estimated_input_tokens': null,
+    'request.stream': false,
+    ...given,
+  };
 }
 
 /**
@@ -76,7 +130,7 @@ export function isRequestOnly(facts: Readonly<Record<string, unknown>>): boolean
  * completeFacts(policy, { 'error.kind': 'timeout', 'attempt.model': 'claude-instant' }).facts['session.tried'];
  * // ['gpt-4o', 'gpt-3.5-turbo', 'claude-instant']
  */
-export function completeFacts(policy: Policy, given: Facts): { readonly facts: Facts; readonly defaulted: readonly string[] } {
+export function completeFacts(policy: Policy, given: Facts, plan?: Plan): { readonly facts: Facts; readonly defaulted: readonly string[] } {
   const facts: Record<string, unknown> = { ...given };
   const defaulted: string[] = [];
   const fill = (name: string, value: () => unknown): void => {
@@ -88,8 +142,8 @@ export function completeFacts(policy: Policy, given: Facts): { readonly facts: F
   fill('request.model', () => null);
   fill('request.estimated_input_tokens', () => null);
   fill('request.stream', () => false);
-  const session = sessionDefaults(policy, facts);
-  const order = expandModels(policy, [session.primary, ...session.fallbacks]);
+  const sessionPlan = plan ?? planRequest(policy, facts, { seed: 0, sticky: new MemoryStickyStore(), now: () => 0 });
+  const order = [sessionPlan.primary, ...sessionPlan.chain];
   fill('error.kind', () => {
     const type = facts['error.type'];
     return (typeof type === 'string' ? kindOfType(type) : undefined) ?? 'unknown';

@@ -8,11 +8,11 @@ import type { RuleResult } from 'json-rules-engine';
 import type { Policy } from '../policy/types.js';
 import { decideWithEngine } from './decide.js';
 import { compiledRules } from './compile.js';
-import { completeFacts, isRequestOnly } from './default-facts.js';
+import { skipCoolingDown } from './cooling.js';
+import { givenSession, isRequestOnly, normalizeGivenFacts } from './default-facts.js';
 import { runEngine } from './engine.js';
-import { compiledRoutes, planRequest, sessionDefaults } from './plan.js';
+import { compiledRoutes, sessionDefaults } from './plan.js';
 import { mulberry32 } from './random.js';
-import { MemoryStickyStore } from './sticky.js';
 import type { Decision, Facts, Plan } from './types.js';
 
 /** A rule tried before the winner that did not match, and why. */
@@ -42,6 +42,8 @@ export interface PlanExplanation {
   readonly plan: Plan;
   /** The primary as the route (or policy) names it, before group resolution. */
   readonly primaryName: string;
+  /** The plan's models in the order the session calls them (`state.cooling_down` ones last). */
+  readonly calls: readonly string[];
   readonly routeLine: number | null;
   readonly notMatched: readonly RuleMiss[];
   readonly notMatchedCount: number;
@@ -104,11 +106,10 @@ function misses(results: readonly { index: number; matched: boolean; result: Rul
  * explanation.mode === 'decision' && explanation.decision.rule; // 'prompt-too-long'
  */
 export async function explain(policy: Policy, given: Facts): Promise<Explanation> {
-  if (isRequestOnly(given)) {
-    const { facts } = completeFacts(policy, given);
-    const requestFacts = Object.fromEntries(Object.entries(facts).filter(([name]) => name.startsWith('request.')));
+  const session = givenSession(policy, given);
+  if (isRequestOnly(normalizeGivenFacts(given))) {
+    const { requestFacts, plan } = session;
     const routes = compiledRoutes(policy);
-    const plan = planRequest(policy, requestFacts, { random: mulberry32(0), sticky: new MemoryStickyStore(), now: () => 0 });
     const outcome = await runEngine(routes.engine(), requestFacts);
     const winner = outcome.winner ?? routes.routes.length;
     const found = misses(outcome.results, winner, (index) => ({ name: routes.routes[index]?.name ?? 'default', source: 'rule', line: routes.routes[index]?.line ?? null }));
@@ -116,14 +117,15 @@ export async function explain(policy: Policy, given: Facts): Promise<Explanation
       mode: 'plan',
       plan,
       primaryName: sessionDefaults(policy, requestFacts).primary,
+      calls: skipCoolingDown([plan.primary, ...plan.chain], (model) => session.coolingDown[model] ?? null),
       routeLine: routes.routes[winner]?.line ?? null,
       notMatched: found.list,
       notMatchedCount: found.count,
       facts: requestFacts,
     };
   }
-  const { facts, defaulted } = completeFacts(policy, given);
-  const { detail, outcome } = await decideWithEngine(policy, facts, { random: mulberry32(0), jitter: false });
+  const { facts, defaulted } = session;
+  const { detail, outcome } = await decideWithEngine(policy, facts, { random: mulberry32(0), jitter: false, plan: session.plan, coolingDown: session.coolingDown });
   const rules = compiledRules(policy, detail.session.strategy).rules;
   const found = misses(outcome.results, detail.rule.index, (index) => ({
     name: rules[index]?.name ?? String(index),

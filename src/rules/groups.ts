@@ -1,34 +1,18 @@
 /**
- * Groups: several deployments behind one name (DESIGN §2 `groups`).
- * `planRequest` resolves a group to one member per session (by weight, or
- * the first for `sequential`, with `sticky` keeping a key on one member);
- * `decide` expands a group a rule or chain names into all its members in
- * order, because the executor calls models, never groups.
+ * Groups: several deployments behind one name (`groups` in a policy). The
+ * executor calls models, never groups, so every name a chain or a rule gives
+ * is resolved to the models a session will try, the same way for the plan,
+ * for each decision, for `detour explain` and for `detour test`:
+ * - a `sequential` group stands for all its members, in order;
+ * - a `random` group stands for one member per session (by weight; `sticky`
+ *   keeps a key on one member for the ttl), chosen the first time the session
+ *   needs it and kept for the rest of the session.
+ * Members may be groups themselves; they resolve the same way.
  */
 import type { GroupConfig, Policy } from '../policy/types.js';
 import type { StickyStore } from './plan.js';
 import { weightedPick } from './random.js';
 import type { Facts } from './types.js';
-
-/**
- * Names with groups replaced by their members, first occurrence kept.
- *
- * @example
- * expandModels(policy, ['gpt-pool', 'gemini-pro']); // ['gpt-4o', 'gpt-3.5-turbo', 'gemini-pro']
- */
-export function expandModels(policy: Policy, names: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const models: string[] = [];
-  for (const name of names) {
-    const group = policy.groups[name];
-    for (const model of group ? group.members : [name]) {
-      if (seen.has(model)) continue;
-      seen.add(model);
-      models.push(model);
-    }
-  }
-  return models;
-}
 
 export interface PickContext {
   readonly policyName: string;
@@ -39,10 +23,10 @@ export interface PickContext {
 }
 
 /**
- * One member of a group for a session: `random` groups pick by weight,
- * `sequential` groups take the first member. With `sticky`, the value of the
- * sticky fact (e.g. the user id) keeps its member until the ttl ends; a
- * session without that fact is not sticky.
+ * One member of a `random` group for a session: a pick by weight. With
+ * `sticky`, the value of the sticky fact (e.g. the user id) keeps its member
+ * until the ttl ends; a session without that fact is not sticky. For a
+ * `sequential` group, its first member.
  *
  * @example
  * pickGroupMember(policy.groups['gpt-pool'], { policyName, facts, random, now: Date.now, sticky });
@@ -60,4 +44,80 @@ export function pickGroupMember(group: GroupConfig, context: PickContext): strin
   const member = fresh();
   context.sticky.set(key, { member, expiresAt: now + group.sticky.ttlMs });
   return member;
+}
+
+/**
+ * Resolve names (models or groups) to the models a session tries, first
+ * occurrence kept. `choices` holds the session's picks (group → member); a
+ * group not yet in it is picked now and recorded there.
+ *
+ * @example
+ * resolveModels(policy, ['seq-pool', 'gemini-pro'], {}, context); // ['gpt-4o', 'gpt-3.5-turbo', 'gemini-pro']
+ */
+export function resolveModels(policy: Policy, names: readonly string[], choices: Record<string, string>, context: PickContext): string[] {
+  const models: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string, depth: number): void => {
+    const group = policy.groups[name];
+    if (group === undefined || depth > 8) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        models.push(name);
+      }
+      return;
+    }
+    if (group.strategy === 'sequential') {
+      for (const member of group.members) visit(member, depth + 1);
+      return;
+    }
+    const chosen = choices[name] ?? pickGroupMember(group, context);
+    choices[name] = chosen;
+    visit(chosen, depth + 1);
+  };
+  for (const name of names) visit(name, 0);
+  return models;
+}
+
+/**
+ * Every model a name can stand for (all members of every group, nested),
+ * first occurrence kept: what a policy can ever call, for checks and docs.
+ *
+ * @example
+ * expandModels(policy, ['gpt-pool', 'gemini-pro']); // ['gpt-4o', 'gpt-3.5-turbo', 'gemini-pro']
+ */
+export function expandModels(policy: Policy, names: readonly string[]): string[] {
+  const models: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string, depth: number): void => {
+    const group = policy.groups[name];
+    if (group === undefined || depth > 8) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        models.push(name);
+      }
+      return;
+    }
+    for (const member of group.members) visit(member, depth + 1);
+  };
+  for (const name of names) visit(name, 0);
+  return models;
+}
+
+/** True when resolving groups draws randomness or state (a `random` group is reachable from `names`). */
+export function needsPicks(policy: Policy, names: readonly string[]): boolean {
+  const visit = (name: string, depth: number): boolean => {
+    const group = policy.groups[name];
+    if (group === undefined || depth > 8) return false;
+    if (group.strategy !== 'sequential') return true;
+    return group.members.some((member) => visit(member, depth + 1));
+  };
+  return names.some((name) => visit(name, 0));
+}
+
+/** The group whose pick put `model` in the session (the innermost random group), or null. */
+export function pickedFrom(policy: Policy, choices: Readonly<Record<string, string>>, model: string): string | null {
+  for (const [group, member] of Object.entries(choices)) {
+    if (member === model && policy.groups[group]?.strategy !== 'sequential') return group;
+  }
+  return null;
 }

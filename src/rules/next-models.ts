@@ -2,49 +2,67 @@
  * Turning the rule that matched into the next models: a policy rule's
  * `fallback` list (kept even when already tried — the rule named them), a
  * `retry` of the failed model, or the strategy's chain with tried models
- * skipped. Groups expand to all their members in order.
+ * skipped. Names resolve to models exactly as the session's plan resolved
+ * them (`groups.ts`): a group the plan already picked keeps its member, a
+ * `sequential` group stands for all its members, a `random` group not yet
+ * picked is picked from the decision's random stream.
  */
 import type { Policy, StrategyType } from '../policy/types.js';
 import type { DecisionRule } from './compile.js';
-import { expandModels } from './groups.js';
-import { sessionDefaults } from './plan.js';
+import { resolveModels } from './groups.js';
+import type { PickContext } from './groups.js';
+import { isFixedPlan, planRequest, sessionDefaults } from './plan.js';
+import type { StickyStore } from './plan.js';
 import { weightedOrder } from './random.js';
+import { MemoryStickyStore } from './sticky.js';
 import type { Decision, Facts, Plan } from './types.js';
 
-/** What the session runs: its models in plan order, budget and strategy. */
+/** What the session runs: its plan, and the plan's models in order. */
 export interface SessionContext {
+  readonly plan: Plan;
   readonly route: string | null;
-  /** The session's models, primary first, groups resolved or expanded. */
+  /** The session's models, primary first, groups resolved. */
   readonly order: readonly string[];
   readonly maxAttempts: number;
   readonly strategy: StrategyType;
-  /** True when the order came from a Plan (a `random` chain is then already shuffled for the session). */
-  readonly fromPlan: boolean;
 }
 
-const orderCache = new WeakMap<Policy, Map<string, readonly string[]>>();
+const fixedPlans = new WeakMap<Policy, Map<string, Plan>>();
+
+function contextOf(plan: Plan): SessionContext {
+  return { plan, route: plan.route, order: [plan.primary, ...plan.chain], maxAttempts: plan.maxAttempts, strategy: plan.strategy };
+}
 
 /**
- * The session context from a Plan, or (without one) from the route the
- * `request.*` facts select, groups expanded to every member.
+ * The session context from a Plan, or (without one) the plan the
+ * `request.*` facts give, planned from `seed` with a fresh sticky store —
+ * what `detour explain` and `detour test` assume of a session.
  */
-export function sessionContext(policy: Policy, facts: Facts, plan: Plan | undefined): SessionContext {
-  if (plan) {
-    return { route: plan.route, order: [plan.primary, ...plan.chain], maxAttempts: plan.maxAttempts, strategy: plan.strategy, fromPlan: true };
-  }
+export function sessionContext(policy: Policy, facts: Facts, plan: Plan | undefined, seed = 0): SessionContext {
+  if (plan) return contextOf(plan);
   const defaults = sessionDefaults(policy, facts);
-  let perRoute = orderCache.get(policy);
-  if (!perRoute) {
-    perRoute = new Map();
-    orderCache.set(policy, perRoute);
+  if (!isFixedPlan(policy, defaults)) {
+    return contextOf(planRequest(policy, facts, { seed, sticky: new MemoryStickyStore(), now: () => 0 }));
   }
-  const key = defaults.route ?? '';
-  let order = perRoute.get(key);
-  if (!order) {
-    order = expandModels(policy, [defaults.primary, ...defaults.fallbacks]);
-    perRoute.set(key, order);
+  let perKey = fixedPlans.get(policy);
+  if (!perKey) {
+    perKey = new Map();
+    fixedPlans.set(policy, perKey);
   }
-  return { route: defaults.route, order, maxAttempts: defaults.maxAttempts, strategy: defaults.strategy, fromPlan: false };
+  const key = `${defaults.route ?? ''}\u0000${defaults.primary}`;
+  let fixed = perKey.get(key);
+  if (!fixed) {
+    fixed = planRequest(policy, facts, { seed: 0 });
+    perKey.set(key, fixed);
+  }
+  return contextOf(fixed);
+}
+
+/** How a decision picks members of groups its plan did not pick. */
+export interface ChoiceContext {
+  readonly random: () => number;
+  readonly now: () => number;
+  readonly sticky: StickyStore;
 }
 
 export interface NextModels {
@@ -65,9 +83,16 @@ function untried(models: readonly string[], facts: Facts): string[] {
   return models.filter((model) => !skip.has(model));
 }
 
-function chainModels(policy: Policy, mapped: readonly string[] | null, restOfChain: boolean, facts: Facts, session: SessionContext): string[] {
-  const head = mapped ? expandModels(policy, mapped) : [];
-  return untried(expandModels(policy, restOfChain ? [...head, ...session.order] : head), facts);
+function resolveNames(policy: Policy, names: readonly string[], facts: Facts, session: SessionContext, choice: ChoiceContext): string[] {
+  const context: PickContext = { policyName: policy.name, facts, random: choice.random, now: choice.now, sticky: choice.sticky };
+  return resolveModels(policy, names, { ...session.plan.groupChoices }, context);
+}
+
+function chainModels(policy: Policy, mapped: readonly string[] | null, restOfChain: boolean, facts: Facts, session: SessionContext, choice: ChoiceContext): string[] {
+  const head = mapped ? resolveNames(policy, mapped, facts, session, choice) : [];
+  if (!restOfChain) return untried(head, facts);
+  const seen = new Set(head);
+  return untried([...head, ...session.order.filter((model) => !seen.has(model))], facts);
 }
 
 function fallback(policy: Policy, facts: Facts, models: string[], extra: Partial<NextModels> & Pick<NextModels, 'strategy'>): NextModels {
@@ -85,22 +110,20 @@ function fallback(policy: Policy, facts: Facts, models: string[], extra: Partial
 }
 
 /**
- * The action and next models the matched rule calls for.
+ * The action and next models the matched rule calls for. A rule's
+ * `strategy: random` shuffles its models with the decision's random stream
+ * (the strategy's own chain was shuffled once, in the plan).
  *
  * @example
- * resolveNext(policy, rule, facts, session, Math.random).models; // ['gpt-3.5-turbo', 'claude-instant']
+ * resolveNext(policy, rule, facts, session, choice).models; // ['gpt-3.5-turbo', 'claude-instant']
  */
-export function resolveNext(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, random: () => number): NextModels {
+export function resolveNext(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, choice: ChoiceContext): NextModels {
   const outcome = rule.outcome;
   if (outcome.type === 'fail') {
     return { action: 'fail', models: [], delayOverrideMs: null, cooldownMs: null, strategy: session.strategy, reason: outcome.reason };
   }
-  const shuffle = (models: string[], strategy: StrategyType): string[] =>
-    strategy === 'random' && !session.fromPlan ? weightedOrder(models, policy.weights, random) : models;
   if (outcome.type === 'chain') {
-    return fallback(policy, facts, shuffle(chainModels(policy, outcome.mapped, outcome.restOfChain, facts, session), session.strategy), {
-      strategy: session.strategy,
-    });
+    return fallback(policy, facts, chainModels(policy, outcome.mapped, outcome.restOfChain, facts, session, choice), { strategy: session.strategy });
   }
   const then = outcome.rule.then;
   const strategy = then.strategy ?? session.strategy;
@@ -118,6 +141,7 @@ export function resolveNext(policy: Policy, rule: DecisionRule, facts: Facts, se
       reason: null,
     };
   }
-  const models = then.fallback ? shuffle(expandModels(policy, then.fallback), strategy) : shuffle(chainModels(policy, null, true, facts, session), strategy);
+  const listed = then.fallback ? resolveNames(policy, then.fallback, facts, session, choice) : chainModels(policy, null, true, facts, session, choice);
+  const models = then.strategy === 'random' ? weightedOrder(listed, policy.weights, choice.random) : listed;
   return fallback(policy, facts, models, { strategy, delayOverrideMs: then.delayMs, cooldownMs: then.cooldownMs });
 }

@@ -1,5 +1,5 @@
 /**
- * Routes and the session plan (DESIGN §2 `routes`): evaluated once per
+ * Routes and the session plan (`routes` in a policy): evaluated once per
  * request on `request.*` facts, before the first attempt. The first route
  * whose `when` holds chooses the plan; no route: the policy's default
  * (`primary_model`, `fallback_models`, `max_attempts`, `strategy_type`).
@@ -10,8 +10,8 @@ import type { Policy, RoutePlan, StrategyType, TopLevelCondition } from '../poli
 import { compileCondition } from './condition.js';
 import type { CompiledCondition } from './condition.js';
 import { buildEngine } from './engine.js';
-import { pickGroupMember } from './groups.js';
-import { weightedOrder } from './random.js';
+import { needsPicks, resolveModels } from './groups.js';
+import { drawSeed, stepRandom, weightedOrder } from './random.js';
 import { defaultStickyStore } from './sticky.js';
 import type { Facts, Plan } from './types.js';
 
@@ -22,7 +22,9 @@ export interface StickyStore {
 }
 
 export interface PlanOptions {
-  /** Uniform [0, 1) source for weighted group picks and random chains. @default Math.random */
+  /** The session's seed: every random choice of the session derives from it (see `stepRandom`). @default drawn from `random` */
+  readonly seed?: number;
+  /** Where a seed is drawn from when none is given. @default Math.random */
   readonly random?: () => number;
   /** Milliseconds since the epoch; default Date.now. */
   readonly now?: () => number;
@@ -87,15 +89,24 @@ export interface SessionDefaults {
 
 /**
  * The route's (or the policy's) models, budget and strategy for these facts.
- * A disabled policy calls the primary only.
+ * A disabled policy calls the primary only. When no route matched and the
+ * caller asked for a model or group of the policy (`request.model`), it goes
+ * first and the policy's primary becomes the first fallback.
  */
 export function sessionDefaults(policy: Policy, facts: Facts): SessionDefaults {
   const route = policy.routes.length > 0 ? matchRoute(policy, facts) : null;
   const then = route?.then;
+  let primary = then?.primaryModel ?? policy.primaryModel;
+  let fallbacks = policy.enabled ? (then?.fallbackModels ?? policy.fallbackModels) : [];
+  const requested = facts['request.model'];
+  if (route === null && typeof requested === 'string' && requested !== primary && (policy.models[requested] !== undefined || policy.groups[requested] !== undefined)) {
+    fallbacks = [primary, ...fallbacks].filter((name) => name !== requested);
+    primary = requested;
+  }
   return {
     route: route?.name ?? null,
-    primary: then?.primaryModel ?? policy.primaryModel,
-    fallbacks: policy.enabled ? (then?.fallbackModels ?? policy.fallbackModels) : [],
+    primary,
+    fallbacks,
     maxAttempts: policy.enabled ? (then?.maxAttempts ?? policy.maxAttempts) : 1,
     strategy: then?.strategyType ?? policy.strategyType,
   };
@@ -103,10 +114,13 @@ export function sessionDefaults(policy: Policy, facts: Facts): SessionDefaults {
 
 /**
  * Choose a session's plan from `request.*` facts: routes first (first match
- * wins), then the policy's default. Groups resolve to one member (weighted,
- * or the first for `sequential` groups; `sticky` keeps a key on its member
- * for the ttl); the chain drops the primary and repeats; a `random` strategy
- * orders the chain by a weighted shuffle (`weights`), once per session.
+ * wins), then the policy's default. Names resolve to models as in
+ * `groups.ts` (a `sequential` group is all its members in order, a `random`
+ * group one member per session, `sticky` keeps a key on its member for the
+ * ttl); the chain drops repeats; a `random` strategy orders the chain by a
+ * weighted shuffle (`weights`), once per session. Every random choice comes
+ * from the session's seed (`options.seed`, else drawn from `options.random`),
+ * so the same seed plans the same session.
  *
  * @example
  * const plan = planRequest(policy, buildRequestFacts({ metadata: { region: 'EU' } }));
@@ -115,30 +129,21 @@ export function sessionDefaults(policy: Policy, facts: Facts): SessionDefaults {
  */
 export function planRequest(policy: Policy, requestFacts: Facts, options: PlanOptions = {}): Plan {
   const defaults = sessionDefaults(policy, requestFacts);
+  const seed = options.seed ?? drawSeed(options.random ?? Math.random);
   const context = {
     policyName: policy.name,
     facts: requestFacts,
-    random: options.random ?? Math.random,
+    random: stepRandom(seed, 0),
     now: options.now ?? Date.now,
     sticky: options.sticky ?? defaultStickyStore,
   };
   const groupChoices: Record<string, string> = {};
-  const resolve = (name: string): string => {
-    const group = policy.groups[name];
-    if (!group) return name;
-    const chosen = groupChoices[name] ?? pickGroupMember(group, context);
-    groupChoices[name] = chosen;
-    return chosen;
-  };
-  const primary = resolve(defaults.primary);
-  const seen = new Set([primary]);
-  let chain: string[] = [];
-  for (const name of defaults.fallbacks) {
-    const model = resolve(name);
-    if (seen.has(model)) continue;
-    seen.add(model);
-    chain.push(model);
-  }
-  if (defaults.strategy === 'random') chain = weightedOrder(chain, policy.weights, context.random);
-  return { route: defaults.route, primary, chain, maxAttempts: defaults.maxAttempts, strategy: defaults.strategy, groupChoices };
+  const [primary = defaults.primary, ...rest] = resolveModels(policy, [defaults.primary, ...defaults.fallbacks], groupChoices, context);
+  const chain = defaults.strategy === 'random' ? weightedOrder(rest, policy.weights, context.random) : rest;
+  return { route: defaults.route, primary, chain, maxAttempts: defaults.maxAttempts, strategy: defaults.strategy, groupChoices, seed };
+}
+
+/** True when a plan for these defaults draws nothing at random (no random group, no random strategy). */
+export function isFixedPlan(policy: Policy, defaults: SessionDefaults): boolean {
+  return defaults.strategy !== 'random' && !needsPicks(policy, [defaults.primary, ...defaults.fallbacks]);
 }

@@ -5,17 +5,18 @@
  * / `expect.primary`, or only `request.*` facts given), the plan's route,
  * primary and chain.
  *
- * Determinism: random choices use a fixed seed and a fresh sticky store; a
- * delay bound holds when the whole jitter window lies inside it.
+ * The same path as the executor's: the session is planned from the request
+ * facts and `random_seed` (else 0) with a fresh sticky store, and the
+ * decision made on that plan; `state.cooling_down` names models cooling
+ * down. A delay bound holds when the whole jitter window lies inside it.
  */
 import path from 'node:path';
 import { listPolicyFiles, loadPolicies } from '../policy/load.js';
 import type { Diagnostic, Policy, PolicyTest } from '../policy/types.js';
 import { decideDetailed } from './decide.js';
-import { completeFacts, isRequestOnly, normalizeGivenFacts } from './default-facts.js';
-import { planRequest, sessionDefaults } from './plan.js';
+import { givenSession, isRequestOnly, normalizeGivenFacts } from './default-facts.js';
+import { sessionDefaults } from './plan.js';
 import { mulberry32 } from './random.js';
-import { MemoryStickyStore } from './sticky.js';
 
 /** One case's result. */
 export interface PolicyTestResult {
@@ -38,9 +39,7 @@ function isRouteTest(test: PolicyTest, given: Readonly<Record<string, unknown>>)
 }
 
 function runRouteTest(policy: Policy, test: PolicyTest, given: Readonly<Record<string, unknown>>): string[] {
-  const { facts } = completeFacts(policy, given);
-  const requestFacts = Object.fromEntries(Object.entries(facts).filter(([name]) => name.startsWith('request.')));
-  const plan = planRequest(policy, requestFacts, { random: mulberry32(0), sticky: new MemoryStickyStore(), now: () => 0 });
+  const { requestFacts, plan } = givenSession(policy, given);
   const named = sessionDefaults(policy, requestFacts).primary;
   const problems: string[] = [];
   const expect = test.expect;
@@ -57,8 +56,8 @@ function runRouteTest(policy: Policy, test: PolicyTest, given: Readonly<Record<s
 }
 
 function runDecisionTest(policy: Policy, test: PolicyTest, given: Readonly<Record<string, unknown>>): string[] {
-  const { facts } = completeFacts(policy, given);
-  const { decision, delay } = decideDetailed(policy, facts, { random: mulberry32(0) });
+  const session = givenSession(policy, given);
+  const { decision, delay } = decideDetailed(policy, session.facts, { random: mulberry32(0), plan: session.plan, coolingDown: session.coolingDown });
   const problems: string[] = [];
   const expect = test.expect;
   if (expect.rule !== null && expect.rule !== decision.rule) problems.push(`expected rule ${expect.rule}, got ${decision.rule}`);

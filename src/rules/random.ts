@@ -69,3 +69,21 @@ export function weightedOrder(names: readonly string[], weights: Readonly<Record
   }
   return order;
 }
+
+/**
+ * A session's random stream for one step: step 0 plans the session, step n
+ * decides after the session's nth call fails (`session.attempts`). Seeded by the session's seed, so `detour
+ * explain` given the same `random_seed` makes the same random choices at
+ * every step as the running session did, whatever happened in between.
+ *
+ * @example
+ * stepRandom(42, 0)(); // the plan's first draw, every time
+ */
+export function stepRandom(seed: number, step: number): () => number {
+  return mulberry32((seed ^ Math.imul(step + 1, 0x9e3779b9)) >>> 0);
+}
+
+/** A fresh 32-bit session seed drawn from `random`. */
+export function drawSeed(random: () => number): number {
+  return Math.floor(random() * 4294967296) >>> 0;
+}

@@ -1,6 +1,6 @@
 import type { StrategyType } from '../policy/types.js';
 
-/** The flat dotted facts of DESIGN §3 (`error.kind`, `attempt.model`, `request.metadata.tier`, …). */
+/** The flat dotted facts rules test (`error.kind`, `attempt.model`, `request.metadata.tier`, …). */
 export type Facts = Readonly<Record<string, unknown>>;
 
 export type DecisionAction = 'fallback' | 'retry' | 'fail';
@@ -33,6 +33,12 @@ export interface Plan {
   readonly chain: readonly string[];
   readonly maxAttempts: number;
   readonly strategy: StrategyType;
-  /** Group name → member chosen, for records and telemetry. */
+  /** Group name → member chosen, for records and telemetry (and for rules that name the group again). */
   readonly groupChoices: Readonly<Record<string, string>>;
+  /**
+   * The session's seed: the plan's random choices and each decision's
+   * (`stepRandom(seed, session.attempts)`) derive from it, so `detour explain`
+   * with `random_seed` replays them.
+   */
+  readonly seed: number;
 }

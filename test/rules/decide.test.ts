@@ -72,13 +72,25 @@ describe('decide: policy rules', () => {
     expect(await decide(buildPolicy({ enabled: false }), failure())).toMatchObject({ action: 'fail', rule: 'gate:disabled' });
   });
 
-  it('groups named by a rule become their members', async () => {
+  it('a sequential group named by a rule becomes all its members; a random group one member, the session\'s pick', async () => {
     const policy = buildPolicy({
-      groups: { 'gpt-pool': { members: ['gpt-4o', 'gpt-3.5-turbo'] } },
-      rules: [{ name: 'to-pool', when: kindIs('timeout'), then: { fallback: ['gpt-pool', 'gemini-pro'] } }],
+      groups: { 'gpt-pool': { members: ['gpt-4o', 'gpt-3.5-turbo'] }, 'gpt-chain': { members: ['gpt-4o', 'gpt-3.5-turbo'], strategy: 'sequential' } },
+      rules: [
+        { name: 'to-pool', when: kindIs('timeout'), then: { fallback: ['gpt-pool', 'gemini-pro'] } },
+        { name: 'to-chain', when: kindIs('overloaded'), then: { fallback: ['gpt-chain', 'gemini-pro'] } },
+      ],
     });
-    const decision = await decide(policy, failure({ 'error.kind': 'timeout', 'error.status': null, 'attempt.model': 'claude-instant', 'session.tried': ['claude-instant'] }));
-    expect(decision.next).toEqual(['gpt-4o', 'gpt-3.5-turbo', 'gemini-pro']);
+    const facts = { 'error.status': null, 'attempt.model': 'claude-instant', 'session.tried': ['claude-instant'] };
+    const picks = new Set<string>();
+    for (let seed = 0; seed < 40; seed += 1) {
+      const decision = await decide(policy, failure({ ...facts, 'error.kind': 'timeout' }), { seed });
+      expect(decision.next).toHaveLength(2);
+      expect(decision.next[1]).toBe('gemini-pro');
+      picks.add(decision.next[0] as string);
+      expect((await decide(policy, failure({ ...facts, 'error.kind': 'timeout' }), { seed })).next).toEqual(decision.next);
+    }
+    expect(picks).toEqual(new Set(['gpt-4o', 'gpt-3.5-turbo']));
+    expect((await decide(policy, failure({ ...facts, 'error.kind': 'overloaded' }))).next).toEqual(['gpt-4o', 'gpt-3.5-turbo', 'gemini-pro']);
   });
 });
 
@@ -160,7 +172,7 @@ describe('decide: max_attempts', () => {
 
   it('a plan (from a route) sets the budget', async () => {
     const policy = buildPolicy({ maxAttempts: 5 });
-    const plan = { route: 'cheap', primary: 'gpt-4o', chain: ['gemini-pro'], maxAttempts: 1, strategy: 'sequential' as const, groupChoices: {} };
+    const plan = { route: 'cheap', primary: 'gpt-4o', chain: ['gemini-pro'], maxAttempts: 1, strategy: 'sequential' as const, groupChoices: {}, seed: 0 };
     expect(await decide(policy, failure(), { plan })).toMatchObject({ action: 'fail', rule: 'limit:max_attempts' });
   });
 

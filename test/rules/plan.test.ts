@@ -33,6 +33,7 @@ describe('planRequest: routes', () => {
       maxAttempts: 3,
       strategy: 'sequential',
       groupChoices: {},
+      seed: expect.any(Number),
     });
   });
 
@@ -68,10 +69,28 @@ describe('planRequest: weighted groups', () => {
     expect(Math.abs((counts['gpt-3.5-turbo'] ?? 0) / 10_000 - 0.25)).toBeLessThan(0.02);
   });
 
-  it('a sequential group takes its first member', () => {
+  it('a sequential group stands for all its members in order', () => {
     const sequential = buildPolicy({ groups: { pool: { members: ['gemini-pro', 'gpt-4o'], strategy: 'sequential' } }, primaryModel: 'pool', fallbackModels: ['pool', 'claude-instant'] });
     const plan = planRequest(sequential, buildRequestFacts({}));
-    expect(plan).toMatchObject({ primary: 'gemini-pro', chain: ['claude-instant'], groupChoices: { pool: 'gemini-pro' } });
+    expect(plan).toMatchObject({ primary: 'gemini-pro', chain: ['gpt-4o', 'claude-instant'], groupChoices: {} });
+  });
+
+  it('nested groups resolve the same way: a random pick inside a sequential group, and the reverse', () => {
+    const nested = buildPolicy({
+      groups: {
+        pair: { members: ['gpt-4o', 'gpt-3.5-turbo'], strategy: 'random' },
+        outer: { members: ['pair', 'gemini-pro'], strategy: 'sequential' },
+      },
+      primaryModel: 'outer',
+      fallbackModels: ['claude-instant'],
+    });
+    for (let seed = 0; seed < 20; seed += 1) {
+      const plan = planRequest(nested, buildRequestFacts({}), { seed });
+      expect(['gpt-4o', 'gpt-3.5-turbo']).toContain(plan.primary);
+      expect(plan.chain).toEqual(['gemini-pro', 'claude-instant']);
+      expect(plan.groupChoices).toEqual({ pair: plan.primary });
+      expect(planRequest(nested, buildRequestFacts({}), { seed })).toEqual(plan);
+    }
   });
 });
 

@@ -47,23 +47,21 @@ describe('strategies order the next models (DESIGN §2 table)', () => {
 
   it('random: a seeded shuffle of fallback_models, reproducible, every order reachable', async () => {
     const policy = buildPolicy({ strategyType: 'random' });
-    const one = await decide(policy, failure(), { random: mulberry32(7) });
-    const again = await decide(policy, failure(), { random: mulberry32(7) });
+    const one = await decide(policy, failure(), { seed: 7 });
+    const again = await decide(policy, failure(), { seed: 7 });
     expect(one.next).toEqual(again.next);
     expect([...one.next].sort()).toEqual(['claude-instant', 'gemini-pro', 'gpt-3.5-turbo']);
-    const random = mulberry32(11);
     const orders = new Set<string>();
-    for (let index = 0; index < 200; index += 1) orders.add((await decide(policy, failure(), { random })).next.join(','));
+    for (let seed = 0; seed < 200; seed += 1) orders.add((await decide(policy, failure(), { seed })).next.join(','));
     expect(orders.size).toBe(6);
   });
 
   it('random with weights: a weighted pick without replacement', async () => {
     const policy = buildPolicy({ strategyType: 'random', weights: { 'gpt-3.5-turbo': 8, 'claude-instant': 1, 'gemini-pro': 1 } });
-    const random = mulberry32(3);
     let heavyFirst = 0;
     const runs = 2000;
-    for (let index = 0; index < runs; index += 1) {
-      const decision = await decide(policy, failure(), { random });
+    for (let seed = 0; seed < runs; seed += 1) {
+      const decision = await decide(policy, failure(), { seed });
       expect(new Set(decision.next).size).toBe(3);
       if (decision.next[0] === 'gpt-3.5-turbo') heavyFirst += 1;
     }
@@ -73,7 +71,7 @@ describe('strategies order the next models (DESIGN §2 table)', () => {
 
   it('random with a plan: the plan already shuffled the chain for the session, decide keeps its order', async () => {
     const policy = buildPolicy({ strategyType: 'random' });
-    const plan = { route: null, primary: 'gpt-4o', chain: ['gemini-pro', 'gpt-3.5-turbo', 'claude-instant'], maxAttempts: 4, strategy: 'random' as const, groupChoices: {} };
+    const plan = { route: null, primary: 'gpt-4o', chain: ['gemini-pro', 'gpt-3.5-turbo', 'claude-instant'], maxAttempts: 4, strategy: 'random' as const, groupChoices: {}, seed: 0 };
     const decision = await decide(policy, failure(), { plan, random: mulberry32(1) });
     expect(decision.next).toEqual(['gemini-pro', 'gpt-3.5-turbo', 'claude-instant']);
   });
