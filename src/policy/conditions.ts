@@ -39,7 +39,7 @@ function checkFactCondition(condition: RawCondition, pointer: string, scope: Con
     reporter.report({
       pointer: `${pointer}/fact`,
       check: 'rule',
-      message: `unknown fact \`${fact}\`: use a fact of DESIGN §3 (error.*, attempt.*, session.*, stream.phase, request.*) or request.metadata.<key>.${didYouMean(fact, KNOWN_FACTS)}`,
+      message: `unknown fact \`${fact}\`: use a fact listed in docs/facts.md (error.*, attempt.*, session.*, stream.phase, request.*) or request.metadata.<key>.${didYouMean(fact, KNOWN_FACTS)}`,
     });
   } else if (scope === 'route' && !isRequestFact(fact)) {
     reporter.report({
