@@ -1,8 +1,11 @@
 /**
  * Checks on json-rules-engine conditions that JSON Schema cannot express:
  * the shape of each condition, known facts, operator/value agreement,
+ * values of each fact's vocabulary and type (`conditionValues.ts`),
  * `matches` patterns, and conditions that always or never hold.
  */
+import { checkConditionValue, checkContradictions } from './conditionValues.js';
+import type { ConditionVocabulary } from './conditionValues.js';
 import { compilePattern, PatternError } from './pattern.js';
 import { didYouMean } from './suggest.js';
 import { KNOWN_FACTS, isKnownFact, isRequestFact } from './vocabulary.js';
@@ -23,7 +26,14 @@ function isFactReference(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'fact' in value;
 }
 
-function checkFactCondition(condition: RawCondition, pointer: string, scope: ConditionScope, reporter: CheckReporter): void {
+/** What a condition's values are checked against, and whose condition it is (for messages). */
+export interface ConditionContext {
+  readonly vocabulary: ConditionVocabulary | null;
+  /** E.g. "rule `fail-fast`". */
+  readonly owner: string;
+}
+
+function checkFactCondition(condition: RawCondition, pointer: string, scope: ConditionScope, reporter: CheckReporter, context: ConditionContext | null): void {
   for (const key of ['fact', 'operator', 'value'] as const) {
     if (!(key in condition)) {
       reporter.report({
@@ -64,6 +74,8 @@ function checkFactCondition(condition: RawCondition, pointer: string, scope: Con
       const reason = error instanceof PatternError ? error.message : String(error);
       reporter.report({ pointer: `${pointer}/value`, check: 'rule', message: `bad \`matches\` pattern: ${reason}` });
     }
+  } else {
+    checkConditionValue(condition, pointer, scope, context?.vocabulary ?? null, reporter);
   }
 }
 
@@ -77,6 +89,7 @@ export function checkCondition(
   scope: ConditionScope,
   reporter: CheckReporter,
   top = false,
+  context: ConditionContext | null = null,
 ): void {
   const present = [...booleanKeys, ...factKeys].filter((key) => key in condition);
   const booleans = booleanKeys.filter((key) => key in condition);
@@ -99,19 +112,20 @@ export function checkCondition(
       });
       return;
     }
-    checkFactCondition(condition, pointer, scope, reporter);
+    checkFactCondition(condition, pointer, scope, reporter, context);
     return;
   }
   if (condition.not !== undefined) {
-    checkCondition(condition.not, `${pointer}/not`, scope, reporter);
+    checkCondition(condition.not, `${pointer}/not`, scope, reporter, false, context);
     return;
   }
   const key = condition.all !== undefined ? 'all' : 'any';
-  (condition[key] ?? []).forEach((child, index) => checkCondition(child, `${pointer}/${key}/${index}`, scope, reporter));
+  (condition[key] ?? []).forEach((child, index) => checkCondition(child, `${pointer}/${key}/${index}`, scope, reporter, false, context));
+  if (key === 'all' && context !== null) checkContradictions(condition.all ?? [], `${pointer}/all`, context.owner, reporter);
 }
 
 /** Check one `conditions:` entry of the conditional strategy (kinds are checked by the schema). */
-export function checkStrategyCondition(condition: RawCondition, pointer: string, reporter: CheckReporter): void {
+export function checkStrategyCondition(condition: RawCondition, pointer: string, reporter: CheckReporter, context: ConditionContext | null = null): void {
   if (booleanKeys.some((key) => key in condition)) {
     reporter.report({
       pointer,
@@ -120,7 +134,7 @@ export function checkStrategyCondition(condition: RawCondition, pointer: string,
     });
     return;
   }
-  checkFactCondition(condition, pointer, 'strategy', reporter);
+  checkFactCondition(condition, pointer, 'strategy', reporter, context);
 }
 
 /** True when the condition holds whatever the facts (`{ all: [] }`, `{ not: { any: [] } }`, …). */

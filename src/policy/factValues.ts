@@ -118,7 +118,10 @@ export function describeFactValueMismatch(name: string, value: unknown, mismatch
     return `\`${name}\` item ${mismatch.item + 1} must be ${mismatch.expected} (got ${JSON.stringify(value[mismatch.item])}).`;
   }
   const choices = Object.hasOwn(CHOICES, name) ? CHOICES[name] : undefined;
-  const hint = choices !== undefined && typeof value === 'string' ? didYouMean(value, choices) : '';
+  let hint = choices !== undefined && typeof value === 'string' ? didYouMean(value, choices) : '';
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) && checkFactValue(name, Number(value)) === null) {
+    hint = ` Write it as a number, without quotes: ${Number(value)}.`;
+  }
   return `\`${name}\` must be ${mismatch.expected} (got ${JSON.stringify(value)}).${hint}`;
 }
 

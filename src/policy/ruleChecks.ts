@@ -6,6 +6,8 @@
  */
 import { escapePointerSegment } from './diagnostics.js';
 import { alwaysHolds, checkCondition, checkStrategyCondition, neverHolds } from './conditions.js';
+import { conditionVocabulary, covers, kindsOf } from './conditionValues.js';
+import type { ConditionVocabulary } from './conditionValues.js';
 import { checkFactValue, describeFactValueMismatch, sessionGivenProblem } from './factValues.js';
 import { didYouMean } from './suggest.js';
 import { KNOWN_FACTS, isKnownFact, isRequestFact } from './vocabulary.js';
@@ -31,12 +33,22 @@ function checkUniqueNames(kind: string, section: string, items: readonly { name:
   });
 }
 
-function checkRules(raw: RawPolicy, reporter: CheckReporter): void {
+function checkRules(raw: RawPolicy, vocabulary: ConditionVocabulary, reporter: CheckReporter): void {
   const rules = raw.rules ?? [];
   checkUniqueNames('rule', 'rules', rules, reporter);
   rules.forEach((rule, index) => {
     const pointer = `/rules/${index}`;
-    checkCondition(rule.when, `${pointer}/when`, 'rule', reporter, true);
+    checkCondition(rule.when, `${pointer}/when`, 'rule', reporter, true, { vocabulary, owner: `rule \`${rule.name}\`` });
+    const kinds = kindsOf(rule.when);
+    if (kinds !== null && kinds.length > 0 && kinds.every((kind) => kind === 'aborted')) {
+      reporter.report({
+        pointer: `${pointer}/when`,
+        target: 'key',
+        severity: 'warning',
+        check: 'rule',
+        message: `rule \`${rule.name}\` can never fire: a session the caller aborted ends before any rule is read`,
+      });
+    }
     const actions = (['fallback', 'retry', 'fail'] as const).filter((action) => rule.then[action] !== undefined);
     if (actions.length === 0) {
       reporter.report({
@@ -67,6 +79,18 @@ function checkRules(raw: RawPolicy, reporter: CheckReporter): void {
   const order = rules
     .map((rule, index) => ({ rule, index, priority: rule.priority ?? 1 }))
     .sort((left, right) => right.priority - left.priority || left.index - right.index);
+  // A later rule whose every failure an earlier rule (not a retry, which stops matching) already takes.
+  order.forEach((entry, position) => {
+    const earlier = order.slice(0, position).find((candidate) => candidate.rule.then.retry === undefined && !alwaysHolds(candidate.rule.when) && covers(candidate.rule.when, entry.rule.when));
+    if (earlier === undefined) return;
+    const line = reporter.source.locate(`/rules/${earlier.index}`).line;
+    reporter.report({
+      pointer: `/rules/${entry.index}/name`,
+      severity: 'warning',
+      check: 'rule',
+      message: `rule \`${entry.rule.name}\` can never fire: \`${earlier.rule.name}\` (line ${line}) matches every failure it matches and runs first; give this rule a higher priority or remove it`,
+    });
+  });
   const catchAll = order.find((entry) => alwaysHolds(entry.rule.when));
   if (!catchAll) return;
   for (const entry of order.slice(order.indexOf(catchAll) + 1)) {
@@ -80,10 +104,10 @@ function checkRules(raw: RawPolicy, reporter: CheckReporter): void {
   }
 }
 
-function checkRoutes(raw: RawPolicy, reporter: CheckReporter): void {
+function checkRoutes(raw: RawPolicy, vocabulary: ConditionVocabulary, reporter: CheckReporter): void {
   const routes = raw.routes ?? [];
   checkUniqueNames('route', 'routes', routes, reporter);
-  routes.forEach((route, index) => checkCondition(route.when, `/routes/${index}/when`, 'route', reporter, true));
+  routes.forEach((route, index) => checkCondition(route.when, `/routes/${index}/when`, 'route', reporter, true, { vocabulary, owner: `route \`${route.name}\`` }));
   const catchAll = routes.findIndex((route) => alwaysHolds(route.when));
   if (catchAll < 0) return;
   routes.slice(catchAll + 1).forEach((route, offset) => {
@@ -159,9 +183,9 @@ function checkTests(raw: RawPolicy, names: ModelNames, reporter: CheckReporter):
   });
 }
 
-function checkStrategy(raw: RawPolicy, reporter: CheckReporter): void {
+function checkStrategy(raw: RawPolicy, vocabulary: ConditionVocabulary, reporter: CheckReporter): void {
   raw.conditions?.forEach((condition, index) => {
-    if (typeof condition !== 'string') checkStrategyCondition(condition, `/conditions/${index}`, reporter);
+    if (typeof condition !== 'string') checkStrategyCondition(condition, `/conditions/${index}`, reporter, { vocabulary, owner: '`conditions`' });
   });
   const strategy = raw.strategy_type ?? 'sequential';
   const mappings = Object.keys(raw.error_mappings ?? {});
@@ -205,8 +229,9 @@ function checkStrategy(raw: RawPolicy, reporter: CheckReporter): void {
 
 /** Every check beyond the schema and model references. */
 export function checkRulesAndTests(raw: RawPolicy, names: ModelNames, reporter: CheckReporter): void {
-  checkRoutes(raw, reporter);
-  checkRules(raw, reporter);
-  checkStrategy(raw, reporter);
+  const vocabulary = conditionVocabulary(raw);
+  checkRoutes(raw, vocabulary, reporter);
+  checkRules(raw, vocabulary, reporter);
+  checkStrategy(raw, vocabulary, reporter);
   checkTests(raw, names, reporter);
 }

@@ -23,7 +23,14 @@ const cases: readonly (readonly [string, number, number, string, string, string]
   ['bad-duration-unit', 7, 10, '/timeout', 'schema', '(`250ms`, `2s`, `1.5m`, `1h`); got "30sec"'],
   ['bad-regex', 9, 69, '/rules/0/when/all/0/value', 'rule', 'Unterminated group'],
   ['comments-only', 1, 1, '', 'empty', 'the file is empty'],
+  ['condition-kind-misspelt', 9, 64, '/rules/0/when/all/0/value', 'rule', '(got "ratelimit"). Did you mean `rate_limit`? See docs/facts.md.'],
   ['condition-missing-value', 9, 20, '/rules/0/when/all/0', 'rule', 'missing `value`'],
+  ['condition-number-operator-on-kind', 9, 50, '/rules/0/when/all/0/operator', 'rule', '`error.kind` is not a number, so `greaterThan` never holds'],
+  ['condition-status-list-item-quoted', 9, 69, '/rules/0/when/all/0/value/1', 'rule', 'Write it as a number, without quotes: 503.'],
+  ['condition-status-quoted', 9, 66, '/rules/0/when/all/0/value', 'rule', '`error.status` must be an HTTP status (100 to 599) (got "429"). Write it as a number, without quotes: 429.'],
+  ['condition-stream-phase-misspelt', 9, 66, '/rules/0/when/all/0/value', 'rule', 'Did you mean `mid_stream`?'],
+  ['condition-unknown-attempt-model', 9, 67, '/rules/0/when/all/0/value', 'rule', '`attempt.model` is never `gpt-4`: it must be a model of this policy (gpt-4o, claude-instant). Did you mean `gpt-4o`?'],
+  ['condition-unknown-provider', 9, 70, '/rules/0/when/all/0/value', 'rule', 'Did you mean `anthropic`?'],
   ['custom-provider-without-type', 3, 3, '/provider_config/local', 'reference', 'add `type:`'],
   ['duplicate-key-nested', 3, 31, '/models/gpt-4o/provider', 'duplicate-key', 'duplicate key `provider` (first on line 3)'],
   ['duplicate-key-root', 7, 1, '/primary_model', 'duplicate-key', 'duplicate key `primary_model` (first on line 5)'],
@@ -84,6 +91,31 @@ const cases: readonly (readonly [string, number, number, string, string, string]
   ['wrong-type-fallback-models', 6, 18, '/fallback_models', 'schema', 'must be a list; got "claude-instant"'],
   ['wrong-type-max-attempts', 7, 15, '/max_attempts', 'schema', 'must be an integer; got "3"'],
 ];
+
+/** Policies that load but can never do what they say: [file under corpus/warnings (no .yaml), line, column, pointer, message fragment] */
+const warnings: readonly (readonly [string, number, number, string, string])[] = [
+  ['contradictory-kinds', 12, 11, '/rules/0/when/all/1', '`error.kind equal "timeout"` and `error.kind equal "rate_limit"` cannot both hold, so rule `never` can never fire'],
+  ['contradictory-status-range', 12, 11, '/rules/0/when/all/1', '`error.status lessThan 400` and `error.status greaterThan 500` cannot both hold'],
+  ['rule-on-aborted', 9, 5, '/rules/0/when', 'rule `on-abort` can never fire: a session the caller aborted ends before any rule is read'],
+  ['shadowed-rule', 11, 11, '/rules/1/name', 'rule `shadowed` can never fire: `limits` (line 8) matches every failure it matches and runs first'],
+];
+
+describe('never-firing corpus (warnings)', () => {
+  it('has a table row for every file', async () => {
+    const files = (await readdir(path.join(corpus, 'warnings'))).filter((name) => name.endsWith('.yaml')).map((name) => name.slice(0, -5));
+    expect(files.sort()).toEqual(warnings.map(([name]) => name).sort());
+  });
+
+  it.each(warnings)('%s: loads, with one warning at %i:%i %s', async (name, line, column, pointer, fragment) => {
+    const file = path.join(corpus, 'warnings', `${name}.yaml`);
+    const result = await loadPolicyFile(file);
+    expect(result.policy).not.toBeNull();
+    expect(result.diagnostics).toHaveLength(1);
+    const [first] = result.diagnostics;
+    expect({ line: first?.line, column: first?.column, pointer: first?.pointer, check: first?.check, severity: first?.severity }).toEqual({ line, column, pointer, check: 'rule', severity: 'warning' });
+    expect(first?.message).toContain(fragment);
+  });
+});
 
 describe('broken-policy corpus', () => {
   it('has a table row for every corpus file, and at least 40 of them', async () => {
