@@ -17,7 +17,7 @@ export interface RunCommandOptions {
   readonly simulate?: boolean;
   readonly scenario?: string;
   readonly seed?: number;
-  readonly metadata?: Readonly<Record<string, string>>;
+  readonly metadata?: Readonly<Record<string, unknown>>;
   readonly debug?: boolean;
 }
 
@@ -26,10 +26,31 @@ function parseSeed(value: string): number {
   return Number(value);
 }
 
-function collectMetadata(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+/**
+ * A `--metadata` value as the API would carry it: numbers, `true`/`false`,
+ * `null` and JSON lists or objects are parsed, anything else stays a string
+ * (`tier=free` → "free", `priority=2` → 2, `beta=true` → true, `tags=["a","b"]` → a list).
+ */
+export function parseMetadataValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === 'true') return true;
+  if (trimmed === 'false') return false;
+  if (trimmed === 'null') return null;
+  if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      throw new InvalidArgumentError(`--metadata value ${trimmed} looks like JSON but does not parse; quote it as a string or fix the JSON.`);
+    }
+  }
+  return text;
+}
+
+function collectMetadata(value: string, previous: Record<string, unknown> | undefined): Record<string, unknown> {
   const equals = value.indexOf('=');
   if (equals <= 0) throw new InvalidArgumentError(`--metadata takes key=value (got "${value}").`);
-  return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+  return { ...previous, [value.slice(0, equals)]: parseMetadataValue(value.slice(equals + 1)) };
 }
 
 /**
@@ -51,7 +72,7 @@ export function registerRunCommand(program: Command): void {
     .option('--simulate', 'call the built-in provider simulator instead of the real providers (no keys needed)')
     .option('--scenario <file|name>', `with --simulate: a scenario file or a bundled one (${BUNDLED_SCENARIOS.join(', ')})`)
     .option('--seed <n>', 'seed the simulator and detour\'s own random choices', parseSeed)
-    .option('--metadata <key=value>', 'request metadata for routes and rules (repeatable)', collectMetadata)
+    .option('--metadata <key=value>', 'request metadata for routes and rules (repeatable); numbers, true/false and JSON lists are parsed as the API would carry them', collectMetadata)
     .option('--debug', 'show stack traces; with --simulate, say where the simulator listens')
     .addHelpText(
       'after',

@@ -12,6 +12,7 @@ import { FallbackSession, type FallbackSessionData } from '../stats/FallbackSess
 import { CliError } from './CliError.js';
 import { setupCliTelemetry } from './otel.js';
 import { choosePolicy } from './policyArgument.js';
+import type { Policy } from '../policy/types.js';
 import { realProviders, simulatedProviders, type ProviderSetup } from './providerSetup.js';
 import type { RunCommandOptions } from './run.js';
 import { formatTimeline } from './timeline.js';
@@ -64,7 +65,7 @@ async function generateOnce(executor: Executor, request: GenerateOptions, stream
 export async function runOnce(options: RunCommandOptions, prompt: string): Promise<number> {
   if (options.scenario !== undefined && options.simulate !== true) throw new CliError('--scenario needs --simulate', { exitCode: 2 });
   const { set, policy } = await choosePolicy(options.policy, options.name);
-  if (options.model !== undefined && policy.models[options.model] === undefined && policy.groups[options.model] === undefined) {
+  if (options.model !== undefined && policy.models[options.model] === undefined && policy.groups[options.model] === undefined && !routesKeyOnModel(policy)) {
     throw new CliError(`unknown model "${options.model}" in policy ${policy.name}; known: ${[...Object.keys(policy.models), ...Object.keys(policy.groups)].join(', ')}`);
   }
   const providers: ProviderSetup = options.simulate === true
@@ -123,3 +124,8 @@ export async function runOnce(options: RunCommandOptions, prompt: string): Promi
   }
 }
 
+
+/** True when a route tests `request.model`: then `--model` may be an alias only the routes know. */
+function routesKeyOnModel(policy: Policy): boolean {
+  return policy.routes.some((route) => JSON.stringify(route.when).includes('"request.model"'));
+}

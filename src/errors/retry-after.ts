@@ -1,6 +1,6 @@
 /**
  * How long a provider asked us to wait, in milliseconds: `retry-after-ms`
- * (OpenAI, Azure), `retry-after` as seconds or as an HTTP date, and Google's
+ * (OpenAI, Azure), `x-ms-retry-after-ms` (Azure), `retry-after` as seconds or as an HTTP date, and Google's
  * `RetryInfo.retryDelay` ("7s", "0.5s", or `{ seconds, nanos }`).
  */
 import { isRecord, readHeader, readProperty, readString } from './shape.js';
@@ -31,10 +31,12 @@ export function parseRetryAfter(value: string, now: number = Date.now()): number
   return bounded(Math.max(0, date - now));
 }
 
-/** The wait the headers ask for, `retry-after-ms` first (it is the more precise). */
+/** The wait the headers ask for, `retry-after-ms` / `x-ms-retry-after-ms` (Azure) first (they are the more precise). */
 export function retryAfterFromHeaders(headers: unknown, now: number = Date.now()): number | null {
-  const milliseconds = readHeader(headers, 'retry-after-ms');
-  if (milliseconds !== undefined && /^\d+(\.\d+)?$/.test(milliseconds.trim())) return bounded(Number(milliseconds));
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const milliseconds = readHeader(headers, name);
+    if (milliseconds !== undefined && /^\d+(\.\d+)?$/.test(milliseconds.trim())) return bounded(Number(milliseconds));
+  }
   const retryAfter = readHeader(headers, 'retry-after');
   return retryAfter === undefined ? null : parseRetryAfter(retryAfter, now);
 }

@@ -1,5 +1,6 @@
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
+import { countCooldownMs } from '../rules/count-cooldown.js';
 import { cooldownKey } from './StateStore.js';
 import type { StateStore } from './StateStore.js';
 
@@ -8,7 +9,17 @@ import type { StateStore } from './StateStore.js';
  * StateStore, and answers "is this model cooling down?" for new sessions.
  */
 export class Cooldowns {
+  private readonly localTurns = new Map<string, number>();
+
   constructor(private readonly store: StateStore) {}
+
+  /** A round-robin group's next turn (0, 1, 2, …), shared through the store when it counts. */
+  turn(key: string): number {
+    if (this.store.increment !== undefined) return this.store.increment(`turn:${key}`) - 1;
+    const value = this.localTurns.get(key) ?? 0;
+    this.localTurns.set(key, value + 1);
+    return value;
+  }
 
   /** When the model's cooldown ends, or null. */
   until(policy: Policy, model: string, now: number): number | null {
@@ -21,6 +32,22 @@ export class Cooldowns {
   }
 
   /**
+   * Count a failure toward the model's `cooldown_after` windows; a window that
+   * reaches its count cools the model down (and starts afresh).
+   */
+  countFailure(policy: Policy, model: string, error: ErrorFact, now: number): void {
+    if (policy.cooldownAfter === undefined && policy.models[model]?.cooldownAfter === undefined) return;
+    const key = cooldownKey(policy.name, model);
+    const cooldownMs = countCooldownMs(policy, model, error.kind, (index, entry) => {
+      const windowKey = `${key}#cooldown_after:${index}`;
+      const { failures } = this.store.recordResult(windowKey, true, now, entry.withinMs);
+      if (failures >= entry.failures) this.store.resetWindow(windowKey);
+      return failures;
+    });
+    if (cooldownMs !== null) this.coolDown(policy, model, cooldownMs, now);
+  }
+
+  /**
    * Count an attempt's result toward the model's breaker. Only kinds in the
    * breaker's `on` count as failures; aborted attempts (losers, cancelled) are
    * not counted at all. Returns true when this result opened the breaker.
@@ -29,7 +56,9 @@ export class Cooldowns {
     const breaker = policy.circuitBreaker;
     if (breaker === null) return false;
     if (error !== null && error.kind === 'aborted') return false;
-    const failed = error !== null && (breaker.on.length === 0 || breaker.on.includes(error.kind) || breaker.on.includes(error.type));
+    const failed =
+      error !== null &&
+      (breaker.on.length === 0 || breaker.on.includes(error.kind) || breaker.on.includes(error.type) || (error.status !== null && breaker.onStatus?.includes(error.status) === true));
     const key = cooldownKey(policy.name, model);
     const { requests, failures } = this.store.recordResult(key, failed, now, breaker.windowMs);
     if (!failed || requests < breaker.minRequests || failures / requests < breaker.failureRate) return false;

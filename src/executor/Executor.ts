@@ -214,7 +214,7 @@ export class Executor {
     const seed = options.randomSeed ?? drawSeed(services.random);
     try {
       const facts = buildRequestFacts({ ...requestFactsOf(options, stream), estimatedInputTokens: estimateInputTokens(options.messages) });
-      return { plan: planRequest(policy, facts, { seed, now: () => services.clock.now(), sticky: services.sticky }), seed };
+      return { plan: planRequest(policy, facts, { seed, now: () => services.clock.now(), sticky: services.sticky, turn: (key) => services.cooldowns.turn(key) }), seed };
     } catch (error) {
       services.logger?.logInternalError?.('planRequest failed; using the policy default plan', error);
       return { plan: { route: null, primary: policy.primaryModel, chain: policy.fallbackModels, maxAttempts: policy.maxAttempts, strategy: policy.strategyType, groupChoices: {}, seed }, seed };

@@ -237,7 +237,8 @@ export class Session implements CandidateContext {
     const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
     this.inFlight.add(run);
     const request: GenerateRequest = adapterRequest(this.options, adapter.modelId);
-    const timeout = policy.strategyType === 'parallel' && policy.parallel.timeoutMs !== null ? policy.parallel.timeoutMs : policy.timeoutMs;
+    const config = policy.models[candidate.model];
+    const timeout = config?.timeoutMs ?? (policy.strategyType === 'parallel' && policy.parallel.timeoutMs !== null ? policy.parallel.timeoutMs : policy.timeoutMs);
     const callOptions = { signal: run.signal, timeout, deferCauseScrub: true };
     let call: Promise<GenerateResponse>;
     try {
@@ -255,8 +256,9 @@ export class Session implements CandidateContext {
         this.push({ type: 'failed', run, error });
       },
     );
-    if (this.sink !== null && policy.firstChunkTimeoutMs !== null) {
-      run.firstChunkTimer = setTimeout(() => run.abort('first-chunk-timeout'), policy.firstChunkTimeoutMs);
+    const firstChunkTimeoutMs = config?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs;
+    if (this.sink !== null && firstChunkTimeoutMs !== null) {
+      run.firstChunkTimer = setTimeout(() => run.abort('first-chunk-timeout'), firstChunkTimeoutMs);
     }
     if (policy.hedge !== null) armHedge(this, policy.hedge);
   }

@@ -1,6 +1,6 @@
 /**
- * Where an executor keeps state shared by all its sessions: cooldowns and
- * circuit-breaker windows. Synchronous on purpose: it is read on every
+ * Where an executor keeps state shared by all its sessions: cooldowns,
+ * circuit-breaker and `cooldown_after` windows, round-robin turns. Synchronous on purpose: it is read on every
  * session's hot path. A store shared between processes would keep a local
  * copy here and sync it in the background.
  *
@@ -17,6 +17,12 @@ export interface StateStore {
   recordResult(key: string, failed: boolean, now: number, windowMs: number): { readonly requests: number; readonly failures: number };
   /** Forget the key's window (after the breaker opens, it starts afresh). */
   resetWindow(key: string): void;
+  /**
+   * Add 1 to the key's counter and return the new value (1 the first time):
+   * round-robin turns. Optional for stores written before it; the executor
+   * then counts in its own process.
+   */
+  increment?(key: string): number;
   clear(): void;
 }
 
@@ -41,6 +47,13 @@ interface Window {
 export class InMemoryStateStore implements StateStore {
   private readonly cooldowns = new Map<string, number>();
   private readonly windows = new Map<string, Window>();
+  private readonly counters = new Map<string, number>();
+
+  increment(key: string): number {
+    const value = (this.counters.get(key) ?? 0) + 1;
+    this.counters.set(key, value);
+    return value;
+  }
 
   cooldownUntil(key: string, now: number): number | null {
     if (this.cooldowns.size === 0) return null;
@@ -92,6 +105,7 @@ export class InMemoryStateStore implements StateStore {
   clear(): void {
     this.cooldowns.clear();
     this.windows.clear();
+    this.counters.clear();
   }
 }
 

@@ -34,7 +34,7 @@ export function afterFailure(session: Session, model: string, provider: string |
   });
   let decision: Decision;
   try {
-    decision = decideDetailed(policy, facts, { random: services.random, plan: session.plan, seed: session.seed, sticky: services.sticky, now: () => services.clock.now() }).decision;
+    decision = decideDetailed(policy, facts, { random: services.random, plan: session.plan, seed: session.seed, sticky: services.sticky, now: () => services.clock.now(), turn: (key) => services.cooldowns.turn(key) }).decision;
   } catch (error) {
     services.logger?.logInternalError?.('decide failed; falling back to the plan order', error);
     decision = planOrderDecision(session, model, provider, fact, 'executor:decide-error');

@@ -22,7 +22,7 @@ export function attemptFailed(session: Session, run: AttemptRun, error: unknown)
   const now = session.services.clock.now();
   const duration = now - run.startTime;
   let fact = attemptFact(error, run);
-  if (run.abortReason === 'first-chunk-timeout') fact = syntheticFact('timeout', `no first chunk within ${policy.firstChunkTimeoutMs} ms`, run.adapter.providerType);
+  if (run.abortReason === 'first-chunk-timeout') fact = syntheticFact('timeout', `no first chunk within ${policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs} ms`, run.adapter.providerType);
   else if (run.abortReason !== null) fact = syntheticFact('aborted', 'aborted by detour', run.adapter.providerType);
   const midStream = run.committed;
   if (midStream) {
@@ -43,6 +43,7 @@ export function attemptFailed(session: Session, run: AttemptRun, error: unknown)
     return;
   }
   if (policy.circuitBreaker !== null) session.services.cooldowns.recordResult(policy, run.model, fact, now);
+  session.services.cooldowns.countFailure(policy, run.model, fact, now);
   const sink = session.sink;
   const streamPhase = midStream ? 'mid_stream' : 'before_first_chunk';
   if (sink !== null) void sink.push({ type: 'attempt-failed', model: run.model, number: run.number, error: fact, phase: streamPhase });

@@ -10,9 +10,10 @@ import { parseDuration } from './duration.js';
 import { deepFreeze } from './freeze.js';
 import { CONDITION_PREDICATES, errorKindOf } from './vocabulary.js';
 import type { PolicySource } from './source.js';
-import type { RawCondition, RawDuration, RawPolicy } from './raw.js';
+import type { RawCondition, RawCooldownAfter, RawDuration, RawPolicy } from './raw.js';
 import type {
   Condition,
+  CountCooldown,
   FactCondition,
   GroupConfig,
   ModelConfig,
@@ -77,6 +78,16 @@ function providers(raw: RawPolicy): Record<string, ProviderConfig> {
   return result;
 }
 
+function countCooldowns(value: RawCooldownAfter | readonly RawCooldownAfter[]): CountCooldown[] {
+  const entries: readonly RawCooldownAfter[] = Array.isArray(value) ? value : [value as RawCooldownAfter];
+  return entries.map((entry) => ({
+    failures: entry.failures,
+    withinMs: milliseconds(entry.within) ?? 60_000,
+    forMs: milliseconds(entry.for) ?? 0,
+    kinds: entry.kinds ? kinds(entry.kinds) : [],
+  }));
+}
+
 function models(raw: RawPolicy): Record<string, ModelConfig> {
   const result: Record<string, ModelConfig> = {};
   for (const [name, model] of Object.entries(raw.models)) {
@@ -87,6 +98,16 @@ function models(raw: RawPolicy): Record<string, ModelConfig> {
       contextWindow: model.context_window ?? null,
       params: { ...model.params },
     };
+    const timeout = milliseconds(model.timeout);
+    const firstChunk = milliseconds(model.first_chunk_timeout);
+    if (timeout !== null || firstChunk !== null || model.cooldown_after !== undefined) {
+      result[name] = {
+        ...result[name],
+        ...(timeout === null ? {} : { timeoutMs: timeout }),
+        ...(firstChunk === null ? {} : { firstChunkTimeoutMs: firstChunk }),
+        ...(model.cooldown_after === undefined ? {} : { cooldownAfter: countCooldowns(model.cooldown_after) }),
+      };
+    }
   }
   return result;
 }
@@ -100,7 +121,7 @@ function groups(raw: RawPolicy): Record<string, GroupConfig> {
       strategy: group.strategy ?? POLICY_DEFAULTS.groupStrategy,
       weights: { ...group.weights },
       sticky: group.sticky
-        ? { key: group.sticky.key, ttlMs: milliseconds(group.sticky.ttl) ?? POLICY_DEFAULTS.stickyTtlMs }
+        ? { key: group.sticky.key, ttlMs: milliseconds(group.sticky.ttl) ?? POLICY_DEFAULTS.stickyTtlMs, ...(group.sticky.hash === true ? { hash: true } : {}) }
         : null,
     };
   }
@@ -161,8 +182,10 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
           windowMs: milliseconds(circuit.window) ?? POLICY_DEFAULTS.circuitWindowMs,
           openForMs: milliseconds(circuit.open_for) ?? POLICY_DEFAULTS.circuitOpenForMs,
           on: circuit.on ? kinds(circuit.on) : [...POLICY_DEFAULTS.circuitOn],
+          ...(circuit.on_status === undefined || circuit.on_status.length === 0 ? {} : { onStatus: [...circuit.on_status] }),
         }
       : null,
+    ...(raw.cooldown_after === undefined ? {} : { cooldownAfter: countCooldowns(raw.cooldown_after) }),
     routes: (raw.routes ?? []).map((route, index) => ({
       name: route.name,
       when: condition(route.when) as TopLevelCondition,
@@ -181,7 +204,7 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
       then: {
         fallback: rule.then.fallback ? [...rule.then.fallback] : null,
         retry: rule.then.retry
-          ? { times: rule.then.retry.times ?? POLICY_DEFAULTS.retryTimes, delayMs: milliseconds(rule.then.retry.delay) }
+          ? { times: rule.then.retry.times ?? POLICY_DEFAULTS.retryTimes, delayMs: milliseconds(rule.then.retry.delay), ...(rule.then.retry.repick === true ? { repick: true } : {}) }
           : null,
         fail: rule.then.fail === true,
         delayMs: milliseconds(rule.then.delay),
@@ -200,6 +223,7 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
         delayMs: test.expect.delay_ms
           ? { min: test.expect.delay_ms.min ?? null, max: test.expect.delay_ms.max ?? null }
           : null,
+        ...(test.expect.cooldown_ms === undefined ? {} : { cooldownMs: test.expect.cooldown_ms }),
         route: test.expect.route ?? null,
         primary: test.expect.primary ?? null,
       },

@@ -63,7 +63,7 @@ export const POLICY_DEFAULTS = {
   /** `retry.times`. @default 1 */
   retryTimes: 1,
   /** A group's `strategy`. @default 'random' */
-  groupStrategy: 'random' as 'random' | 'sequential',
+  groupStrategy: 'random' as 'random' | 'sequential' | 'round_robin' | 'weighted_round_robin',
   /** A group's `sticky.ttl`. @default 1 h */
   stickyTtlMs: 3_600_000,
 } as const;

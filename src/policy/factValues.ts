@@ -47,6 +47,16 @@ const coolingModels: Check = (value) => {
   if (value === null || typeof value !== 'object') return { expected };
   return Object.values(value).every((left) => typeof left === 'number' && Number.isFinite(left) && left >= 0) ? null : { expected };
 };
+const turns: Check = (value) => {
+  const expected = 'an object of group name → its round-robin turn (0, 1, 2, …)';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { expected };
+  return Object.values(value).every((turn) => typeof turn === 'number' && Number.isInteger(turn) && turn >= 0) ? null : { expected };
+};
+const failureCounts: Check = (value) => {
+  const expected = 'an object of model name → failures within its cooldown_after window';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { expected };
+  return Object.values(value).every((count) => typeof count === 'number' && Number.isInteger(count) && count >= 0) ? null : { expected };
+};
 const object: Check = (value) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { expected: 'an object of keys and values' };
   const prototype = Object.getPrototypeOf(value) as unknown;
@@ -146,7 +156,7 @@ export function factValueProblem(name: string, value: unknown): string | null {
  * sessionGivenProblem('random_seed', -1); // '`random_seed` must be an integer of at least 0 (got -1).'
  */
 export function sessionGivenProblem(name: string, value: unknown): string | null | undefined {
-  const check = name === 'random_seed' ? count(0) : name === 'state.cooling_down' ? coolingModels : undefined;
+  const check = name === 'random_seed' ? count(0) : name === 'state.cooling_down' ? coolingModels : name === 'state.round_robin' ? turns : name === 'state.failures' ? failureCounts : undefined;
   if (check === undefined) return undefined;
   const mismatch = check(value);
   return mismatch === null ? null : describeFactValueMismatch(name, value, mismatch);

@@ -32,13 +32,23 @@ export interface RawModel {
   readonly model?: string;
   readonly context_window?: number;
   readonly params?: Readonly<Record<string, unknown>>;
+  readonly timeout?: RawDuration;
+  readonly first_chunk_timeout?: RawDuration;
+  readonly cooldown_after?: RawCooldownAfter | readonly RawCooldownAfter[];
+}
+
+export interface RawCooldownAfter {
+  readonly failures: number;
+  readonly within?: RawDuration;
+  readonly for: RawDuration;
+  readonly kinds?: readonly string[];
 }
 
 export interface RawGroup {
   readonly members: readonly string[];
-  readonly strategy?: 'random' | 'sequential';
+  readonly strategy?: 'random' | 'sequential' | 'round_robin' | 'weighted_round_robin';
   readonly weights?: Readonly<Record<string, number>>;
-  readonly sticky?: { readonly key: string; readonly ttl?: RawDuration };
+  readonly sticky?: { readonly key: string; readonly ttl?: RawDuration; readonly hash?: boolean };
 }
 
 export interface RawRoute {
@@ -60,7 +70,7 @@ export interface RawRule {
   readonly when: RawCondition;
   readonly then: {
     readonly fallback?: readonly string[];
-    readonly retry?: { readonly times?: number; readonly delay?: RawDuration };
+    readonly retry?: { readonly times?: number; readonly delay?: RawDuration; readonly repick?: boolean };
     readonly fail?: true;
     readonly delay?: RawDuration;
     readonly cooldown?: RawDuration;
@@ -76,6 +86,7 @@ export interface RawTest {
     readonly action?: 'fallback' | 'retry' | 'fail';
     readonly next?: readonly string[];
     readonly delay_ms?: { readonly min?: number; readonly max?: number };
+    readonly cooldown_ms?: number;
     readonly route?: string;
     readonly primary?: string;
   };
@@ -115,7 +126,9 @@ export interface RawPolicy {
     readonly window?: RawDuration;
     readonly open_for?: RawDuration;
     readonly on?: readonly string[];
+    readonly on_status?: readonly number[];
   };
+  readonly cooldown_after?: RawCooldownAfter | readonly RawCooldownAfter[];
   readonly routes?: readonly RawRoute[];
   readonly rules?: readonly RawRule[];
   readonly tests?: readonly RawTest[];

@@ -54,19 +54,30 @@ export interface ModelConfig {
   readonly contextWindow: number | null;
   /** Per-model request params, merged over the caller's (YAML snake_case keys kept). */
   readonly params: Readonly<Record<string, unknown>>;
+  /** This model's `cooldown_after`, replacing the policy's (absent: the policy's). */
+  readonly cooldownAfter?: readonly CountCooldown[];
+  /** This model's `timeout`, over the policy's (absent: the policy's). */
+  readonly timeoutMs?: number;
+  /** This model's `first_chunk_timeout`, over the policy's (absent: the policy's). */
+  readonly firstChunkTimeoutMs?: number;
 }
+
+/** How a group stands for its members: all in order, or one per session (random, round robin, weighted round robin). */
+export type GroupStrategy = 'random' | 'sequential' | 'round_robin' | 'weighted_round_robin';
 
 export interface GroupConfig {
   readonly name: string;
   readonly members: readonly string[];
-  readonly strategy: 'random' | 'sequential';
+  readonly strategy: GroupStrategy;
   readonly weights: Readonly<Record<string, number>>;
-  readonly sticky: { readonly key: string; readonly ttlMs: number } | null;
+  /** `hash`: a consistent hash of the key's value picks the member, nothing remembered. */
+  readonly sticky: { readonly key: string; readonly ttlMs: number; readonly hash?: boolean } | null;
 }
 
 export interface RuleAction {
   readonly fallback: readonly string[] | null;
-  readonly retry: { readonly times: number; readonly delayMs: number | null } | null;
+  /** `repick`: retry on another member of the group the failed model was picked from. */
+  readonly retry: { readonly times: number; readonly delayMs: number | null; readonly repick?: boolean } | null;
   readonly fail: boolean;
   readonly delayMs: number | null;
   readonly cooldownMs: number | null;
@@ -101,6 +112,8 @@ export interface PolicyTestExpectation {
   readonly action: 'fallback' | 'retry' | 'fail' | null;
   readonly next: readonly string[] | null;
   readonly delayMs: { readonly min: number | null; readonly max: number | null } | null;
+  /** The cooldown the decision puts on the failed model, in ms (0: none); absent: not checked. */
+  readonly cooldownMs?: number | null;
   /** Route tests: the plan's route, primary and chain. */
   readonly route: string | null;
   readonly primary: string | null;
@@ -120,6 +133,17 @@ export interface CircuitBreakerConfig {
   readonly openForMs: number;
   /** Error kinds that count as failures. */
   readonly on: readonly string[];
+  /** HTTP statuses that count as failures too. */
+  readonly onStatus?: readonly number[];
+}
+
+/** `cooldown_after`: after `failures` failures within `withinMs`, skip the model for `forMs`. */
+export interface CountCooldown {
+  readonly failures: number;
+  readonly withinMs: number;
+  readonly forMs: number;
+  /** Kinds that count; empty: every kind but `aborted`. */
+  readonly kinds: readonly string[];
 }
 
 /**
@@ -166,6 +190,8 @@ export interface Policy {
   readonly hedge: { readonly afterMs: number; readonly maxExtra: number } | null;
   readonly midStream: 'fail' | 'restart';
   readonly circuitBreaker: CircuitBreakerConfig | null;
+  /** `cooldown_after` entries (absent: none). A model's own replace them for it. */
+  readonly cooldownAfter?: readonly CountCooldown[];
   readonly routes: readonly Route[];
   readonly rules: readonly Rule[];
   readonly tests: readonly PolicyTest[];

@@ -11,6 +11,7 @@ import type { Policy } from '../policy/types.js';
 import { compiledRules, firstMatch, MAX_ATTEMPTS_FACT, MODEL_ATTEMPTS_FACT } from './compile.js';
 import type { CompiledRules, DecisionRule } from './compile.js';
 import { skipCoolingDown } from './cooling.js';
+import { countCooldownMs } from './count-cooldown.js';
 import { computeDelay, nextTarget } from './delay.js';
 import type { DelayResult } from './delay.js';
 import { countModelAttempts } from './facts.js';
@@ -42,6 +43,8 @@ export interface DecideOptions {
   readonly sticky?: StickyStore;
   /** Milliseconds since the epoch, for sticky ttls. @default Date.now */
   readonly now?: () => number;
+  /** A round-robin group's turn, for groups the plan did not pick. @default always 0 */
+  readonly turn?: (key: string) => number;
   /**
    * Models cooling down as the test or explanation states them
    * (`state.cooling_down`): `next` lists them after the usable ones, the
@@ -49,6 +52,12 @@ export interface DecideOptions {
    * recover first). The executor checks its live cooldowns itself.
    */
   readonly coolingDown?: Readonly<Record<string, number>>;
+  /**
+   * For a test or an explanation (`state.failures`): each model's failures
+   * within its `cooldown_after` window before this one; the decision then
+   * reports the cooldown this failure opens. The executor counts in its StateStore.
+   */
+  readonly recentFailures?: Readonly<Record<string, number>>;
   /** Override the policy's `jitter` (`detour explain` passes false: the top of the window). */
   readonly jitter?: boolean;
 }
@@ -130,6 +139,14 @@ function orderByCooldown(models: readonly string[], given: Readonly<Record<strin
   return skipCoolingDown(models, (model) => cooling[model] ?? null);
 }
 
+/** A test's or explanation's `cooldown_after` cooldown: `state.failures` before this one, plus this one. */
+function countedCooldown(policy: Policy, facts: Facts, recent: Readonly<Record<string, number>> | undefined): number | null {
+  const model = facts['attempt.model'];
+  const kind = facts['error.kind'];
+  if (recent === undefined || typeof model !== 'string' || typeof kind !== 'string') return null;
+  return countCooldownMs(policy, model, kind, () => (recent[model] ?? 0) + 1);
+}
+
 function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, options: DecideOptions): DecisionDetail {
   const random = options.random ?? Math.random;
   const sent = facts['session.attempts'];
@@ -137,6 +154,7 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
     random: stepRandom(options.seed ?? session.plan.seed, typeof sent === 'number' ? sent : 1),
     now: options.now ?? Date.now,
     sticky: options.sticky ?? new MemoryStickyStore(),
+    ...(options.turn === undefined ? {} : { turn: options.turn }),
   };
   let next = resolveNext(policy, rule, facts, session, choice);
   const shadowed = next.cooldownMs === null ? cooldownBehindLimit(compiledRules(policy, session.strategy), rule, facts) : null;
@@ -160,6 +178,11 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
       ...(options.jitter === undefined ? {} : { jitter: options.jitter }),
       random,
     });
+  }
+  const counted = countedCooldown(policy, facts, options.recentFailures);
+  if (counted !== null && counted > (next.cooldownMs ?? 0)) {
+    next = { ...next, cooldownMs: counted };
+    cooldownNote += ` cooldown_after: this failure reaches its count, so the model cools down for ${counted} ms.`;
   }
   const models = orderByCooldown(next.models, options.coolingDown, facts['attempt.model'], next.cooldownMs);
   const partial = {

@@ -11,14 +11,14 @@ import { MemoryStickyStore } from './sticky.js';
 import type { Facts, Plan } from './types.js';
 
 /** Keys a `given` (or `--facts`) may set that are not facts rules test: what the session's state and luck were. */
-export const SESSION_GIVEN_KEYS = ['random_seed', 'state.cooling_down'] as const;
+export const SESSION_GIVEN_KEYS = ['random_seed', 'state.cooling_down', 'state.round_robin', 'state.failures'] as const;
 
 const METADATA = 'request.metadata';
 
 function flatten(target: Record<string, unknown>, prefix: string, value: Record<string, unknown>): void {
   for (const [key, item] of Object.entries(value)) {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (isPlainObject(item) && !name.startsWith(`${METADATA}.`) && name !== 'state.cooling_down') flatten(target, name, item);
+    if (isPlainObject(item) && !name.startsWith(`${METADATA}.`) && !name.startsWith('state.')) flatten(target, name, item);
     else target[name] = item;
   }
 }
@@ -78,6 +78,10 @@ export interface GivenSession {
   readonly plan: Plan;
   /** `random_seed`, else 0. */
   readonly seed: number;
+  /** `state.failures`: each model's failures within its `cooldown_after` window before this one. */
+  readonly recentFailures: Readonly<Record<string, number>>;
+  /** `state.round_robin` (group → turn, default 0), as a round-robin group's turn source. */
+  readonly turn: (key: string) => number;
   /** `state.cooling_down`: models the session passes over while others are usable, with the ms left (a list given: 1 each). */
   readonly coolingDown: Readonly<Record<string, number>>;
 }
@@ -96,15 +100,24 @@ export function givenSession(policy: Policy, given: Facts): GivenSession {
   const rest = normalizeGivenFacts(given);
   const seedValue = rest['random_seed'];
   const cooling = rest['state.cooling_down'];
+  const roundRobin = rest['state.round_robin'];
+  const failures = rest['state.failures'];
+  const recentFailures: Record<string, number> = {};
+  if (isPlainObject(failures)) for (const [model, count] of Object.entries(failures)) if (typeof count === 'number') recentFailures[model] = count;
   for (const key of SESSION_GIVEN_KEYS) delete rest[key];
   const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) && seedValue >= 0 ? seedValue >>> 0 : 0;
   const coolingDown: Record<string, number> = {};
   if (Array.isArray(cooling)) for (const model of cooling) if (typeof model === 'string') coolingDown[model] = 1;
   if (isPlainObject(cooling)) for (const [model, left] of Object.entries(cooling)) if (typeof left === 'number') coolingDown[model] = left;
   const requestFacts = Object.fromEntries(Object.entries(withRequestDefaults(rest)).filter(([name]) => name.startsWith('request.')));
-  const plan = planRequest(policy, requestFacts, { seed, sticky: new MemoryStickyStore(), now: () => 0 });
+  const turns = isPlainObject(roundRobin) ? roundRobin : {};
+  const turn = (key: string): number => {
+    const value = turns[key.slice(key.indexOf('/') + 1)];
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+  };
+  const plan = planRequest(policy, requestFacts, { seed, sticky: new MemoryStickyStore(), now: () => 0, turn });
   const { facts, defaulted } = completeFacts(policy, rest, plan);
-  return { facts, defaulted, requestFacts, plan, seed, coolingDown };
+  return { facts, defaulted, requestFacts, plan, seed, coolingDown, turn, recentFailures };
 }
 
 function withRequestDefaults(given: Facts): Facts {

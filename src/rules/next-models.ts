@@ -13,7 +13,7 @@ import { resolveModels } from './groups.js';
 import type { PickContext } from './groups.js';
 import { isFixedPlan, planRequest, sessionDefaults } from './plan.js';
 import type { StickyStore } from './plan.js';
-import { weightedOrder } from './random.js';
+import { weightedOrder, weightedPick } from './random.js';
 import { MemoryStickyStore } from './sticky.js';
 import type { Decision, Facts, Plan } from './types.js';
 
@@ -38,11 +38,11 @@ function contextOf(plan: Plan): SessionContext {
  * `request.*` facts give, planned from `seed` with a fresh sticky store —
  * what `detour explain` and `detour test` assume of a session.
  */
-export function sessionContext(policy: Policy, facts: Facts, plan: Plan | undefined, seed = 0): SessionContext {
+export function sessionContext(policy: Policy, facts: Facts, plan: Plan | undefined, seed = 0, turn?: (key: string) => number): SessionContext {
   if (plan) return contextOf(plan);
   const defaults = sessionDefaults(policy, facts);
   if (!isFixedPlan(policy, defaults)) {
-    return contextOf(planRequest(policy, facts, { seed, sticky: new MemoryStickyStore(), now: () => 0 }));
+    return contextOf(planRequest(policy, facts, { seed, sticky: new MemoryStickyStore(), now: () => 0, ...(turn === undefined ? {} : { turn }) }));
   }
   let perKey = fixedPlans.get(policy);
   if (!perKey) {
@@ -63,6 +63,7 @@ export interface ChoiceContext {
   readonly random: () => number;
   readonly now: () => number;
   readonly sticky: StickyStore;
+  readonly turn?: (key: string) => number;
 }
 
 export interface NextModels {
@@ -84,7 +85,7 @@ function untried(models: readonly string[], facts: Facts): string[] {
 }
 
 function resolveNames(policy: Policy, names: readonly string[], facts: Facts, session: SessionContext, choice: ChoiceContext): string[] {
-  const context: PickContext = { policyName: policy.name, facts, random: choice.random, now: choice.now, sticky: choice.sticky };
+  const context: PickContext = { policyName: policy.name, facts, random: choice.random, now: choice.now, sticky: choice.sticky, ...(choice.turn === undefined ? {} : { turn: choice.turn }) };
   return resolveModels(policy, names, { ...session.plan.groupChoices }, context);
 }
 
@@ -110,6 +111,21 @@ function fallback(policy: Policy, facts: Facts, models: string[], extra: Partial
 }
 
 /**
+ * `retry: { repick: true }`: another member of the group the session picked
+ * `model` from, by weight (nested groups resolved); the model itself when it
+ * was not picked from a group, or is the group's only member.
+ */
+function repick(policy: Policy, model: string, facts: Facts, session: SessionContext, choice: ChoiceContext): string {
+  const choices = session.plan.groupChoices;
+  const group = Object.keys(choices).find((name) => resolveNames(policy, [choices[name] as string], facts, session, choice).includes(model));
+  const config = group === undefined ? undefined : policy.groups[group];
+  if (config === undefined) return model;
+  const others = config.members.filter((member) => !resolveNames(policy, [member], facts, session, choice).includes(model));
+  const member = weightedPick(others, config.weights, choice.random);
+  return member === undefined ? model : (resolveNames(policy, [member], facts, session, choice)[0] ?? model);
+}
+
+/**
  * The action and next models the matched rule calls for. A rule's
  * `strategy: random` shuffles its models with the decision's random stream
  * (the strategy's own chain was shuffled once, in the plan).
@@ -132,9 +148,10 @@ export function resolveNext(policy: Policy, rule: DecisionRule, facts: Facts, se
   }
   if (then.retry) {
     const model = facts['attempt.model'];
+    const again = typeof model === 'string' ? (then.retry.repick === true ? repick(policy, model, facts, session, choice) : model) : null;
     return {
       action: 'retry',
-      models: typeof model === 'string' ? [model] : [],
+      models: again === null ? [] : [again],
       delayOverrideMs: then.retry.delayMs ?? then.delayMs,
       cooldownMs: then.cooldownMs,
       strategy,

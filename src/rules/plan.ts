@@ -30,6 +30,8 @@ export interface PlanOptions {
   readonly now?: () => number;
   /** Where sticky choices live. @default a per-process in-memory LRU store */
   readonly sticky?: StickyStore;
+  /** A round-robin group's turn for this session (0, 1, 2, …). @default always 0 */
+  readonly turn?: (key: string) => number;
 }
 
 /** A compiled route. */
@@ -136,6 +138,7 @@ export function planRequest(policy: Policy, requestFacts: Facts, options: PlanOp
     random: stepRandom(seed, 0),
     now: options.now ?? Date.now,
     sticky: options.sticky ?? defaultStickyStore,
+    ...(options.turn === undefined ? {} : { turn: options.turn }),
   };
   const groupChoices: Record<string, string> = {};
   const [primary = defaults.primary, ...rest] = resolveModels(policy, [defaults.primary, ...defaults.fallbacks], groupChoices, context);

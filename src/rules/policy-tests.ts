@@ -57,7 +57,7 @@ function runRouteTest(policy: Policy, test: PolicyTest, given: Readonly<Record<s
 
 function runDecisionTest(policy: Policy, test: PolicyTest, given: Readonly<Record<string, unknown>>): string[] {
   const session = givenSession(policy, given);
-  const { decision, delay } = decideDetailed(policy, session.facts, { random: mulberry32(0), plan: session.plan, coolingDown: session.coolingDown });
+  const { decision, delay } = decideDetailed(policy, session.facts, { random: mulberry32(0), plan: session.plan, coolingDown: session.coolingDown, recentFailures: session.recentFailures, turn: session.turn });
   const problems: string[] = [];
   const expect = test.expect;
   if (expect.rule !== null && expect.rule !== decision.rule) problems.push(`expected rule ${expect.rule}, got ${decision.rule}`);
@@ -69,6 +69,9 @@ function runDecisionTest(policy: Policy, test: PolicyTest, given: Readonly<Recor
       const range = delay.minMs === delay.maxMs ? `${delay.minMs}` : `${delay.minMs}..${delay.maxMs} (jitter window)`;
       problems.push(`expected delay_ms in ${min ?? 0}..${max ?? '∞'}, got ${range}`);
     }
+  }
+  if (expect.cooldownMs !== undefined && expect.cooldownMs !== null && expect.cooldownMs !== (decision.cooldownMs ?? 0)) {
+    problems.push(`expected cooldown_ms ${expect.cooldownMs}, got ${decision.cooldownMs ?? 0}`);
   }
   if (expect.route !== null) problems.push('expect.route needs only request.* facts in given');
   return problems;
