@@ -60,9 +60,14 @@ describe('bundled policies', () => {
 
   it('every bundled policy declares the schema for editors', async () => {
     const { readFile, readdir } = await import('node:fs/promises');
-    for (const name of await readdir(policiesFolder)) {
+    for (const name of (await readdir(policiesFolder)).filter((file) => file.endsWith('.yaml'))) {
       const text = await readFile(path.join(policiesFolder, name), 'utf8');
       expect(text.startsWith('# yaml-language-server: $schema=../schemas/policy.schema.json\n'), name).toBe(true);
+    }
+    const cookbook = path.join(policiesFolder, 'cookbook');
+    for (const name of (await readdir(cookbook)).filter((file) => file.endsWith('.yaml'))) {
+      const text = await readFile(path.join(cookbook, name), 'utf8');
+      expect(text.startsWith('# yaml-language-server: $schema=../../schemas/policy.schema.json\n'), name).toBe(true);
     }
   });
 });
