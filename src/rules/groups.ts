@@ -128,6 +128,25 @@ export function pickGroupMember(group: GroupConfig, context: PickContext): strin
   return member;
 }
 
+/** Names with each group replaced by the members `membersOf` gives (nested groups too), first occurrence kept. */
+function flatten(policy: Policy, names: readonly string[], membersOf: (group: GroupConfig) => readonly string[]): string[] {
+  const models: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string, depth: number): void => {
+    const group = policy.groups[name];
+    if (group === undefined || depth > 8) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        models.push(name);
+      }
+      return;
+    }
+    for (const member of membersOf(group)) visit(member, depth + 1);
+  };
+  for (const name of names) visit(name, 0);
+  return models;
+}
+
 /**
  * Resolve names (models or groups) to the models a session tries, first
  * occurrence kept. `choices` holds the session's picks (group → member); a
@@ -137,52 +156,7 @@ export function pickGroupMember(group: GroupConfig, context: PickContext): strin
  * resolveModels(policy, ['seq-pool', 'gemini-pro'], {}, context); // ['gpt-4o', 'gpt-3.5-turbo', 'gemini-pro']
  */
 export function resolveModels(policy: Policy, names: readonly string[], choices: Record<string, string>, context: PickContext): string[] {
-  const models: string[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string, depth: number): void => {
-    const group = policy.groups[name];
-    if (group === undefined || depth > 8) {
-      if (!seen.has(name)) {
-        seen.add(name);
-        models.push(name);
-      }
-      return;
-    }
-    if (group.strategy === 'sequential') {
-      for (const member of group.members) visit(member, depth + 1);
-      return;
-    }
-    const chosen = choices[name] ?? pickGroupMember(group, context);
-    choices[name] = chosen;
-    visit(chosen, depth + 1);
-  };
-  for (const name of names) visit(name, 0);
-  return models;
-}
-
-/**
- * Every model a name can stand for (all members of every group, nested),
- * first occurrence kept: what a policy can ever call, for checks and docs.
- *
- * @example
- * expandModels(policy, ['gpt-pool', 'gemini-pro']); // ['gpt-4o', 'gpt-3.5-turbo', 'gemini-pro']
- */
-export function expandModels(policy: Policy, names: readonly string[]): string[] {
-  const models: string[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string, depth: number): void => {
-    const group = policy.groups[name];
-    if (group === undefined || depth > 8) {
-      if (!seen.has(name)) {
-        seen.add(name);
-        models.push(name);
-      }
-      return;
-    }
-    for (const member of group.members) visit(member, depth + 1);
-  };
-  for (const name of names) visit(name, 0);
-  return models;
+  return flatten(policy, names, (group) => (group.strategy === 'sequential' ? group.members : [(choices[group.name] ??= pickGroupMember(group, context))]));
 }
 
 /** True when resolving groups draws randomness or state (a `random` group is reachable from `names`). */

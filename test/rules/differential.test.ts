@@ -159,6 +159,8 @@ async function checkPolicy(index: number, totals: Totals): Promise<string[]> {
 
 test(`explain, detour test and the executor agree on ${POLICIES} random policies`, async () => {
   const totals: Totals = { policies: 0, sessions: 0, steps: 0, tests: 0 };
+  const cpu = process.cpuUsage();
+  const started = performance.now();
   const problems: string[] = [];
   const first = Number(process.env.DIFFERENTIAL_FIRST ?? 0);
   for (let index = first; index < first + POLICIES && problems.length < 5; index += 1) problems.push(...(await checkPolicy(index, totals)));
@@ -166,5 +168,10 @@ test(`explain, detour test and the executor agree on ${POLICIES} random policies
   expect(totals.sessions).toBe(POLICIES * SESSIONS_PER_POLICY);
   // Sessions must walk chains, not stop at the first model.
   expect(totals.steps).toBeGreaterThan(totals.sessions);
-  console.log(`differential: ${totals.policies} policies, ${totals.sessions} sessions, ${totals.steps} failure steps, ${totals.tests} detour test cases`);
-}, 120_000);
+  const used = process.cpuUsage(cpu);
+  console.log(
+    `differential: ${totals.policies} policies, ${totals.sessions} sessions, ${totals.steps} failure steps, ${totals.tests} detour test cases; ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU`,
+  );
+  // Generous: the suite shares a small machine; the CPU figure above is what it costs.
+}, 300_000);
