@@ -69,7 +69,8 @@ export function generatePolicy(index: number): GeneratedPolicy {
     const members = some(random, [...MODEL_NAMES, ...groups.filter((group) => group === 'g1')], 2, 3);
     const strategy = pick(random, ['random', 'sequential'] as const);
     const weights = strategy === 'random' && random() < 0.5 ? `, weights: { ${members[0]}: ${1 + Math.floor(random() * 4)} }` : '';
-    lines.push(`  ${name}: { members: ${list(members)}, strategy: ${strategy}${weights} }`);
+    const sticky = strategy === 'random' && random() < 0.3 ? ', sticky: { key: request.metadata.user, hash: true }' : '';
+    lines.push(`  ${name}: { members: ${list(members)}, strategy: ${strategy}${weights}${sticky} }`);
     groups.push(name);
   }
   const names = [...MODEL_NAMES, ...groups];
@@ -106,7 +107,7 @@ export function generatePolicy(index: number): GeneratedPolicy {
     const action = random();
     const then: string[] = [];
     if (action < 0.4) then.push(`fallback: ${list(some(random, names, 1, 3))}`);
-    else if (action < 0.65) then.push(`retry: { times: ${1 + Math.floor(random() * 2)} }`);
+    else if (action < 0.65) then.push(`retry: { times: ${1 + Math.floor(random() * 2)}${random() < 0.4 ? ', repick: true' : ''} }`);
     else if (action < 0.8) then.push('fail: true');
     else then.push(`fallback: ${list(some(random, names, 2, 4))}`, 'strategy: random');
     if (random() < 0.35) then.push(`cooldown: ${pick(random, ['30s', '1m', '2m'])}`);
@@ -122,6 +123,8 @@ export function generatePolicy(index: number): GeneratedPolicy {
 /** One session: its request and which faults each model serves on its calls in this session. */
 export interface GeneratedSession {
   readonly tier: (typeof TIERS)[number] | null;
+  /** `request.metadata.user`, which hashed sticky groups key on. */
+  readonly user: string;
   readonly model: string | null;
   readonly seed: number;
   /** Model id → the fault of its 1st, 2nd, … call this session (null: it answers). */
@@ -142,6 +145,7 @@ export function generateSession(policyIndex: number, sessionIndex: number, names
     faults[model.id] = script;
   }
   return {
+    user: `user-${Math.floor(random() * 50)}`,
     tier: random() < 0.7 ? pick(random, TIERS) : null,
     model: random() < 0.2 ? pick(random, names) : null,
     seed: Math.floor(random() * 4294967296) >>> 0,

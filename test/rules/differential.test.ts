@@ -47,7 +47,11 @@ function load(yaml: string): Policy {
 }
 
 function requestFacts(session: GeneratedSession): Record<string, unknown> {
-  return { 'request.metadata': session.tier === null ? {} : { tier: session.tier }, 'request.model': session.model };
+  return { 'request.metadata': metadataOf(session), 'request.model': session.model };
+}
+
+function metadataOf(session: GeneratedSession): Record<string, unknown> {
+  return session.tier === null ? { user: session.user } : { tier: session.tier, user: session.user };
 }
 
 function failureFacts(attempt: FallbackAttempt, tried: readonly string[]): Record<string, unknown> {
@@ -106,7 +110,7 @@ async function checkPolicy(index: number, totals: Totals): Promise<string[]> {
       await executor.generate({
         policy: 'default',
         messages: [{ role: 'user', content: 'hi' }],
-        ...(session.tier === null ? {} : { metadata: { tier: session.tier } }),
+        metadata: metadataOf(session),
         ...(session.model === null ? {} : { model: session.model }),
         randomSeed: session.seed,
       });
