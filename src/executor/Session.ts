@@ -57,6 +57,8 @@ export class Session implements CandidateContext {
   sent = 0;
   /** Hedged attempts started. */
   extras = 0;
+  /** Backoff waited so far, for `max_total_delay`. */
+  waitedMs = 0;
   failures = 0;
   /** Streams: the attempt that sent the first chunk. */
   committed: AttemptRun | null = null;

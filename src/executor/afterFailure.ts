@@ -34,7 +34,7 @@ export function afterFailure(session: Session, model: string, provider: string |
   });
   let decision: Decision;
   try {
-    decision = decideDetailed(policy, facts, { random: services.random, plan: session.plan, seed: session.seed, sticky: services.sticky, now: () => services.clock.now(), turn: (key) => services.cooldowns.turn(key) }).decision;
+    decision = decideDetailed(policy, facts, { random: services.random, plan: session.plan, seed: session.seed, sticky: services.sticky, now: () => services.clock.now(), turn: (key) => services.cooldowns.turn(key), waitedMs: session.waitedMs }).decision;
   } catch (error) {
     services.logger?.logInternalError?.('decide failed; falling back to the plan order', error);
     decision = planOrderDecision(session, model, provider, fact, 'executor:decide-error');
@@ -119,6 +119,7 @@ function schedule(session: Session, delayMs: number, afterAttempt: number): void
     return;
   }
   session.scope.backoff(delayMs, afterAttempt);
+  session.waitedMs += delayMs;
   session.waiting = true;
   session.delayTimer = setTimeout(() => session.push({ type: 'delay-over' }), delayMs);
 }

@@ -158,6 +158,16 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
     exponentialBase: raw.exponential_base ?? POLICY_DEFAULTS.exponentialBase,
     jitter: raw.jitter ?? POLICY_DEFAULTS.jitter,
     backoff: raw.backoff ?? POLICY_DEFAULTS.backoff,
+    ...(raw.retry_after === undefined && raw.backoff_count === undefined && raw.backoff_window === undefined && raw.max_total_delay === undefined
+      ? {}
+      : {
+          delays: {
+            retryAfter: raw.retry_after ?? 'max',
+            countPer: raw.backoff_count ?? 'session',
+            window: raw.backoff_window ?? 'exponential',
+            maxTotalMs: milliseconds(raw.max_total_delay),
+          },
+        }),
     fallbackOnStatusCodes: [...(raw.fallback_on_status_codes ?? POLICY_DEFAULTS.fallbackOnStatusCodes)],
     fallbackOnErrors: raw.fallback_on_errors ? kinds(raw.fallback_on_errors) : [...POLICY_DEFAULTS.fallbackOnErrors],
     errorMappings: Object.fromEntries(

@@ -156,7 +156,7 @@ export function factValueProblem(name: string, value: unknown): string | null {
  * sessionGivenProblem('random_seed', -1); // '`random_seed` must be an integer of at least 0 (got -1).'
  */
 export function sessionGivenProblem(name: string, value: unknown): string | null | undefined {
-  const check = name === 'random_seed' ? count(0) : name === 'state.cooling_down' ? coolingModels : name === 'state.round_robin' ? turns : name === 'state.failures' ? failureCounts : undefined;
+  const check = name === 'random_seed' ? count(0) : name === 'state.cooling_down' ? coolingModels : name === 'state.round_robin' ? turns : name === 'state.failures' ? failureCounts : name === 'state.waited_ms' ? milliseconds : undefined;
   if (check === undefined) return undefined;
   const mismatch = check(value);
   return mismatch === null ? null : describeFactValueMismatch(name, value, mismatch);

@@ -112,6 +112,10 @@ export interface RawPolicy {
   readonly exponential_base?: number;
   readonly jitter?: boolean;
   readonly backoff?: 'same_model' | 'every_attempt';
+  readonly retry_after?: 'max' | 'replace' | 'ignore';
+  readonly backoff_count?: 'session' | 'model';
+  readonly backoff_window?: 'exponential' | 'envoy';
+  readonly max_total_delay?: RawDuration;
   readonly fallback_on_status_codes?: readonly number[];
   readonly fallback_on_errors?: readonly string[];
   readonly error_mappings?: Readonly<Record<string, readonly string[]>>;

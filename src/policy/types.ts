@@ -137,6 +137,18 @@ export interface CircuitBreakerConfig {
   readonly onStatus?: readonly number[];
 }
 
+/** How delays are computed beyond the backoff window (see `src/rules/delay.ts`). */
+export interface DelaySettings {
+  /** `max`: the longer of backoff and Retry-After; `replace`: Retry-After replaces the backoff; `ignore`. */
+  readonly retryAfter: 'max' | 'replace' | 'ignore';
+  /** What n counts: the session's calls, or the failed model's. */
+  readonly countPer: 'session' | 'model';
+  /** `exponential`: base × exponential_base^(n−1); `envoy`: (2^n − 1) × base. */
+  readonly window: 'exponential' | 'envoy';
+  /** The most one session waits in all, or null. */
+  readonly maxTotalMs: number | null;
+}
+
 /** `cooldown_after`: after `failures` failures within `withinMs`, skip the model for `forMs`. */
 export interface CountCooldown {
   readonly failures: number;
@@ -177,6 +189,8 @@ export interface Policy {
   readonly jitter: boolean;
   /** Which attempts wait out the backoff: only calls back to the failed model (`same_model`), or every one. */
   readonly backoff: BackoffMode;
+  /** `retry_after`, `backoff_count`, `backoff_window`, `max_total_delay` (absent: the defaults). */
+  readonly delays?: DelaySettings;
   readonly fallbackOnStatusCodes: readonly number[];
   /** Error kinds or seed-style types (`timeout`, `RateLimitError`). */
   readonly fallbackOnErrors: readonly string[];

@@ -43,6 +43,8 @@ export interface DecideOptions {
   readonly sticky?: StickyStore;
   /** Milliseconds since the epoch, for sticky ttls. @default Date.now */
   readonly now?: () => number;
+  /** What the session has waited between attempts so far, for `max_total_delay`. @default 0 */
+  readonly waitedMs?: number;
   /** A round-robin group's turn, for groups the plan did not pick. @default always 0 */
   readonly turn?: (key: string) => number;
   /**
@@ -168,9 +170,12 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
     const attempts = facts['session.attempts'];
     const retryAfter = facts['error.retry_after_ms'];
     const first = next.models[0];
+    const modelAttempts = facts[MODEL_ATTEMPTS_FACT];
     delay = computeDelay({
       policy,
       failedAttempts: typeof attempts === 'number' && attempts > 0 ? attempts : 1,
+      ...(typeof modelAttempts === 'number' ? { modelAttempts } : {}),
+      waitedMs: options.waitedMs ?? 0,
       retryAfterMs: typeof retryAfter === 'number' ? retryAfter : null,
       overrideMs: next.delayOverrideMs,
       target: first === undefined ? 'same_model' : nextTarget(policy, facts['attempt.model'], first, facts['attempt.provider']),

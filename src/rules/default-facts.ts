@@ -11,7 +11,7 @@ import { MemoryStickyStore } from './sticky.js';
 import type { Facts, Plan } from './types.js';
 
 /** Keys a `given` (or `--facts`) may set that are not facts rules test: what the session's state and luck were. */
-export const SESSION_GIVEN_KEYS = ['random_seed', 'state.cooling_down', 'state.round_robin', 'state.failures'] as const;
+export const SESSION_GIVEN_KEYS = ['random_seed', 'state.cooling_down', 'state.round_robin', 'state.failures', 'state.waited_ms'] as const;
 
 const METADATA = 'request.metadata';
 
@@ -78,6 +78,8 @@ export interface GivenSession {
   readonly plan: Plan;
   /** `random_seed`, else 0. */
   readonly seed: number;
+  /** `state.waited_ms`: what the session has waited so far (`max_total_delay`). */
+  readonly waitedMs: number;
   /** `state.failures`: each model's failures within its `cooldown_after` window before this one. */
   readonly recentFailures: Readonly<Record<string, number>>;
   /** `state.round_robin` (group → turn, default 0), as a round-robin group's turn source. */
@@ -101,6 +103,7 @@ export function givenSession(policy: Policy, given: Facts): GivenSession {
   const seedValue = rest['random_seed'];
   const cooling = rest['state.cooling_down'];
   const roundRobin = rest['state.round_robin'];
+  const waited = rest['state.waited_ms'];
   const failures = rest['state.failures'];
   const recentFailures: Record<string, number> = {};
   if (isPlainObject(failures)) for (const [model, count] of Object.entries(failures)) if (typeof count === 'number') recentFailures[model] = count;
@@ -117,7 +120,7 @@ export function givenSession(policy: Policy, given: Facts): GivenSession {
   };
   const plan = planRequest(policy, requestFacts, { seed, sticky: new MemoryStickyStore(), now: () => 0, turn });
   const { facts, defaulted } = completeFacts(policy, rest, plan);
-  return { facts, defaulted, requestFacts, plan, seed, coolingDown, turn, recentFailures };
+  return { facts, defaulted, requestFacts, plan, seed, coolingDown, turn, recentFailures, waitedMs: typeof waited === 'number' && waited >= 0 ? waited : 0 };
 }
 
 function withRequestDefaults(given: Facts): Facts {

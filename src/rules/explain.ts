@@ -125,7 +125,7 @@ export async function explain(policy: Policy, given: Facts): Promise<Explanation
     };
   }
   const { facts, defaulted } = session;
-  const { detail, outcome } = await decideWithEngine(policy, facts, { random: mulberry32(0), jitter: false, plan: session.plan, coolingDown: session.coolingDown, recentFailures: session.recentFailures, turn: session.turn });
+  const { detail, outcome } = await decideWithEngine(policy, facts, { random: mulberry32(0), jitter: false, plan: session.plan, coolingDown: session.coolingDown, recentFailures: session.recentFailures, turn: session.turn, waitedMs: session.waitedMs });
   const rules = compiledRules(policy, detail.session.strategy).rules;
   const found = misses(outcome.results, detail.rule.index, (index) => ({
     name: rules[index]?.name ?? String(index),

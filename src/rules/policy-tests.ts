@@ -57,7 +57,7 @@ function runRouteTest(policy: Policy, test: PolicyTest, given: Readonly<Record<s
 
 function runDecisionTest(policy: Policy, test: PolicyTest, given: Readonly<Record<string, unknown>>): string[] {
   const session = givenSession(policy, given);
-  const { decision, delay } = decideDetailed(policy, session.facts, { random: mulberry32(0), plan: session.plan, coolingDown: session.coolingDown, recentFailures: session.recentFailures, turn: session.turn });
+  const { decision, delay } = decideDetailed(policy, session.facts, { random: mulberry32(0), plan: session.plan, coolingDown: session.coolingDown, recentFailures: session.recentFailures, turn: session.turn, waitedMs: session.waitedMs });
   const problems: string[] = [];
   const expect = test.expect;
   if (expect.rule !== null && expect.rule !== decision.rule) problems.push(`expected rule ${expect.rule}, got ${decision.rule}`);

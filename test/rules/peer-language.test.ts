@@ -178,3 +178,38 @@ describe('request facts from the caller', () => {
     expect(retryAfterFromHeaders(new Headers({ 'x-ms-retry-after-ms': '1500', 'retry-after': '9' }))).toBe(1500);
   });
 });
+
+describe('delays: retry_after, backoff_count, backoff_window, max_total_delay', () => {
+  const base = 'primary_model: a\nfallback_models: [b]\nbase_delay: 1s\nmax_delay: 60s\njitter: false\nmax_attempts: 6\nrules:\n  - name: again\n    when: { all: [ { fact: error.kind, operator: equal, value: rate_limit } ] }\n    then: { retry: { times: 4 } }\n';
+  const retryOf = (extra: string, given: string, expectation: string): string[][] =>
+    runPolicyTests(policyFrom(yamlPolicy(`${base}${extra}tests:\n  - name: case\n    given: ${given}\n    expect: ${expectation}\n`))).map((result) => [...result.problems]);
+
+  it('retry_after: max (default) takes the longer, replace takes Retry-After, ignore the backoff', () => {
+    const given = '{ error.kind: rate_limit, error.status: 429, error.retry_after_ms: 500, attempt.model: a, session.tried: [a, a, a] }';
+    expect(retryOf('', given, '{ delay_ms: { min: 4000, max: 4000 } }')).toEqual([[]]);
+    expect(retryOf('retry_after: replace\n', given, '{ delay_ms: { min: 500, max: 500 } }')).toEqual([[]]);
+    const long = '{ error.kind: rate_limit, error.status: 429, error.retry_after_ms: 30000, attempt.model: a }';
+    expect(retryOf('retry_after: ignore\n', long, '{ delay_ms: { min: 1000, max: 1000 } }')).toEqual([[]]);
+  });
+
+  it('backoff_count: model — a retry of b does not inherit a\'s exponent', () => {
+    const given = '{ error.kind: rate_limit, error.status: 429, attempt.model: b, session.tried: [a, a, a, b] }';
+    expect(retryOf('', given, '{ delay_ms: { min: 8000, max: 8000 } }')).toEqual([[]]);
+    expect(retryOf('backoff_count: model\n', given, '{ delay_ms: { min: 1000, max: 1000 } }')).toEqual([[]]);
+  });
+
+  it("backoff_window: envoy — (2^n − 1) × base", () => {
+    const given = '{ error.kind: rate_limit, error.status: 429, attempt.model: a, session.tried: [a, a, a] }';
+    expect(retryOf('backoff_window: envoy\n', given, '{ delay_ms: { min: 7000, max: 7000 } }')).toEqual([[]]);
+  });
+
+  it('max_total_delay cuts the wait to what the session may still wait, in tests and at runtime', async () => {
+    const given = '{ error.kind: rate_limit, error.status: 429, attempt.model: a, session.tried: [a, a, a], state.waited_ms: 2500 }';
+    expect(retryOf('max_total_delay: 3s\n', given, '{ delay_ms: { min: 500, max: 500 } }')).toEqual([[]]);
+    const { backoffRecorder } = await import('../executor/simulated.js');
+    const recorder = backoffRecorder();
+    const executor = simulatedExecutor(sim, yamlPolicy(`${base.replace('base_delay: 1s', 'base_delay: 20ms').replace('max_attempts: 6', 'max_attempts: 4')}max_total_delay: 50ms\n`), { telemetry: recorder.telemetry });
+    await called(executor);
+    expect(recorder.backoffs).toEqual([20, 30]);
+  });
+});
