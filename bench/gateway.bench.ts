@@ -16,7 +16,7 @@
  * client and the simulator). Then the framework floor that chose node:http:
  * the same trivial JSON handler on node:http, fastify and hono.
  *
- * `npm run bench -- gateway` (BENCH_GATEWAY_CALLS: sequential calls per arm, default 2000).
+ * `npm run bench -- gateway` (BENCH_GATEWAY_CALLS: sequential calls per arm, default 1000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,10 +31,10 @@ import { percentile, type BenchResult } from './types.js';
 
 export const title = 'gateway';
 
-const SEQUENTIAL = Number(process.env['BENCH_GATEWAY_CALLS'] ?? 2000);
+const SEQUENTIAL = Number(process.env['BENCH_GATEWAY_CALLS'] ?? 1000);
 const CONCURRENCY = 100;
-const CONCURRENT_PER_ROUND = 2000;
-const ROUNDS = 3;
+const CONCURRENT_PER_ROUND = 1000;
+const ROUNDS = 2;
 const SATURATION_IN_FLIGHT = 200;
 const SATURATION_MS = 4000;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -112,13 +112,30 @@ interface Arm {
   readonly server: Child | null;
   readonly sequential: number[];
   readonly concurrent: number[];
+  /** Calls that failed (counted, not timed), and the first failure. */
+  errors: number;
+  firstError: string | null;
 }
 
 const call = (arm: Arm): Promise<unknown> => arm.client.chat.completions.create({ model: arm.model, messages });
 
+function failed(arm: Arm, error: unknown): void {
+  arm.errors += 1;
+  if (arm.firstError === null) {
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    arm.firstError = `${error instanceof Error ? error.message : String(error)}${cause}`;
+    process.stderr.write(`gateway bench: ${arm.name}: ${arm.firstError}\n`);
+  }
+}
+
 async function timed(arm: Arm, into: number[]): Promise<void> {
   const start = performance.now();
-  await call(arm);
+  try {
+    await call(arm);
+  } catch (error) {
+    failed(arm, error);
+    return;
+  }
   into.push((performance.now() - start) * 1000);
 }
 
@@ -143,8 +160,12 @@ async function saturation(arm: Arm): Promise<{ perSecond: number; cpuPerRequest:
   await Promise.all(
     Array.from({ length: SATURATION_IN_FLIGHT }, async () => {
       while (performance.now() < until) {
-        await call(arm);
-        done += 1;
+        try {
+          await call(arm);
+          done += 1;
+        } catch (error) {
+          failed(arm, error);
+        }
       }
     }),
   );
@@ -236,6 +257,8 @@ export async function run(): Promise<BenchResult[]> {
       server,
       sequential: [],
       concurrent: [],
+      errors: 0,
+      firstError: null,
     });
     const arms = [
       arm('direct', `${simulator.url}/v1`, 'gpt-a', simulator),
@@ -288,6 +311,9 @@ export async function run(): Promise<BenchResult[]> {
         baseline: { name: 'Portkey gateway', value: portkeySaturation.cpuPerRequest, unit: 'µs' },
         note: `one core: detour ${(1e6 / detourSaturation.cpuPerRequest).toFixed(0)} req/s, Portkey ${(1e6 / portkeySaturation.cpuPerRequest).toFixed(0)} req/s`,
       });
+    }
+    for (const each of arms) {
+      if (each.errors > 0) results.push({ name: `failed calls (not timed): ${each.name}`, value: each.errors, unit: 'calls', note: each.firstError ?? '' });
     }
   } finally {
     for (const child of children.reverse()) await child.close();
