@@ -189,7 +189,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!authorize(exchange, errorWire)) return exchange.log(accessLog);
     if (wire === undefined) {
       const set = executor.policies.current();
-      const list = modelList(set, request.headers['anthropic-version'] !== undefined) as { data: { id: string }[] };
+      const list = modelList(set, request.headers['anthropic-version'] !== undefined, exchange.key?.policies ?? null) as { data: { id: string }[] };
       if (path.startsWith('/v1/models/')) {
         const id = decodeURIComponent(path.slice('/v1/models/'.length));
         const entry = list.data.find((model) => model.id === id);

@@ -32,10 +32,11 @@ export function resolveModel(set: PolicySet, name: string): ResolvedModel {
   throw unknownModel(name, set);
 }
 
-/** Every name `model` may take: each policy, then `policy/model` for its catalog models and groups. */
-export function modelNames(set: PolicySet): string[] {
+/** Every name `model` may take: each policy (of `allowed`, when given), then `policy/model` for its catalog models and groups. */
+export function modelNames(set: PolicySet, allowed: ReadonlySet<string> | null = null): string[] {
   const names: string[] = [];
   for (const policy of set.policies.values()) {
+    if (allowed !== null && !allowed.has(policy.name)) continue;
     names.push(policy.name);
     for (const model of Object.keys(policy.models)) names.push(`${policy.name}/${model}`);
     for (const group of Object.keys(policy.groups)) names.push(`${policy.name}/${group}`);
@@ -43,9 +44,9 @@ export function modelNames(set: PolicySet): string[] {
   return names;
 }
 
-/** `GET /v1/models` in the OpenAI shape, or Anthropic's when the client sent `anthropic-version`. */
-export function modelList(set: PolicySet, anthropic: boolean): unknown {
-  const names = modelNames(set);
+/** `GET /v1/models` in the OpenAI shape, or Anthropic's when the client sent `anthropic-version`; only the policies the key may use. */
+export function modelList(set: PolicySet, anthropic: boolean, allowed: ReadonlySet<string> | null): unknown {
+  const names = modelNames(set, allowed);
   if (anthropic) {
     const data = names.map((id) => ({ type: 'model', id, display_name: id, created_at: '1970-01-01T00:00:00Z' }));
     return { data, has_more: false, first_id: names[0] ?? null, last_id: names.at(-1) ?? null };

@@ -18,7 +18,7 @@ const messages = [{ role: 'user' as const, content: 'Hello gateway' }];
 
 describe('gateway keys', () => {
   const keys = (): GatewayKeys =>
-    GatewayKeys.parse(`# team keys\n${GatewayKeys.hash('sk-team-a')} name=team-a\nsk-limited name=limited policies=other rate=1/m\n`);
+    GatewayKeys.parse(`# team keys\n${GatewayKeys.hash('sk-team-a')} name=team-a\nsk-limited name=limited policies=other rate=1/m\nsk-other policies=other\n`);
 
   it('refuses a request without a key or with a wrong one, and serves the right one (Bearer and x-api-key)', async () => {
     fixture = await gatewayFixture({ gateway: { keys: keys() } });
@@ -51,6 +51,8 @@ describe('gateway keys', () => {
     const limited = await fixture.openai('sk-limited').chat.completions.create({ model: 'default', messages }).catch((caught: unknown) => caught);
     expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
     expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('60');
+    const listed = await fetch(`${fixture.url}/v1/models`, { headers: { authorization: 'Bearer sk-other' } });
+    expect(await listed.json()).toEqual({ object: 'list', data: [] });
     expect(fixture.sim.counts().requests).toBe(0);
   });
 
