@@ -93,8 +93,12 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
   const telemetry = await setupCliTelemetry({ serviceName: 'detour-gateway' });
   if (telemetry !== null) {
     // Clients' W3C traceparent headers continue their traces through the gateway.
-    const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    } catch {
+      say('@opentelemetry/core is not installed: spans are exported, but clients\' traceparent headers are not followed (npm install @opentelemetry/core)');
+    }
   }
   let providers: ProviderSetup | null = null;
   let executor: Executor | null = null;
