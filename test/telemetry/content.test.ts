@@ -90,6 +90,66 @@ describe('content capture', () => {
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['max_tokens']);
   });
 
+  it.each([
+    ['v1.41', { finish_reason: 'tool_call' }],
+    ['latest', {}],
+  ] as const)('tool calls, tool results, reasoning and image URLs as the schema parts (%s); inline images and files are left out', (semanticConventions, finish) => {
+    const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, captureContent: true, semanticConventions });
+    const session = hooks.sessionStarted(sessionInfo);
+    const attempt = session.attemptStarted(
+      attemptInfo({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is in this picture, and the weather there?' },
+              { type: 'image', image: 'https://example.com/paris.png', mediaType: 'image/png' },
+              { type: 'image', image: new Uint8Array([137, 80, 78, 71]), mediaType: 'image/png' },
+              { type: 'file', data: 'JVBERi0xLjQK', mediaType: 'application/pdf' },
+            ],
+          },
+          { role: 'assistant', content: [{ type: 'tool-call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+          { role: 'tool', content: [{ type: 'tool-result', id: 'call_1', name: 'get_weather', result: { temperature: 21 } }] },
+        ],
+      }),
+    );
+    attempt.succeeded(
+      response({
+        text: '',
+        content: [
+          { type: 'reasoning', text: 'Paris, then the forecast.' },
+          { type: 'reasoning', text: '', redactedData: 'opaque' },
+          { type: 'tool-call', id: 'call_2', name: 'get_forecast', arguments: { city: 'Paris', days: 2 } },
+        ],
+        finishReason: { unified: 'tool_calls', raw: 'tool_calls' },
+      }),
+      1,
+    );
+    session.ended('success', { attempts: 1, finalModel: 'gpt-4o' });
+    const span = findSpan(tracing.spans(), 'chat gpt-4o');
+    expect(JSON.parse(String(span.attributes['gen_ai.input.messages']))).toEqual([
+      {
+        role: 'user',
+        parts: [
+          { type: 'text', content: 'What is in this picture, and the weather there?' },
+          { type: 'uri', modality: 'image', uri: 'https://example.com/paris.png', mime_type: 'image/png' },
+        ],
+      },
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: { temperature: 21 } }] },
+    ]);
+    expect(JSON.parse(String(span.attributes['gen_ai.output.messages']))).toEqual([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'reasoning', content: 'Paris, then the forecast.' },
+          { type: 'tool_call', id: 'call_2', name: 'get_forecast', arguments: { city: 'Paris', days: 2 } },
+        ],
+        ...finish,
+      },
+    ]);
+  });
+
   it('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true turns it on; an explicit option wins', () => {
     const saved = process.env['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'];
     try {

@@ -26,10 +26,12 @@ export function attemptInfo(overrides: Partial<AttemptStartInfo> = {}): AttemptS
   };
 }
 
+/** A text answer; `content` follows an overridden `text` unless given too. */
 export function response(overrides: Partial<GenerateResponse> = {}): GenerateResponse {
+  const text = overrides.text ?? 'Hello there';
   return {
-    text: 'Hello there',
-    content: [{ type: 'text', text: 'Hello there' }],
+    text,
+    content: [{ type: 'text', text }],
     toolCalls: [],
     reasoning: null,
     finishReason: { unified: 'stop', raw: 'stop' },
