@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +73,27 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (app !== undefined) await rm(app, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  it('ships LICENSE and docs/, no source maps, and every relative link of README.md and docs/ resolves inside it', async () => {
+    const installed = path.join(app, 'node_modules/detour-llm');
+    const files = async (folder: string): Promise<string[]> =>
+      (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+    const shipped = await files(installed);
+    expect(shipped.filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(existsSync(path.join(installed, 'LICENSE'))).toBe(true);
+    const documents = ['README.md', ...(await readdir(path.join(installed, 'docs'))).map((name) => `docs/${name}`)];
+    const broken: string[] = [];
+    for (const document of documents) {
+      const text = await readFile(path.join(installed, document), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)) {
+        if (target === undefined || /^[a-z]+:/.test(target)) continue;
+        if (!existsSync(path.join(installed, path.dirname(document), target))) broken.push(`${document}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
 });
 
 describe('detour-llm installed without any provider SDK', () => {
