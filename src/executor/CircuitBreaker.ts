@@ -1,6 +1,7 @@
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
 import { countCooldownMs } from '../rules/count-cooldown.js';
+import { HalfOpen } from './HalfOpen.js';
 import { cooldownKey } from './StateStore.js';
 import type { StateStore } from './StateStore.js';
 
@@ -10,8 +11,11 @@ import type { StateStore } from './StateStore.js';
  */
 export class Cooldowns {
   private readonly localTurns = new Map<string, number>();
+  private readonly halfOpen: HalfOpen;
 
-  constructor(private readonly store: StateStore) {}
+  constructor(private readonly store: StateStore) {
+    this.halfOpen = new HalfOpen(store);
+  }
 
   /** A round-robin group's next turn (0, 1, 2, …), shared through the store when it counts. */
   turn(key: string): number {
@@ -23,7 +27,15 @@ export class Cooldowns {
 
   /** When the model's cooldown ends, or null. */
   until(policy: Policy, model: string, now: number): number | null {
-    return this.store.cooldownUntil(cooldownKey(policy.name, model), now);
+    const key = cooldownKey(policy.name, model);
+    const until = this.store.cooldownUntil(key, now);
+    if (until !== null || policy.circuitBreaker === null) return until;
+    return this.halfOpen.blockedUntil(policy.circuitBreaker, key, now);
+  }
+
+  /** An attempt on `model` starts: while its breaker is half-open, it is one of the probes. */
+  started(policy: Policy, model: string, now: number): void {
+    if (policy.circuitBreaker !== null) this.halfOpen.started(policy.circuitBreaker, cooldownKey(policy.name, model), now);
   }
 
   /** A decision's `cooldown`: skip the model in new sessions for `cooldownMs`. */
@@ -60,10 +72,12 @@ export class Cooldowns {
       error !== null &&
       (breaker.on.length === 0 || breaker.on.includes(error.kind) || breaker.on.includes(error.type) || (error.status !== null && breaker.onStatus?.includes(error.status) === true));
     const key = cooldownKey(policy.name, model);
+    if (this.halfOpen.reported(breaker, key, failed, now)) return true;
     const { requests, failures } = this.store.recordResult(key, failed, now, breaker.windowMs);
     if (!failed || requests < breaker.minRequests || failures / requests < breaker.failureRate) return false;
     this.store.setCooldown(key, now + breaker.openForMs);
     this.store.resetWindow(key);
+    this.halfOpen.opened(breaker, key);
     return true;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Where an executor keeps state shared by all its sessions: cooldowns,
- * circuit-breaker and `cooldown_after` windows, round-robin turns. Synchronous on purpose: it is read on every
+ * circuit-breaker and `cooldown_after` windows, round-robin turns, the
+ * breaker's half-open probes. Synchronous on purpose: it is read on every
  * session's hot path. A store shared between processes would keep a local
  * copy here and sync it in the background.
  *
@@ -23,6 +24,10 @@ export interface StateStore {
    * then counts in its own process.
    */
   increment?(key: string): number;
+  /** The key's counter (0 when never incremented or reset). Optional, with `increment`. */
+  counter?(key: string): number;
+  /** Set the key's counter back to 0. Optional, with `increment`. */
+  resetCounter?(key: string): void;
   clear(): void;
 }
 
@@ -53,6 +58,14 @@ export class InMemoryStateStore implements StateStore {
     const value = (this.counters.get(key) ?? 0) + 1;
     this.counters.set(key, value);
     return value;
+  }
+
+  counter(key: string): number {
+    return this.counters.get(key) ?? 0;
+  }
+
+  resetCounter(key: string): void {
+    this.counters.delete(key);
   }
 
   cooldownUntil(key: string, now: number): number | null {

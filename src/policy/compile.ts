@@ -193,6 +193,7 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
           openForMs: milliseconds(circuit.open_for) ?? POLICY_DEFAULTS.circuitOpenForMs,
           on: circuit.on ? kinds(circuit.on) : [...POLICY_DEFAULTS.circuitOn],
           ...(circuit.on_status === undefined || circuit.on_status.length === 0 ? {} : { onStatus: [...circuit.on_status] }),
+          ...(circuit.half_open_probes === undefined ? {} : { halfOpenProbes: circuit.half_open_probes }),
         }
       : null,
     ...(raw.cooldown_after === undefined ? {} : { cooldownAfter: countCooldowns(raw.cooldown_after) }),

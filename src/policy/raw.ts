@@ -131,6 +131,7 @@ export interface RawPolicy {
     readonly open_for?: RawDuration;
     readonly on?: readonly string[];
     readonly on_status?: readonly number[];
+    readonly half_open_probes?: number;
   };
   readonly cooldown_after?: RawCooldownAfter | readonly RawCooldownAfter[];
   readonly routes?: readonly RawRoute[];

@@ -135,6 +135,8 @@ export interface CircuitBreakerConfig {
   readonly on: readonly string[];
   /** HTTP statuses that count as failures too. */
   readonly onStatus?: readonly number[];
+  /** When the open time ends, let exactly this many attempts probe the model before others call it (absent: every session may). */
+  readonly halfOpenProbes?: number;
 }
 
 /** How delays are computed beyond the backoff window (see `src/rules/delay.ts`). */

@@ -213,3 +213,32 @@ describe('delays: retry_after, backoff_count, backoff_window, max_total_delay', 
     expect(recorder.backoffs).toEqual([20, 30]);
   });
 });
+
+describe('circuit_breaker.half_open_probes', () => {
+  it('when the breaker has been open long enough, exactly N sessions probe the model; a success closes it, a failure re-opens it', async () => {
+    const own = await simulator({ models: { 'gemini-c': { faults: [{ type: 'server_error' }] }, '*': { latency: 0 } } });
+    try {
+      let now = 0;
+      const store = new InMemoryStateStore();
+      const yaml = yamlPolicy('primary_model: c\nfallback_models: [b]\ncircuit_breaker: { failure_rate: 0.5, min_requests: 2, window: 60s, open_for: 10s, on: [timeout], on_status: [500], half_open_probes: 1 }\n');
+      const executor = simulatedExecutor(own, yaml, { clock: { now: () => now }, stateStore: store });
+      expect(await called(executor)).toEqual(['c', 'b']);
+      expect(await called(executor)).toEqual(['c', 'b']);
+      expect(await called(executor)).toEqual(['c (skipped)', 'b']);
+      now += 10_001;
+      // Half-open, still failing: the one probe fails and the breaker opens again at once.
+      expect(await called(executor)).toEqual(['c', 'b']);
+      expect(await called(executor)).toEqual(['c (skipped)', 'b']);
+      now += 10_001;
+      // Healthy again, and slow: two sessions at once, one probe.
+      await own.setScenario({ models: { 'gemini-c': { latency: '30ms' }, '*': { latency: 0 } } });
+      const [first, second] = await Promise.all([called(executor), called(executor)]);
+      expect([first, second]).toEqual([['c'], ['c (skipped)', 'b']]);
+      // The probe answered: closed, everyone calls c again.
+      expect(await called(executor)).toEqual(['c']);
+      expect(await called(executor)).toEqual(['c']);
+    } finally {
+      await own.close();
+    }
+  });
+});
