@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest runs cores − 1 files at once: one on a 2-core machine. Most files here wait on child processes
+    // and local HTTP, so two at a time keep both cores busy.
+    maxWorkers: 2,
   },
 });
