@@ -111,7 +111,7 @@ export { Executor } from './executor/Executor.js';
 export { createExecutor } from './executor/createExecutor.js';
 export { PolicyLoadError } from './executor/PolicyLoadError.js';
 export { InMemoryStateStore } from './executor/StateStore.js';
-export type { StateStore } from './executor/StateStore.js';
+export type { StateStore, StateStoreHealth, StoredValue, TripRule } from './executor/StateStore.js';
 export type {
   ExecutorOptions,
   GenerateOptions,

@@ -10,7 +10,6 @@ import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { buildRequestFacts } from '../rules/facts.js';
 import { planRequest } from '../rules/plan.js';
 import { drawSeed } from '../rules/random.js';
-import { MemoryStickyStore } from '../rules/sticky.js';
 import type { Plan } from '../rules/types.js';
 import { FallbackStats } from '../stats/FallbackStats.js';
 import type { FallbackStatsSnapshot } from '../stats/FallbackStats.js';
@@ -25,6 +24,8 @@ import { Session } from './Session.js';
 import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
 import { InMemoryStateStore } from './StateStore.js';
+import type { StateStore, StateStoreHealth } from './StateStore.js';
+import { StoreStickyStore } from './StoreStickyStore.js';
 import { messagesProblem, requestRejected, toolsProblem, unknownPolicy } from './validateRequest.js';
 import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
 
@@ -56,6 +57,7 @@ export class Executor {
   private readonly active = new Set<Session>();
   private readonly defaultPlans = new WeakMap<Policy, Plan | null>();
   private readonly telemetry: TelemetryHooks;
+  private readonly stateStore: StateStore;
   private closed = false;
   private sessionCount = 0;
 
@@ -68,14 +70,16 @@ export class Executor {
     // The global API: no span while no SDK is registered, spans once one is (DESIGN §6).
     this.telemetry = options.telemetry ?? createOpenTelemetryHooks();
     const factory: AdapterSource = options.factory ?? new SelfManagingFallbackFactory();
+    const clock = options.clock ?? Date;
+    this.stateStore = options.stateStore ?? new InMemoryStateStore();
     this.services = {
       factory,
-      clock: options.clock ?? Date,
+      clock,
       random: options.random ?? Math.random,
       logger: options.logger ?? null,
-      cooldowns: new Cooldowns(options.stateStore ?? new InMemoryStateStore()),
+      cooldowns: new Cooldowns(this.stateStore),
       telemetry: this.telemetry,
-      sticky: new MemoryStickyStore({ maxEntries: 100_000 }),
+      sticky: new StoreStickyStore(this.stateStore, clock),
       captureContent: options.captureContent ?? false,
       sharedAbort: new SharedAbort(),
       record: (session) => {
@@ -157,6 +161,19 @@ export class Executor {
   /** Stats over every session since the last reset. */
   stats(): FallbackStatsSnapshot {
     return this.statistics.snapshot();
+  }
+
+  /**
+   * Whether the executor's parts are in working order: today its state store
+   * (`degraded` while a shared store is unreachable and the process serves from
+   * its local copy; requests never fail because of it).
+   *
+   * @example
+   * const { stateStore } = executor.health()
+   * if (stateStore.state !== 'ok') console.warn('shared state:', stateStore.detail)
+   */
+  health(): { readonly stateStore: StateStoreHealth } {
+    return { stateStore: this.stateStore.health() };
   }
 
   /** The newest `limit` finished sessions (all kept when omitted), oldest first; at most `historySize`. */

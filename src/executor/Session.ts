@@ -215,7 +215,6 @@ export class Session implements CandidateContext {
     this.sent++;
     this.tried.push(candidate.model);
     const now = services.clock.now();
-    if (policy.circuitBreaker !== null) services.cooldowns.started(policy, candidate.model, now);
     let adapter;
     try {
       adapter = services.factory.getAdapter(policy, candidate.model);

@@ -1,128 +1,100 @@
 /**
- * Where an executor keeps state shared by all its sessions: cooldowns,
- * circuit-breaker and `cooldown_after` windows, round-robin turns, the
- * breaker's half-open probes. Synchronous on purpose: it is read on every
- * session's hot path. A store shared between processes would keep a local
- * copy here and sync it in the background.
+ * Where an executor keeps the state its sessions share: cooldowns,
+ * circuit-breaker and failure-count windows with their half-open probes,
+ * sticky choices, round-robin counters, usage budgets and live statistics.
  *
- * Keys are `policy/model` (see `cooldownKey`).
+ * Every method is synchronous on purpose: they are called on each session's
+ * hot path. A store shared between processes (`RedisStateStore` from
+ * `detour-llm/redis`) answers from a local copy and syncs in the background,
+ * so an answer may be a few milliseconds behind the other processes.
+ *
+ * Keys name what they are about and start with the policy: `policy/model`
+ * (see `cooldownKey`), `policy/model/rpm`, `sticky/policy/group/user`.
  */
 export interface StateStore {
-  /** When the key's cooldown ends (ms since the epoch), or null when it is not cooling down. */
+  /** When the key's cooldown or open circuit ends (ms since the epoch), or null when it may be called now. */
   cooldownUntil(key: string, now: number): number | null;
+  /** Cool the key down until `until` (a later cooldown already set wins). */
   setCooldown(key: string, until: number): void;
   /**
-   * Count one result in the key's sliding window and return the window's totals.
-   * `failed`: the result counts as a failure for the breaker.
+   * The key is about to be called: when its circuit is half-open, this takes
+   * one of its probes (`cooldownUntil` answers null only while one is left).
    */
-  recordResult(key: string, failed: boolean, now: number, windowMs: number): { readonly requests: number; readonly failures: number };
-  /** Forget the key's window (after the breaker opens, it starts afresh). */
-  resetWindow(key: string): void;
+  admit(key: string, now: number): void;
   /**
-   * Add 1 to the key's counter and return the new value (1 the first time):
-   * round-robin turns. Optional for stores written before it; the executor
-   * then counts in its own process.
+   * Count one result in the key's window under `rule`. When the window trips,
+   * the key cools down for `rule.openForMs` (once, however many processes race
+   * to trip it) and its window starts afresh. Returns true when this call
+   * tripped it here; a shared store may trip it on the server instead.
    */
-  increment?(key: string): number;
-  /** The key's counter (0 when never incremented or reset). Optional, with `increment`. */
-  counter?(key: string): number;
-  /** Set the key's counter back to 0. Optional, with `increment`. */
-  resetCounter?(key: string): void;
+  recordResult(key: string, failed: boolean, now: number, rule: TripRule): boolean;
+  /** Add `amount` to the key's sliding-window total and return the total (all processes, as last heard). */
+  count(key: string, amount: number, now: number, windowMs: number): number;
+  /**
+   * Take one unit of a budget of `limit` per sliding `windowMs`; false when it
+   * is spent. A shared store never lets the processes together take more than
+   * `limit`, and may answer false while it fetches units.
+   */
+  take(key: string, limit: number, now: number, windowMs: number): boolean;
+  /** The key's counter plus one (starting at 1), kept for `ttlMs` after the last use. */
+  increment(key: string, now: number, ttlMs: number): number;
+  /** The value held under the key, or null when none is held or it expired. */
+  get(key: string, now: number): StoredValue | null;
+  /** Hold `value` under the key unless a live value is held already; returns the value held after the call. */
+  claim(key: string, value: string, expiresAt: number, now: number): string;
+  /** Publish this process's `snapshot` under the key for `ttlMs` (live statistics). */
+  share(key: string, snapshot: string, now: number, ttlMs: number): void;
+  /** The latest snapshots other processes published under the key. */
+  shared(key: string, now: number): readonly string[];
+  /** Whether the store is in working order, for `executor.health()`. */
+  health(): StateStoreHealth;
+  /** Forget everything held in this process. */
   clear(): void;
+  /** Stop background work (connections, timers). */
+  close?(): Promise<void>;
 }
 
-const BUCKETS = 10;
-
-interface Window {
-  windowMs: number;
-  /** Start time of each bucket; a bucket older than the window is stale. */
-  readonly starts: number[];
-  readonly requests: number[];
-  readonly failures: number[];
+/** When a window trips, e.g. a `circuit_breaker`. */
+export interface TripRule {
+  readonly windowMs: number;
+  /** Results in the window before it can trip. */
+  readonly minRequests: number;
+  /** Failures in the window before it can trip. */
+  readonly minFailures: number;
+  /** Share of failed results (0–1) at which it trips. */
+  readonly failureRate: number;
+  /** How long a tripped key is skipped. */
+  readonly openForMs: number;
+  /**
+   * After `openForMs`, this many calls go through as probes: one succeeding
+   * closes the circuit, one failing opens it again. 0: everything resumes at once.
+   */
+  readonly probes: number;
+  /**
+   * Cool this other key down instead when the window trips, and start the
+   * window afresh at once (a count-based cooldown counts in its own window
+   * and cools the model down).
+   */
+  readonly coolKey?: string;
 }
 
-/**
- * The default StateStore: maps in memory, and a sliding window split into ten
- * buckets so recording is O(1) whatever the traffic.
- *
- * @example
- * const store = new InMemoryStateStore()
- * const executor = await createExecutor({ policies: './policies', stateStore: store })
- */
-export class InMemoryStateStore implements StateStore {
-  private readonly cooldowns = new Map<string, number>();
-  private readonly windows = new Map<string, Window>();
-  private readonly counters = new Map<string, number>();
+export interface StoredValue {
+  readonly value: string;
+  readonly expiresAt: number;
+}
 
-  increment(key: string): number {
-    const value = (this.counters.get(key) ?? 0) + 1;
-    this.counters.set(key, value);
-    return value;
-  }
-
-  counter(key: string): number {
-    return this.counters.get(key) ?? 0;
-  }
-
-  resetCounter(key: string): void {
-    this.counters.delete(key);
-  }
-
-  cooldownUntil(key: string, now: number): number | null {
-    if (this.cooldowns.size === 0) return null;
-    const until = this.cooldowns.get(key);
-    if (until === undefined) return null;
-    if (until <= now) {
-      this.cooldowns.delete(key);
-      return null;
-    }
-    return until;
-  }
-
-  setCooldown(key: string, until: number): void {
-    const current = this.cooldowns.get(key);
-    if (current === undefined || until > current) this.cooldowns.set(key, until);
-  }
-
-  recordResult(key: string, failed: boolean, now: number, windowMs: number): { requests: number; failures: number } {
-    let window = this.windows.get(key);
-    if (window === undefined || window.windowMs !== windowMs) {
-      window = { windowMs, starts: new Array<number>(BUCKETS).fill(-Infinity), requests: new Array<number>(BUCKETS).fill(0), failures: new Array<number>(BUCKETS).fill(0) };
-      this.windows.set(key, window);
-    }
-    const bucketMs = Math.max(1, windowMs / BUCKETS);
-    const bucketStart = Math.floor(now / bucketMs) * bucketMs;
-    const index = Math.floor(now / bucketMs) % BUCKETS;
-    if (window.starts[index] !== bucketStart) {
-      window.starts[index] = bucketStart;
-      window.requests[index] = 0;
-      window.failures[index] = 0;
-    }
-    window.requests[index] = (window.requests[index] ?? 0) + 1;
-    if (failed) window.failures[index] = (window.failures[index] ?? 0) + 1;
-    let requests = 0;
-    let failures = 0;
-    const oldest = now - windowMs;
-    for (let i = 0; i < BUCKETS; i++) {
-      if ((window.starts[i] ?? -Infinity) + bucketMs <= oldest) continue;
-      requests += window.requests[i] ?? 0;
-      failures += window.failures[i] ?? 0;
-    }
-    return { requests, failures };
-  }
-
-  resetWindow(key: string): void {
-    this.windows.delete(key);
-  }
-
-  clear(): void {
-    this.cooldowns.clear();
-    this.windows.clear();
-    this.counters.clear();
-  }
+/** `state`: `ok` (in memory, or connected), `degraded` (serving from the local copy while the shared store is unreachable or slow). */
+export interface StateStoreHealth {
+  readonly store: string;
+  readonly state: 'ok' | 'degraded';
+  /** Why it is degraded, and since when (ms since the epoch). */
+  readonly detail: string | null;
+  readonly since: number | null;
 }
 
 /** The StateStore key of a model within a policy. Cooldowns are per policy: two policies may name different deployments alike. */
 export function cooldownKey(policyName: string, model: string): string {
   return `${policyName}/${model}`;
 }
+
+export { InMemoryStateStore } from './InMemoryStateStore.js';

@@ -75,6 +75,7 @@ export function pickNextCandidate(queue: Candidate[], context: CandidateContext)
     const until = policy.enabled ? context.services.cooldowns.until(policy, candidate.model, now) : null;
     if (until === null) {
       queue.shift();
+      if (policy.enabled) context.services.cooldowns.admit(policy, candidate.model, now);
       return candidate;
     }
     if (queue.some((other, index) => index > 0 && usableNow(other.model, context, now))) {

@@ -89,7 +89,12 @@ export interface ExecutorOptions {
   /** Uniform [0, 1) for jitter, random strategies and weighted groups; seed it for reproducible runs. @default Math.random */
   readonly random?: () => number;
   readonly logger?: FallbackLogger;
-  /** Cooldowns and circuit-breaker windows, shared by every session. @default new InMemoryStateStore() */
+  /**
+   * Cooldowns, circuit breakers, sticky choices and live statistics, shared by
+   * every session; pass a `RedisStateStore` (from `detour-llm/redis`) to share
+   * them between processes. The executor does not close it.
+   * @default new InMemoryStateStore()
+   */
   readonly stateStore?: StateStore;
   /** How many finished sessions `history()` keeps. @default 100 */
   readonly historySize?: number;

@@ -191,9 +191,9 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
           minRequests: circuit.min_requests ?? POLICY_DEFAULTS.circuitMinRequests,
           windowMs: milliseconds(circuit.window) ?? POLICY_DEFAULTS.circuitWindowMs,
           openForMs: milliseconds(circuit.open_for) ?? POLICY_DEFAULTS.circuitOpenForMs,
+          halfOpenProbes: circuit.half_open_probes ?? POLICY_DEFAULTS.circuitHalfOpenProbes,
           on: circuit.on ? kinds(circuit.on) : [...POLICY_DEFAULTS.circuitOn],
           ...(circuit.on_status === undefined || circuit.on_status.length === 0 ? {} : { onStatus: [...circuit.on_status] }),
-          ...(circuit.half_open_probes === undefined ? {} : { halfOpenProbes: circuit.half_open_probes }),
         }
       : null,
     ...(raw.cooldown_after === undefined ? {} : { cooldownAfter: countCooldowns(raw.cooldown_after) }),

@@ -56,6 +56,8 @@ export const POLICY_DEFAULTS = {
   circuitWindowMs: 60_000,
   /** `circuit_breaker.open_for`. @default 30 s */
   circuitOpenForMs: 30_000,
+  /** `circuit_breaker.half_open_probes`: 0 lets every session through once `open_for` ends. @default 0 */
+  circuitHalfOpenProbes: 0,
   /** `circuit_breaker.on`. @default ['timeout', 'rate_limit', 'service_unavailable', 'overloaded', 'connection'] */
   circuitOn: ['timeout', 'rate_limit', 'service_unavailable', 'overloaded', 'connection'] as readonly ErrorKind[],
   /** A rule's `priority`. @default 1 */

@@ -129,9 +129,9 @@ export interface RawPolicy {
     readonly min_requests?: number;
     readonly window?: RawDuration;
     readonly open_for?: RawDuration;
+    readonly half_open_probes?: number;
     readonly on?: readonly string[];
     readonly on_status?: readonly number[];
-    readonly half_open_probes?: number;
   };
   readonly cooldown_after?: RawCooldownAfter | readonly RawCooldownAfter[];
   readonly routes?: readonly RawRoute[];

@@ -131,12 +131,12 @@ export interface CircuitBreakerConfig {
   readonly minRequests: number;
   readonly windowMs: number;
   readonly openForMs: number;
+  /** When the open time ends, let exactly this many attempts probe the model before others call it (0: every session may). */
+  readonly halfOpenProbes: number;
   /** Error kinds that count as failures. */
   readonly on: readonly string[];
   /** HTTP statuses that count as failures too. */
   readonly onStatus?: readonly number[];
-  /** When the open time ends, let exactly this many attempts probe the model before others call it (absent: every session may). */
-  readonly halfOpenProbes?: number;
 }
 
 /** How delays are computed beyond the backoff window (see `src/rules/delay.ts`). */

@@ -39,6 +39,11 @@ export class MemoryStickyStore implements StickyStore {
     }
   }
 
+  /** Forget every key. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** Keys currently remembered (expired ones included until evicted). */
   get size(): number {
     return this.#entries.size;

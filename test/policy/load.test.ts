@@ -135,7 +135,7 @@ circuit_breaker: { on: [ServiceUnavailableError] }
       'timeout',
       { fact: 'error.message', operator: 'matches', value: '(?i)overloaded' },
     ]);
-    expect(policy.circuitBreaker).toEqual({ failureRate: 0.5, minRequests: 10, windowMs: 60_000, openForMs: 30_000, on: ['service_unavailable'] });
+    expect(policy.circuitBreaker).toEqual({ failureRate: 0.5, minRequests: 10, windowMs: 60_000, openForMs: 30_000, halfOpenProbes: 0, on: ['service_unavailable'] });
   });
 
   it('infers providers from model names and declares custom providers', () => {

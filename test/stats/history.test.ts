@@ -18,12 +18,15 @@ test('the ring buffer keeps the newest items, oldest first, and never grows', ()
 
 test('the breaker window forgets results older than the window', () => {
   const store = new InMemoryStateStore();
-  expect(store.recordResult('p/a', true, 0, 1000)).toEqual({ requests: 1, failures: 1 });
-  expect(store.recordResult('p/a', false, 500, 1000)).toEqual({ requests: 2, failures: 1 });
-  expect(store.recordResult('p/a', false, 1400, 1000)).toEqual({ requests: 2, failures: 0 });
-  store.setCooldown('p/a', 2000);
-  expect(store.cooldownUntil('p/a', 1999)).toBe(2000);
-  expect(store.cooldownUntil('p/a', 2000)).toBeNull();
+  const rule = { windowMs: 1000, minRequests: 2, minFailures: 2, failureRate: 0.5, openForMs: 1000, probes: 0 };
+  expect(store.recordResult('p/a', true, 0, rule)).toBe(false);
+  expect(store.recordResult('p/a', false, 1400, rule)).toBe(false);
+  expect(store.recordResult('p/a', true, 1500, rule)).toBe(false);
+  expect(store.recordResult('p/a', true, 1600, rule)).toBe(true);
+  expect(store.cooldownUntil('p/a', 2599)).toBe(2600);
+  store.setCooldown('p/b', 2000);
+  expect(store.cooldownUntil('p/b', 1999)).toBe(2000);
+  expect(store.cooldownUntil('p/b', 2000)).toBeNull();
 });
 
 test('the monitor alerts once per crossed threshold and survives a throwing sink', () => {

@@ -1,0 +1,112 @@
+/**
+ * Three executor processes sharing one Redis, against one simulator: what one
+ * learns, the others act on.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createClient } from 'redis';
+import type { Simulator } from '../../src/simulator/index.js';
+import { requestsTo, simulator, yamlPolicy } from '../executor/simulated.js';
+import { eventually, startRedis, uniquePrefix } from './redisServer.js';
+import type { TestRedis } from './redisServer.js';
+import { startReplicas } from './replicas.js';
+import type { Replica } from './replicas.js';
+
+function named(name: string, body: string): string {
+  return yamlPolicy(body).replace('name: default', `name: ${name}`);
+}
+
+const POLICIES = [
+  named(
+    'cooldown',
+    `
+primary_model: a
+fallback_models: [b]
+rules:
+  - name: cool-a
+    when: { all: [ { fact: error.kind, operator: equal, value: service_unavailable } ] }
+    then: { fallback: [b], cooldown: 60s }
+`,
+  ),
+  named(
+    'breaker',
+    `
+primary_model: a
+fallback_models: [b]
+circuit_breaker: { failure_rate: 0.5, min_requests: 6, window: 30s, open_for: 2s, half_open_probes: 2, on: [service_unavailable] }
+`,
+  ),
+  named(
+    'sticky',
+    `
+groups:
+  pool:
+    members: [a2, b, c]
+    strategy: random
+    sticky: { key: request.metadata.user_id, ttl: 1h }
+primary_model: pool
+fallback_models: []
+`,
+  ),
+];
+
+let redis: TestRedis;
+let sim: Simulator;
+let replicas: Replica[] = [];
+const prefix = uniquePrefix();
+
+beforeAll(async () => {
+  redis = await startRedis();
+  sim = await simulator({ models: { 'gpt-a': { faults: [{ type: 'service_unavailable' }] } } });
+  replicas = await startReplicas(3, { redisUrl: redis.url, prefix, simulatorUrl: sim.url, policies: POLICIES });
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(replicas.map((replica) => replica.close()));
+  await sim?.close();
+  await redis?.stop();
+});
+
+test('a cooldown one process sets is honoured by the other two', async () => {
+  const [first, second, third] = replicas;
+  const before = requestsTo(sim, 'gpt-a');
+  const sessions = await first!.run({ policy: 'cooldown', count: 1 });
+  expect(sessions[0]!.attempts.map((attempt) => attempt.model)).toEqual(['a', 'b']);
+  expect(requestsTo(sim, 'gpt-a')).toBe(before + 1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const others = [...(await second!.run({ policy: 'cooldown', count: 10, concurrency: 2 })), ...(await third!.run({ policy: 'cooldown', count: 10, concurrency: 2 }))];
+  expect(others.every((session) => session.model === 'b' && session.attempts[0]!.outcome === 'skipped')).toBe(true);
+  expect(requestsTo(sim, 'gpt-a')).toBe(before + 1);
+});
+
+test("a breaker opened by the processes' combined failures opens once, and half-open lets exactly the configured probes through", async () => {
+  const listener = createClient({ url: redis.url });
+  await listener.connect();
+  const opened: number[] = [];
+  await listener.subscribe(`${prefix}:events`, (message) => {
+    const parts = JSON.parse(message) as string[];
+    if (parts[1] === 'open' && parts[2] === 'breaker/a') opened.push(Number(parts[3]));
+  });
+  const before = requestsTo(sim, 'gpt-a');
+  const first = (await Promise.all(replicas.map((replica) => replica.run({ policy: 'breaker', count: 8, concurrency: 2 })))).flat();
+  expect(first.every((session) => session.model === 'b')).toBe(true);
+  expect(opened).toHaveLength(1);
+  // Far fewer than the 24 sessions reached gpt-a: it was skipped everywhere once open.
+  expect(requestsTo(sim, 'gpt-a') - before).toBeLessThan(24);
+  const afterOpen = requestsTo(sim, 'gpt-a');
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, opened[0]! - Date.now() + 20)));
+  // Half-open: traffic on all three for under one round; the two probes fail and open the circuit again.
+  const probing = (await Promise.all(replicas.map((replica) => replica.run({ policy: 'breaker', durationMs: 600, concurrency: 2 })))).flat();
+  expect(probing.every((session) => session.model === 'b')).toBe(true);
+  expect(requestsTo(sim, 'gpt-a') - afterOpen).toBe(2);
+  await eventually(() => opened.length === 2, 'the failed probes to open the circuit again');
+  await listener.close();
+});
+
+test('sticky assignment is the same on every process', async () => {
+  const users = Array.from({ length: 30 }, (_, index) => `user-${index}`);
+  const assigned = async (replica: Replica): Promise<string[]> => (await replica.run({ policy: 'sticky', count: users.length, users })).map((session) => session.model ?? 'failed');
+  const first = await assigned(replicas[0]!);
+  expect(new Set(first).size).toBeGreaterThan(1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await assigned(replicas[1]!)).toEqual(first);
+  expect(await assigned(replicas[2]!)).toEqual(first);
+});

@@ -1,0 +1,61 @@
+/**
+ * Replica processes for the multi-process tests (test/redis/replica.mjs, on
+ * the built package: `npm test` builds first).
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface ReplicaSession {
+  readonly model: string | null;
+  readonly error?: string;
+  readonly attempts: readonly { readonly model: string; readonly startedAt: number; readonly outcome: string }[];
+}
+
+export interface RunRequest {
+  readonly policy: string;
+  readonly count?: number;
+  readonly durationMs?: number;
+  readonly concurrency?: number;
+  readonly users?: readonly string[];
+}
+
+export interface Replica {
+  run(request: RunRequest): Promise<ReplicaSession[]>;
+  close(): Promise<void>;
+}
+
+const SCRIPT = fileURLToPath(new URL('./replica.mjs', import.meta.url));
+
+export async function startReplica(env: { redisUrl: string; prefix: string; simulatorUrl: string; policies: readonly string[] }): Promise<Replica> {
+  const child: ChildProcess = fork(SCRIPT, [], {
+    env: { ...process.env, REDIS_URL_FOR_REPLICA: env.redisUrl, PREFIX: env.prefix, SIMULATOR_URL: env.simulatorUrl, POLICIES: JSON.stringify(env.policies) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`replica exited with ${code} before it was ready`)));
+    child.once('message', () => resolve());
+  });
+  child.removeAllListeners('exit');
+  let nextId = 0;
+  const waiting = new Map<number, (sessions: ReplicaSession[]) => void>();
+  child.on('message', (message: { id: number; sessions: ReplicaSession[] }) => waiting.get(message.id)?.(message.sessions));
+  return {
+    run: (request) =>
+      new Promise((resolve) => {
+        const id = ++nextId;
+        waiting.set(id, resolve);
+        child.send({ id, type: 'run', ...request });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ type: 'close' });
+      }),
+  };
+}
+
+export async function startReplicas(count: number, env: Parameters<typeof startReplica>[0]): Promise<Replica[]> {
+  return Promise.all(Array.from({ length: count }, () => startReplica(env)));
+}
