@@ -40,7 +40,7 @@ function ruleAt(index: number, random: () => number): RuleInput {
 /** The builder's policy with gpt-4o-mini in the catalog, tighter limits and `ruleCount` rules (rule `index` on line `index + 1`). */
 function policyWith(ruleCount: number): Policy {
   const random = mulberry32(ruleCount);
-  const model = (name: string, providerName: string) => ({ name, provider: providerName, model: name, contextWindow: null, params: {} });
+  const model = (name: string, providerName: string) => ({ name, provider: providerName, model: name, contextWindow: null, rpm: null, tpm: null, price: null, params: {} });
   return buildPolicy({
     version: `bench-${ruleCount}`,
     name: `bench-${ruleCount}`,

@@ -128,6 +128,8 @@ export type { AttemptOutcome } from './stats/FallbackAttempt.js';
 export { SessionHistory } from './stats/SessionHistory.js';
 export { FallbackStats } from './stats/FallbackStats.js';
 export type { FallbackStatsSnapshot, ModelStats } from './stats/FallbackStats.js';
+export type { LiveModelStats } from './stats/LiveStats.js';
+export { STATS_METRICS, parseStatsFact } from './policy/statsFacts.js';
 export { FallbackMonitor } from './stats/FallbackMonitor.js';
 export type { MonitorThresholds, MonitorAlert, FallbackMonitorOptions } from './stats/FallbackMonitor.js';
 

@@ -1,3 +1,4 @@
+import type { ErrorFact } from '../errors/kinds.js';
 import type { ProviderAdapter } from '../providers/spec.js';
 import type { AttemptScope } from '../telemetry/hooks.js';
 import type { AbortGeneration, SharedAbort } from './SharedAbort.js';
@@ -20,6 +21,10 @@ export class AttemptRun {
   /** Streams: text forwarded so far. */
   text = '';
   firstChunkTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Streams: when the first chunk arrived (ms since the epoch). */
+  firstChunkAt: number | null = null;
+  /** The fact of the error it settled with, once it failed. */
+  fact: ErrorFact | null = null;
 
   constructor(
     readonly number: number,

@@ -15,6 +15,8 @@ import { FallbackStats } from '../stats/FallbackStats.js';
 import type { FallbackStatsSnapshot } from '../stats/FallbackStats.js';
 import type { FallbackSession } from '../stats/FallbackSession.js';
 import { SessionHistory } from '../stats/SessionHistory.js';
+import { LiveStats } from '../stats/LiveStats.js';
+import type { LiveModelStats } from '../stats/LiveStats.js';
 import { createOpenTelemetryHooks } from '../telemetry/createOpenTelemetryHooks.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import { Cooldowns } from './CircuitBreaker.js';
@@ -23,7 +25,9 @@ import { estimateInputTokens, requestFactsOf } from './request.js';
 import { Session } from './Session.js';
 import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
-import { InMemoryStateStore } from './StateStore.js';
+import { cooldownKey, InMemoryStateStore } from './StateStore.js';
+import { memberFigures } from './liveCalls.js';
+import { addStatsFacts, statsFactsOf } from '../rules/stats-facts.js';
 import type { StateStore, StateStoreHealth } from './StateStore.js';
 import { StoreStickyStore } from './StoreStickyStore.js';
 import { messagesProblem, requestRejected, toolsProblem, unknownPolicy } from './validateRequest.js';
@@ -78,6 +82,7 @@ export class Executor {
       random: options.random ?? Math.random,
       logger: options.logger ?? null,
       cooldowns: new Cooldowns(this.stateStore),
+      live: new LiveStats(this.stateStore),
       telemetry: this.telemetry,
       sticky: new StoreStickyStore(this.stateStore, clock),
       captureContent: options.captureContent ?? false,
@@ -158,9 +163,14 @@ export class Executor {
     return { [Symbol.asyncIterator]: () => channel };
   }
 
-  /** Stats over every session since the last reset. */
-  stats(): FallbackStatsSnapshot {
-    return this.statistics.snapshot();
+  /**
+   * Stats over every session since the last reset, and `live`: each model's
+   * statistics over its policy's `stats_window` (`policy/model` → latency
+   * percentiles, error rates, requests and tokens per minute, calls in
+   * flight; every process sharing the state store counted).
+   */
+  stats(): FallbackStatsSnapshot & { readonly live: Readonly<Record<string, LiveModelStats>> } {
+    return { ...this.statistics.snapshot(), live: this.services.live.all(this.services.clock.now()) };
   }
 
   /**
@@ -230,8 +240,12 @@ export class Executor {
     const services = this.services;
     const seed = options.randomSeed ?? drawSeed(services.random);
     try {
-      const facts = buildRequestFacts({ ...requestFactsOf(options, stream), estimatedInputTokens: estimateInputTokens(options.messages) });
-      return { plan: planRequest(policy, facts, { seed, now: () => services.clock.now(), sticky: services.sticky, turn: (key) => services.cooldowns.turn(key) }), seed };
+      const inputTokens = estimateInputTokens(options.messages);
+      const facts = buildRequestFacts({ ...requestFactsOf(options, stream), estimatedInputTokens: inputTokens });
+      const statsFacts = statsFactsOf(policy).routes;
+      if (statsFacts.length > 0) addStatsFacts(facts as Record<string, unknown>, statsFacts, (model) => services.live.get(cooldownKey(policy.name, model), policy.statsWindowMs, services.clock.now()));
+      const figures = memberFigures(services, policy, options, () => inputTokens);
+      return { plan: planRequest(policy, facts, { seed, now: () => services.clock.now(), sticky: services.sticky, turn: (key) => services.cooldowns.turn(key), figures }), seed };
     } catch (error) {
       services.logger?.logInternalError?.('planRequest failed; using the policy default plan', error);
       return { plan: { route: null, primary: policy.primaryModel, chain: policy.fallbackModels, maxAttempts: policy.maxAttempts, strategy: policy.strategyType, groupChoices: {}, seed }, seed };

@@ -23,6 +23,7 @@ import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
 import type { SessionOutcome, SessionScope } from '../telemetry/hooks.js';
 import { abortAll, abortLosers } from './abortAttempts.js';
 import { afterFailure } from './afterFailure.js';
+import { settledFact } from './attemptFact.js';
 import { attemptFailed } from './attemptFailed.js';
 import { attemptRecord } from './attemptRecord.js';
 import { AttemptRun } from './AttemptRun.js';
@@ -30,6 +31,7 @@ import { attemptUnavailable } from './attemptUnavailable.js';
 import { pickNextCandidate, planCandidates } from './candidates.js';
 import type { Candidate, CandidateContext } from './candidates.js';
 import { armHedge, hedge } from './hedge.js';
+import { callEnded, callStarted } from './liveCalls.js';
 import { pumpStream } from './pumpStream.js';
 import { adapterRequest, estimateInputTokens, sentParams } from './request.js';
 import type { SessionEvent } from './SessionEvent.js';
@@ -238,6 +240,7 @@ export class Session implements CandidateContext {
     });
     const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
     this.inFlight.add(run);
+    callStarted(services, policy, candidate.model);
     const request: GenerateRequest = adapterRequest(this.options, adapter.modelId);
     const config = policy.models[candidate.model];
     const timeout = config?.timeoutMs ?? (policy.strategyType === 'parallel' && policy.parallel.timeoutMs !== null ? policy.parallel.timeoutMs : policy.timeoutMs);
@@ -251,10 +254,13 @@ export class Session implements CandidateContext {
     call.then(
       (response) => {
         run.settled();
+        callEnded(services, policy, run, response);
         this.push({ type: 'succeeded', run, response });
       },
       (error: unknown) => {
         run.settled();
+        run.fact = settledFact(error, run, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
+        callEnded(services, policy, run, null);
         this.push({ type: 'failed', run, error });
       },
     );

@@ -10,7 +10,10 @@ import { computeDelay, nextTarget } from '../rules/delay.js';
 import { buildFailureFacts } from '../rules/facts.js';
 import type { StreamPhase } from '../rules/facts.js';
 import type { Decision } from '../rules/types.js';
+import { addStatsFacts, statsFactsOf } from '../rules/stats-facts.js';
+import { sessionCost } from './liveCalls.js';
 import { requestFactsOf } from './request.js';
+import { cooldownKey } from './StateStore.js';
 import type { Session } from './Session.js';
 
 /**
@@ -28,10 +31,19 @@ export function afterFailure(session: Session, model: string, provider: string |
   const facts = buildFailureFacts({
     error: fact,
     attempt: { model, provider, number },
-    session: { attempts: session.sent, elapsedMs: services.clock.now() - session.startTime, tried: session.tried },
+    session: {
+      attempts: session.sent,
+      elapsedMs: services.clock.now() - session.startTime,
+      tried: session.tried,
+      estimatedCost: sessionCost(policy, session.tried, session.estimatedInputTokens()),
+    },
     streamPhase: phase,
     request: { ...(session.requestFacts ??= requestFactsOf(session.options, session.sink !== null)), estimatedInputTokens: session.estimatedInputTokens() },
   });
+  const statsFacts = statsFactsOf(policy).rules;
+  if (statsFacts.length > 0) {
+    addStatsFacts(facts as Record<string, unknown>, statsFacts, (name) => services.live.get(cooldownKey(policy.name, name), policy.statsWindowMs, services.clock.now()));
+  }
   let decision: Decision;
   try {
     decision = decideDetailed(policy, facts, { random: services.random, plan: session.plan, seed: session.seed, sticky: services.sticky, now: () => services.clock.now(), turn: (key) => services.cooldowns.turn(key), waitedMs: session.waitedMs }).decision;

@@ -9,10 +9,10 @@ import { scrubCause } from '../errors/toProviderCallError.js';
 import type { AttemptOutcome } from '../stats/FallbackAttempt.js';
 import { abortAll } from './abortAttempts.js';
 import { afterFailure } from './afterFailure.js';
-import { attemptFact } from './attemptFact.js';
+import { settledFact } from './attemptFact.js';
 import { attemptRecord } from './attemptRecord.js';
 import type { AttemptRun } from './AttemptRun.js';
-import { asStreamInterrupted, syntheticFact } from './request.js';
+import { asStreamInterrupted } from './request.js';
 import type { Session } from './Session.js';
 
 /** Settle `run`, which rejected with `error`, and act on it. */
@@ -21,9 +21,7 @@ export function attemptFailed(session: Session, run: AttemptRun, error: unknown)
   run.clearTimers();
   const now = session.services.clock.now();
   const duration = now - run.startTime;
-  let fact = attemptFact(error, run);
-  if (run.abortReason === 'first-chunk-timeout') fact = syntheticFact('timeout', `no first chunk within ${policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs} ms`, run.adapter.providerType);
-  else if (run.abortReason !== null) fact = syntheticFact('aborted', 'aborted by detour', run.adapter.providerType);
+  let fact = run.fact ?? settledFact(error, run, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
   const midStream = run.committed;
   if (midStream) {
     session.committed = null;

@@ -7,6 +7,7 @@
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
 import type { Plan } from '../rules/types.js';
+import { budgetProblem } from './liveCalls.js';
 import { requestedMaxTokens, syntheticFact } from './request.js';
 import type { SessionServices } from './services.js';
 import type { GenerateOptions } from './types.js';
@@ -75,6 +76,11 @@ export function pickNextCandidate(queue: Candidate[], context: CandidateContext)
     const until = policy.enabled ? context.services.cooldowns.until(policy, candidate.model, now) : null;
     if (until === null) {
       queue.shift();
+      const spent = budgetProblem(context.services, policy, config, now);
+      if (spent !== null) {
+        context.recordSkip(candidate.model, spent, null);
+        continue;
+      }
       if (policy.enabled) context.services.cooldowns.admit(policy, candidate.model, now);
       return candidate;
     }

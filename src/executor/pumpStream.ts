@@ -54,6 +54,7 @@ function commit(session: Session, run: AttemptRun): boolean {
   if (session.committed !== null || session.finished !== null || run.abortReason !== null) return false;
   session.committed = run;
   run.committed = true;
+  run.firstChunkAt = session.services.clock.now();
   run.clearTimers();
   abortLosers(session, run);
   return true;

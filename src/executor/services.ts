@@ -1,6 +1,7 @@
 import type { AdapterSource } from '../providers/factory.js';
 import type { StickyStore } from '../rules/plan.js';
 import type { FallbackSession } from '../stats/FallbackSession.js';
+import type { LiveStats } from '../stats/LiveStats.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import type { Cooldowns } from './CircuitBreaker.js';
 import type { SharedAbort } from './SharedAbort.js';
@@ -13,6 +14,8 @@ export interface SessionServices {
   readonly random: () => number;
   readonly logger: FallbackLogger | null;
   readonly cooldowns: Cooldowns;
+  /** Live model statistics (shared through the state store). */
+  readonly live: LiveStats;
   readonly telemetry: TelemetryHooks;
   readonly sticky: StickyStore;
   readonly captureContent: boolean;

@@ -96,6 +96,9 @@ function models(raw: RawPolicy): Record<string, ModelConfig> {
       provider: model.provider ?? inferProviderType(model.model ?? name) ?? 'openai',
       model: model.model ?? name,
       contextWindow: model.context_window ?? null,
+      rpm: model.rpm ?? null,
+      tpm: model.tpm ?? null,
+      price: model.price ? { input: model.price.input, output: model.price.output } : null,
       params: { ...model.params },
     };
     const timeout = milliseconds(model.timeout);
@@ -185,6 +188,7 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
       ? { afterMs: milliseconds(raw.hedge.after) ?? 0, maxExtra: raw.hedge.max_extra ?? POLICY_DEFAULTS.hedgeMaxExtra }
       : null,
     midStream: raw.mid_stream ?? POLICY_DEFAULTS.midStream,
+    statsWindowMs: milliseconds(raw.stats_window) ?? POLICY_DEFAULTS.statsWindowMs,
     circuitBreaker: circuit
       ? {
           failureRate: circuit.failure_rate ?? POLICY_DEFAULTS.circuitFailureRate,

@@ -8,7 +8,7 @@ import { checkConditionValue, checkContradictions } from './conditionValues.js';
 import type { ConditionVocabulary } from './conditionValues.js';
 import { compilePattern, PatternError } from './pattern.js';
 import { didYouMean } from './suggest.js';
-import { KNOWN_FACTS, isKnownFact, isRequestFact } from './vocabulary.js';
+import { KNOWN_FACTS, isKnownFact, isRouteFact } from './vocabulary.js';
 import { escapePointerSegment } from './diagnostics.js';
 import type { CheckReporter } from './report.js';
 import type { RawCondition } from './raw.js';
@@ -49,13 +49,13 @@ function checkFactCondition(condition: RawCondition, pointer: string, scope: Con
     reporter.report({
       pointer: `${pointer}/fact`,
       check: 'rule',
-      message: `unknown fact \`${fact}\`: use a fact listed in docs/facts.md (error.*, attempt.*, session.*, stream.phase, request.*) or request.metadata.<key>.${didYouMean(fact, KNOWN_FACTS)}`,
+      message: `unknown fact \`${fact}\`: use a fact listed in docs/facts.md (error.*, attempt.*, session.*, stream.phase, request.*) request.metadata.<key> or stats.<model>.<metric>.${didYouMean(fact, KNOWN_FACTS)}`,
     });
-  } else if (scope === 'route' && !isRequestFact(fact)) {
+  } else if (scope === 'route' && !isRouteFact(fact)) {
     reporter.report({
       pointer: `${pointer}/fact`,
       check: 'rule',
-      message: `routes run before the first call, when only request.* facts exist; \`${fact}\` is not one`,
+      message: `routes run before the first call, when only request.* and stats.* facts exist; \`${fact}\` is not one`,
     });
   }
   const operator = condition.operator ?? '';

@@ -5,7 +5,7 @@
  */
 import type { ErrorKind } from '../errors/kinds.js';
 import type { ProviderType } from '../providers/spec.js';
-import type { BackoffMode, StrategyType } from './types.js';
+import type { BackoffMode, GroupStrategy, StrategyType } from './types.js';
 
 export const POLICY_DEFAULTS = {
   /** `enabled`: fall back at all. @default true */
@@ -56,6 +56,8 @@ export const POLICY_DEFAULTS = {
   circuitWindowMs: 60_000,
   /** `circuit_breaker.open_for`. @default 30 s */
   circuitOpenForMs: 30_000,
+  /** `stats_window`. @default 1 min */
+  statsWindowMs: 60_000,
   /** `circuit_breaker.half_open_probes`: 0 lets every session through once `open_for` ends. @default 0 */
   circuitHalfOpenProbes: 0,
   /** `circuit_breaker.on`. @default ['timeout', 'rate_limit', 'service_unavailable', 'overloaded', 'connection'] */
@@ -65,7 +67,7 @@ export const POLICY_DEFAULTS = {
   /** `retry.times`. @default 1 */
   retryTimes: 1,
   /** A group's `strategy`. @default 'random' */
-  groupStrategy: 'random' as 'random' | 'sequential' | 'round_robin' | 'weighted_round_robin',
+  groupStrategy: 'random' as GroupStrategy,
   /** A group's `sticky.ttl`. @default 1 h */
   stickyTtlMs: 3_600_000,
 } as const;

@@ -92,6 +92,7 @@ const FACT_CHECKS: Readonly<Record<string, Check>> = {
   'session.attempts': count(1),
   'session.elapsed_ms': milliseconds,
   'session.tried': models,
+  'session.estimated_cost': nullable((value) => expecting('US dollars (0 or more)', typeof value === 'number' && Number.isFinite(value) && value >= 0)),
   'stream.phase': oneOf(STREAM_PHASES),
   'request.model': nullable(text),
   'request.metadata': object,

@@ -3,6 +3,8 @@
  * snake_case keys, durations not yet converted. Only the loader sees it.
  */
 
+import type { GroupStrategy } from './types.js';
+
 export type RawDuration = number | string;
 
 export interface RawFactCondition {
@@ -31,6 +33,9 @@ export interface RawModel {
   readonly provider?: string;
   readonly model?: string;
   readonly context_window?: number;
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly price?: { readonly input: number; readonly output: number };
   readonly params?: Readonly<Record<string, unknown>>;
   readonly timeout?: RawDuration;
   readonly first_chunk_timeout?: RawDuration;
@@ -46,7 +51,7 @@ export interface RawCooldownAfter {
 
 export interface RawGroup {
   readonly members: readonly string[];
-  readonly strategy?: 'random' | 'sequential' | 'round_robin' | 'weighted_round_robin';
+  readonly strategy?: GroupStrategy;
   readonly weights?: Readonly<Record<string, number>>;
   readonly sticky?: { readonly key: string; readonly ttl?: RawDuration; readonly hash?: boolean };
 }
@@ -124,6 +129,7 @@ export interface RawPolicy {
   readonly parallel?: { readonly width?: number; readonly timeout?: RawDuration };
   readonly hedge?: { readonly after: RawDuration; readonly max_extra?: number };
   readonly mid_stream?: 'fail' | 'restart';
+  readonly stats_window?: RawDuration;
   readonly circuit_breaker?: {
     readonly failure_rate?: number;
     readonly min_requests?: number;

@@ -52,6 +52,12 @@ export interface ModelConfig {
   /** The provider's model id (defaults to the key). */
   readonly model: string;
   readonly contextWindow: number | null;
+  /** Requests per minute it may receive, or null for no budget. */
+  readonly rpm: number | null;
+  /** Tokens per minute it may use, or null for no budget. */
+  readonly tpm: number | null;
+  /** US dollars per million tokens, or null when unknown. */
+  readonly price: { readonly input: number; readonly output: number } | null;
   /** Per-model request params, merged over the caller's (YAML snake_case keys kept). */
   readonly params: Readonly<Record<string, unknown>>;
   /** This model's `cooldown_after`, replacing the policy's (absent: the policy's). */
@@ -62,8 +68,19 @@ export interface ModelConfig {
   readonly firstChunkTimeoutMs?: number;
 }
 
-/** How a group stands for its members: all in order, or one per session (random, round robin, weighted round robin). */
-export type GroupStrategy = 'random' | 'sequential' | 'round_robin' | 'weighted_round_robin';
+/**
+ * How a group stands for its members: all in order, or one per session
+ * (random, round robin, weighted round robin, or on live statistics).
+ */
+export type GroupStrategy =
+  | 'random'
+  | 'sequential'
+  | 'round_robin'
+  | 'weighted_round_robin'
+  | 'least_latency'
+  | 'least_busy'
+  | 'usage_based'
+  | 'lowest_cost';
 
 export interface GroupConfig {
   readonly name: string;
@@ -205,6 +222,8 @@ export interface Policy {
   readonly parallel: { readonly width: number; readonly timeoutMs: number | null };
   readonly hedge: { readonly afterMs: number; readonly maxExtra: number } | null;
   readonly midStream: 'fail' | 'restart';
+  /** The live statistics' sliding window. */
+  readonly statsWindowMs: number;
   readonly circuitBreaker: CircuitBreakerConfig | null;
   /** `cooldown_after` entries (absent: none). A model's own replace them for it. */
   readonly cooldownAfter?: readonly CountCooldown[];

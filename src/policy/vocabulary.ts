@@ -5,6 +5,7 @@
  * always agree.
  */
 import { ERROR_KINDS, ERROR_TYPES, RETRYABLE_KINDS, kindOfType, type ErrorKind } from '../errors/kinds.js';
+import { parseStatsFact } from './statsFacts.js';
 
 /**
  * Every fact a rule can test (DESIGN §3), besides the open-ended
@@ -33,6 +34,8 @@ export const KNOWN_FACTS = [
   'session.attempts',
   'session.elapsed_ms',
   'session.tried',
+  /** US dollars: the calls sent so far, priced at their models' input `price` for the request's estimated input tokens. */
+  'session.estimated_cost',
   'stream.phase',
   'request.model',
   'request.metadata',
@@ -58,12 +61,18 @@ const metadataKeyPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
  */
 export function isKnownFact(name: string): boolean {
   if (knownFactSet.has(name)) return true;
+  if (parseStatsFact(name) !== null) return true;
   return name.startsWith(METADATA_FACT_PREFIX) && metadataKeyPattern.test(name.slice(METADATA_FACT_PREFIX.length));
 }
 
 /** True for a fact known before the first call (routes and group stickiness may use only these). */
 export function isRequestFact(name: string): boolean {
   return name.startsWith('request.') && isKnownFact(name);
+}
+
+/** True for a fact a route may test: request facts and the live statistics (`stats.<model>.<metric>`). */
+export function isRouteFact(name: string): boolean {
+  return isRequestFact(name) || parseStatsFact(name) !== null;
 }
 
 /** json-rules-engine's built-in operators. */

@@ -205,7 +205,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
         }),
       );
     }
-    return { name: modelName, provider: guessed, model: modelName, contextWindow: null, params: {} };
+    return { name: modelName, provider: guessed, model: modelName, contextWindow: null, rpm: null, tpm: null, price: null, params: {} };
   }
 
   private providerConfig(policy: Policy, model: ModelConfig): ProviderConfig {

@@ -154,7 +154,8 @@ export class RedisStateStore implements StateStore {
     if (budget.units > 0 && budget.expiresAt > now) {
       budget.units--;
       this.local.count(key, 1, now, windowMs);
-      if (budget.units === 0) this.ask(key, budget, limit, now, windowMs);
+      // Ask for more before the last unit goes, so sessions rarely find none.
+      if (budget.units <= 1) this.ask(key, budget, limit, now, windowMs);
       return true;
     }
     this.ask(key, budget, limit, now, windowMs);
@@ -299,7 +300,7 @@ export class RedisStateStore implements StateStore {
   }
 
   private async sendAsk(key: string, limit: number, now: number, windowMs: number): Promise<void> {
-    const reply = await this.link.run(TAKE_UNITS, [this.key('tk', key)], [now, limit, windowMs, Math.max(1, windowMs / 10), 1]);
+    const reply = await this.link.run(TAKE_UNITS, [this.key('tk', key)], [now, limit, windowMs, Math.max(1, windowMs / 10), Math.max(1, Math.ceil(limit / 10))]);
     const budget = this.budgets.get(key);
     if (budget === undefined) return;
     budget.asking = false;

@@ -113,11 +113,15 @@ end
 return {1, state[1], state[2], state[3]}
 `);
 
-/** KEYS: budget hash. ARGV: now, limit, windowMs, bucketMs, wanted. Grants up to `wanted` units; returns how many. */
+/**
+ * KEYS: budget hash. ARGV: now, limit, windowMs, bucketMs, wanted. Grants up
+ * to `wanted` units, and fewer as the budget runs out (an eighth of what is
+ * left), so units leased but never used stay few; returns how many.
+ */
 export const TAKE_UNITS = script(`${SUM_BUCKETS}
 local now, limit, window, bucket = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local used = sum_buckets(KEYS[1], now, window, bucket)['u'] or 0
-local granted = math.min(tonumber(ARGV[5]), limit - used)
+local granted = math.min(tonumber(ARGV[5]), math.max(1, math.floor((limit - used) / 8)), limit - used)
 if granted <= 0 then return 0 end
 redis.call('HINCRBY', KEYS[1], 'u' .. tostring(math.floor(now / bucket) * bucket), granted)
 redis.call('PEXPIRE', KEYS[1], window + bucket)

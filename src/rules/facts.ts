@@ -27,7 +27,7 @@ export interface RequestFactsInput {
 export interface FailureFactsInput {
   readonly error: ErrorFact;
   readonly attempt: { readonly model: string; readonly provider: string | null; readonly number: number };
-  readonly session: { readonly attempts: number; readonly elapsedMs: number; readonly tried: readonly string[] };
+  readonly session: { readonly attempts: number; readonly elapsedMs: number; readonly tried: readonly string[]; readonly estimatedCost?: number | null };
   readonly streamPhase: StreamPhase;
   readonly request: RequestFactsInput;
 }
@@ -118,6 +118,7 @@ export function buildFailureFacts(input: FailureFactsInput): Facts {
     'session.attempts': session.attempts,
     'session.elapsed_ms': session.elapsedMs,
     'session.tried': [...session.tried],
+    'session.estimated_cost': session.estimatedCost ?? null,
     'stream.phase': input.streamPhase,
   };
   return Object.assign(facts, buildRequestFacts(input.request));

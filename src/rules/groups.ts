@@ -26,6 +26,51 @@ export interface PickContext {
    * (shared through the executor's StateStore). @default always 0
    */
   readonly turn?: (key: string) => number;
+  /** The live figures the statistic strategies pick on; absent (tests, explain): they take the first member. */
+  readonly figures?: MemberFigures;
+}
+
+/** What the statistic group strategies compare, per member (lower is better). */
+export interface MemberFigures {
+  /** Median latency over the window; null before its first answer. */
+  latencyMs(model: string): number | null;
+  inFlight(model: string): number;
+  /** Share of its `rpm` / `tpm` budget used (0 without a budget). */
+  usage(model: string): number;
+  /** Estimated cost of this request in US dollars; null without a `price`. */
+  cost(model: string): number | null;
+}
+
+/** A member's score under a statistic strategy: lower wins. */
+function score(strategy: GroupConfig['strategy'], figures: MemberFigures, member: string): number {
+  switch (strategy) {
+    case 'least_latency':
+      // No answer in the window yet: try it, so a recovered model wins its traffic back.
+      return figures.latencyMs(member) ?? 0;
+    case 'least_busy':
+      return figures.inFlight(member);
+    case 'usage_based':
+      return figures.usage(member);
+    case 'lowest_cost':
+      return figures.cost(member) ?? Infinity;
+    default:
+      return 0;
+  }
+}
+
+/** The member with the lowest score; ties are broken at random. */
+function bestMember(group: GroupConfig, figures: MemberFigures, random: () => number): string | undefined {
+  let best: string[] = [];
+  let bestScore = Infinity;
+  for (const member of group.members) {
+    const value = score(group.strategy, figures, member);
+    if (value < bestScore) {
+      bestScore = value;
+      best = [member];
+    } else if (value === bestScore) best.push(member);
+  }
+  if (best.length === 0) return group.members[0];
+  return best[Math.min(best.length - 1, Math.floor(random() * best.length))];
 }
 
 /** FNV-1a, 32 bits: a fast, stable string hash for consistent sticky assignments. */
@@ -112,6 +157,11 @@ export function pickGroupMember(group: GroupConfig, context: PickContext): strin
       }
       case 'random':
         return weightedPick(group.members, group.weights, context.random) ?? group.name;
+      case 'least_latency':
+      case 'least_busy':
+      case 'usage_based':
+      case 'lowest_cost':
+        return (context.figures === undefined ? group.members[0] : bestMember(group, context.figures, context.random)) ?? group.name;
     }
   };
   if (!group.sticky) return fresh();

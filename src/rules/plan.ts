@@ -12,6 +12,7 @@ import type { CompiledCondition } from './condition.js';
 import { buildEngine } from './engine.js';
 import { needsPicks, resolveModels } from './groups.js';
 import { drawSeed, stepRandom, weightedOrder } from './random.js';
+import type { MemberFigures } from './groups.js';
 import { defaultStickyStore } from './sticky.js';
 import type { Facts, Plan } from './types.js';
 
@@ -32,6 +33,8 @@ export interface PlanOptions {
   readonly sticky?: StickyStore;
   /** A round-robin group's turn for this session (0, 1, 2, …). @default always 0 */
   readonly turn?: (key: string) => number;
+  /** Live figures for the statistic group strategies. @default none: they take the first member */
+  readonly figures?: MemberFigures;
 }
 
 /** A compiled route. */
@@ -139,6 +142,7 @@ export function planRequest(policy: Policy, requestFacts: Facts, options: PlanOp
     now: options.now ?? Date.now,
     sticky: options.sticky ?? defaultStickyStore,
     ...(options.turn === undefined ? {} : { turn: options.turn }),
+    ...(options.figures === undefined ? {} : { figures: options.figures }),
   };
   const groupChoices: Record<string, string> = {};
   const [primary = defaults.primary, ...rest] = resolveModels(policy, [defaults.primary, ...defaults.fallbacks], groupChoices, context);

@@ -53,7 +53,7 @@ const cases: readonly (readonly [string, number, number, string, string, string]
   ['regex-unsupported-inline-flag', 9, 54, '/conditions/0/value', 'rule', 'inline flag `x` is not supported'],
   ['root-list', 1, 1, '', 'schema', 'must be a mapping of keys'],
   ['root-scalar', 2, 1, '', 'schema', 'must be a mapping of keys'],
-  ['route-uses-error-fact', 9, 28, '/routes/0/when/all/0/fact', 'rule', 'only request.* facts'],
+  ['route-uses-error-fact', 9, 28, '/routes/0/when/all/0/fact', 'rule', 'only request.* and stats.* facts'],
   ['rule-fail-false', 10, 19, '/rules/0/then/fail', 'schema', '`fail` must be `true`; got false'],
   ['rule-no-action', 10, 5, '/rules/0/then', 'rule', 'exactly one action'],
   ['rule-two-actions', 10, 41, '/rules/0/then/fail', 'rule', 'both `fallback` and `fail`'],

@@ -97,6 +97,7 @@ describe('defaults and conversions', () => {
       parallel: { width: 2, timeoutMs: null },
       hedge: null,
       midStream: 'fail',
+      statsWindowMs: 60_000,
       circuitBreaker: null,
       routes: [],
       rules: [],
@@ -106,7 +107,7 @@ describe('defaults and conversions', () => {
       openai: { name: 'openai', type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseUrl: null, timeoutMs: null, maxConnections: null, headers: {} },
       anthropic: { name: 'anthropic', type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseUrl: null, timeoutMs: null, maxConnections: null, headers: {} },
     });
-    expect(policy.models['gpt-4o']).toEqual({ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', contextWindow: null, params: {} });
+    expect(policy.models['gpt-4o']).toEqual({ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', contextWindow: null, rpm: null, tpm: null, price: null, params: {} });
   });
 
   it('converts durations: numbers are seconds, strings take ms, s, m and h', () => {

@@ -47,6 +47,19 @@ primary_model: pool
 fallback_models: []
 `,
   ),
+  `version: 1
+name: usage
+base_delay: 0
+jitter: false
+models:
+  u1: { provider: openai, model: gpt-u1, rpm: 60 }
+  u2: { provider: openai, model: gpt-u2, rpm: 120 }
+  b: { provider: anthropic, model: claude-b }
+groups:
+  pool: { members: [u1, u2], strategy: usage_based }
+primary_model: pool
+fallback_models: [b]
+`,
 ];
 
 let redis: TestRedis;
@@ -109,4 +122,18 @@ test('sticky assignment is the same on every process', async () => {
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await assigned(replicas[1]!)).toEqual(first);
   expect(await assigned(replicas[2]!)).toEqual(first);
+});
+
+test("usage_based keeps the processes' combined request rate within each model's rpm (±10%)", async () => {
+  // 360 sessions in a few seconds, twice what the two budgets allow in a minute.
+  const sessions = (await Promise.all(replicas.map((replica) => replica.run({ policy: 'usage', count: 120, concurrency: 4 })))).flat();
+  expect(sessions.every((session) => session.model !== null)).toBe(true);
+  const u1 = requestsTo(sim, 'gpt-u1');
+  const u2 = requestsTo(sim, 'gpt-u2');
+  expect(u1).toBeLessThanOrEqual(60);
+  expect(u1).toBeGreaterThanOrEqual(54);
+  expect(u2).toBeLessThanOrEqual(120);
+  expect(u2).toBeGreaterThanOrEqual(108);
+  // Both were used side by side (usage_based), not one after the other.
+  expect(new Set(sessions.slice(0, 40).map((session) => session.model))).toContain('u2');
 });

@@ -91,8 +91,8 @@ describe('delay before the next attempt', () => {
     const policy = buildPolicy();
     const models = {
       ...policy.models,
-      'gpt-4o-again': { name: 'gpt-4o-again', provider: 'openai', model: 'gpt-4o', contextWindow: null, params: {} },
-      'gpt-4o-azure': { name: 'gpt-4o-azure', provider: 'azure', model: 'gpt-4o', contextWindow: null, params: {} },
+      'gpt-4o-again': { name: 'gpt-4o-again', provider: 'openai', model: 'gpt-4o', contextWindow: null, rpm: null, tpm: null, price: null, params: {} },
+      'gpt-4o-azure': { name: 'gpt-4o-azure', provider: 'azure', model: 'gpt-4o', contextWindow: null, rpm: null, tpm: null, price: null, params: {} },
     };
     const providers = { ...policy.providers, azure: { ...policy.providers['openai']!, name: 'azure' } };
     const catalog = { models, providers };
