@@ -22,10 +22,11 @@ import { parsePolicy } from '../src/policy/load.js';
 import { createPolicySet } from '../src/policy/set.js';
 import type { Policy } from '../src/policy/types.js';
 import { SelfManagingFallbackFactory, type AdapterSource } from '../src/providers/factory.js';
-import type { GenerateResponse, ProviderAdapter } from '../src/providers/spec.js';
+import type { GenerateResponse } from '../src/providers/spec.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { createOpenTelemetryHooks } from '../src/telemetry/createOpenTelemetryHooks.js';
 import { noopTelemetry, type TelemetryHooks } from '../src/telemetry/hooks.js';
+import { inProcessSource } from './in-process.js';
 import { percentile, type BenchResult } from './types.js';
 
 export const title = 'telemetry overhead per session';
@@ -77,22 +78,7 @@ const RESPONSE: GenerateResponse = {
 };
 
 /** An adapter that answers at once: the session loop and telemetry are all that is left to measure. */
-const inProcess: AdapterSource = {
-  getAdapter(policy: Policy, modelName: string): ProviderAdapter {
-    return {
-      specificationVersion: 'v2',
-      provider: 'openai',
-      providerType: 'openai',
-      modelId: policy.models[modelName]?.model ?? modelName,
-      serverAddress: 'api.openai.com',
-      serverPort: 443,
-      generate: async () => RESPONSE,
-      stream: () => {
-        throw new Error('not used');
-      },
-    };
-  },
-};
+const inProcess: AdapterSource = inProcessSource(RESPONSE, { address: 'api.openai.com', port: 443 });
 
 function benchPolicy(): Policy {
   const result = parsePolicy(

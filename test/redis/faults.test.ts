@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { RedisStateStore } from '../../src/redis/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { simulatedExecutor, simulator, yamlPolicy } from '../executor/simulated.js';
-import { eventually, startRedis, uniquePrefix } from './redisServer.js';
+import { COOL_DOWN_A_ON_503, eventually, startRedis, uniquePrefix } from './redisServer.js';
 import type { TestRedis } from './redisServer.js';
 
 let redis: TestRedis;
@@ -22,14 +22,7 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const POLICY = yamlPolicy(`
-primary_model: a
-fallback_models: [b]
-rules:
-  - name: cool-a
-    when: { all: [ { fact: error.kind, operator: equal, value: service_unavailable } ] }
-    then: { fallback: [b], cooldown: 60s }
-`);
+const POLICY = yamlPolicy(COOL_DOWN_A_ON_503);
 
 test('Redis killed, restarted and paused mid-run: no request fails, health says so, state resyncs', async () => {
   const prefix = uniquePrefix();

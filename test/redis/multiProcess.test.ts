@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createClient } from 'redis';
 import type { Simulator } from '../../src/simulator/index.js';
 import { requestsTo, simulator, yamlPolicy } from '../executor/simulated.js';
-import { eventually, startRedis, uniquePrefix } from './redisServer.js';
+import { COOL_DOWN_A_ON_503, eventually, startRedis, uniquePrefix } from './redisServer.js';
 import type { TestRedis } from './redisServer.js';
 import { startReplicas } from './replicas.js';
 import type { Replica } from './replicas.js';
@@ -16,17 +16,7 @@ function named(name: string, body: string): string {
 }
 
 const POLICIES = [
-  named(
-    'cooldown',
-    `
-primary_model: a
-fallback_models: [b]
-rules:
-  - name: cool-a
-    when: { all: [ { fact: error.kind, operator: equal, value: service_unavailable } ] }
-    then: { fallback: [b], cooldown: 60s }
-`,
-  ),
+  named('cooldown', COOL_DOWN_A_ON_503),
   named(
     'breaker',
     `
