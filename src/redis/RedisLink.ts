@@ -94,7 +94,7 @@ export class RedisLink {
         }
       });
     } catch (error) {
-      if (this.state === 'ok') this.lost(error instanceof Error ? error.message : String(error));
+      this.failed(error);
       return null;
     }
   }
@@ -104,7 +104,7 @@ export class RedisLink {
     try {
       return await this.track(() => this.client.sendCommand([...args]));
     } catch (error) {
-      if (this.state === 'ok') this.lost(error instanceof Error ? error.message : String(error));
+      this.failed(error);
       return null;
     }
   }
@@ -118,13 +118,15 @@ export class RedisLink {
 
   private async track<T>(send: () => Promise<T>): Promise<T> {
     if (this.inFlight++ === 0) this.busySince = Date.now();
+    let result: T;
     try {
-      return await send();
+      result = await send();
     } finally {
       this.inFlight--;
       this.busySince = Date.now();
-      if (this.state === 'slow') this.recovered();
     }
+    if (this.state === 'slow') this.recovered();
+    return result;
   }
 
   private async subscribe(): Promise<void> {
@@ -150,10 +152,26 @@ export class RedisLink {
     for (const resolve of this.readyResolvers.splice(0)) resolve();
   }
 
+  /** A command failed: with the connection gone, an outage; on a live connection (a timeout), Redis counts as slow until it answers again. */
+  private failed(error: unknown): void {
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    if (!this.client.isReady) {
+      this.lost(reason);
+      return;
+    }
+    if (this.state !== 'ok') return;
+    this.state = 'slow';
+    this.detail = `a Redis command failed: ${reason}`;
+    this.since = Date.now();
+    this.options.log(`detour: a command to Redis at ${redactUrl(this.options.url)} failed (${reason}); serving from local state`);
+  }
+
   private recovered(): void {
     this.state = 'ok';
     this.detail = this.since = null;
     this.options.log(`detour: Redis at ${redactUrl(this.options.url)} answers again`);
+    // Writes were kept local meanwhile: replay them, and read what the others did.
+    void this.options.onReady();
   }
 
   private lost(reason: string): void {
@@ -165,6 +183,10 @@ export class RedisLink {
   }
 
   private checkSlow(): void {
+    if (this.state === 'slow' && this.inFlight === 0) {
+      void this.command(['PING']);
+      return;
+    }
     if (this.state !== 'ok') return;
     const waited = Date.now() - this.busySince;
     if (this.inFlight === 0) {
