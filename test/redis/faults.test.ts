@@ -73,3 +73,23 @@ test('Redis killed, restarted and paused mid-run: no request fails, health says 
   await store.close();
   await other.close();
 }, 30_000);
+
+test('a pause longer than the client\'s command timeout: degraded while it lasts, then back and resynced', async () => {
+  const prefix = uniquePrefix();
+  const logs: string[] = [];
+  const store = new RedisStateStore({ url: redis.url, prefix, log: (message) => logs.push(message), slowMs: 200 });
+  const other = new RedisStateStore({ url: redis.url, prefix, log: () => {} });
+  await Promise.all([store.ready(), other.ready()]);
+  const executor = simulatedExecutor(sim, POLICY, { stateStore: store });
+  const sleeping = redis.cli('DEBUG', 'SLEEP', '6');
+  await eventually(() => executor.health().stateStore.state === 'degraded', 'health to report the pause');
+  for (let index = 0; index < 5; index++) expect((await executor.generate({ policy: 'default', messages: [{ role: 'user', content: 'hi' }] })).model).toBe('b');
+  await sleeping;
+  await eventually(() => executor.health().stateStore.state === 'ok', 'the store to answer again', 15_000);
+  // The cooldown the sessions set during the pause was replayed: the other replica has it.
+  await eventually(() => other.cooldownUntil('default/a', Date.now()) !== null, 'the cooldown to reach the other replica', 15_000);
+  expect(executor.stats().failedSessions).toBe(0);
+  await executor.close();
+  await store.close();
+  await other.close();
+}, 60_000);
