@@ -54,7 +54,15 @@ export interface StateStore {
   close?(): Promise<void>;
 }
 
-/** When a window trips, e.g. a `circuit_breaker`. */
+/**
+ * When a window trips. A `circuit_breaker` is a failure rate over a minimum
+ * of calls; a count-based cooldown ("3 failures within 1m: skip for 30s")
+ * is `{ windowMs: 60_000, minRequests: 1, minFailures: 3, failureRate: 0, openForMs: 30_000, probes: 0 }`
+ * (per error kind: put the kind in the key).
+ *
+ * @example
+ * store.recordResult('default/gpt-4o', true, Date.now(), { windowMs: 60_000, minRequests: 10, minFailures: 1, failureRate: 0.5, openForMs: 30_000, probes: 2 })
+ */
 export interface TripRule {
   readonly windowMs: number;
   /** Results in the window before it can trip. */
