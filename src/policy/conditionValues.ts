@@ -6,6 +6,7 @@
  * `all` that cannot hold together are a warning (the rule can never fire).
  * What each fact holds is docs/facts.md, and `factValues.ts` in code.
  */
+import { parseStatsFact } from './statsFacts.js';
 import { PROVIDER_TYPES } from '../providers/spec.js';
 import { checkFactValue, describeFactValueMismatch } from './factValues.js';
 import type { RawCondition, RawPolicy } from './raw.js';
@@ -55,6 +56,7 @@ const NUMERIC_FACTS = new Set([
   'attempt.model_attempts',
   'session.attempts',
   'session.elapsed_ms',
+  'session.estimated_cost',
   'request.estimated_input_tokens',
 ]);
 const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
@@ -94,7 +96,8 @@ export function checkConditionValue(
   const value = condition.value;
   if (!isKnownFact(fact) || fact.startsWith('request.metadata') || condition.path !== undefined) return;
   if (NUMERIC_OPERATORS.has(operator)) {
-    if (!NUMERIC_FACTS.has(fact)) {
+    // Every live statistic (`stats.<model>.<metric>`) is a number.
+    if (!NUMERIC_FACTS.has(fact) && parseStatsFact(fact) === null) {
       reporter.report({ pointer: `${pointer}/operator`, check: 'rule', message: `\`${fact}\` is not a number, so \`${operator}\` never holds: compare it with \`equal\` or \`in\` (see docs/facts.md)` });
     }
     return;
