@@ -57,8 +57,8 @@ export interface StateStore {
 /**
  * When a window trips. A `circuit_breaker` is a failure rate over a minimum
  * of calls; a count-based cooldown ("3 failures within 1m: skip for 30s")
- * is `{ windowMs: 60_000, minRequests: 1, minFailures: 3, failureRate: 0, openForMs: 30_000, probes: 0 }`
- * (per error kind: put the kind in the key).
+ * counts in a window of its own and cools the model down:
+ * `{ windowMs: 60_000, minRequests: 1, minFailures: 3, failureRate: 0, openForMs: 30_000, probes: 0, coolKey: 'policy/model' }`.
  *
  * @example
  * store.recordResult('default/gpt-4o', true, Date.now(), { windowMs: 60_000, minRequests: 10, minFailures: 1, failureRate: 0.5, openForMs: 30_000, probes: 2 })
