@@ -9,7 +9,7 @@ export { createPolicySet } from './policy/set.js';
 export { POLICY_DEFAULTS } from './policy/defaults.js';
 export type { PolicyLoadResult, PolicySetLoadResult, ParsePolicyOptions } from './policy/load.js';
 export { KNOWN_FACTS, OPERATORS, isKnownFact } from './policy/vocabulary.js';
-export { compilePattern, PatternError } from './policy/pattern.js';
+export { compilePattern, PatternError, type CompiledPattern } from './policy/pattern.js';
 export { parseDuration } from './policy/duration.js';
 export type {
   Policy,

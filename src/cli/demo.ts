@@ -10,6 +10,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { parseDuration } from '../simulator/scenario.js';
 import { reportCommandError } from './CliError.js';
+import { interruptWhileStarting } from './processGuards.js';
 
 export interface DemoCommandOptions {
   readonly requests: number;
@@ -63,11 +64,14 @@ export function registerDemoCommand(program: Command): void {
       '\nExit status: 0 when at least half the requests were answered; 1 when fewer were\n(the policy did not route around the outage) or it cannot start; 2 on usage\nerrors; 130 when interrupted with Ctrl-C (the summary so far is printed).\n',
     )
     .action(async (options: DemoCommandOptions) => {
+      const release = interruptWhileStarting('demo', process.stderr);
       try {
         const { runDemo } = await import('./runDemo.js');
-        process.exitCode = await runDemo(options);
+        process.exitCode = await runDemo(options, release);
       } catch (error) {
         reportCommandError('demo', error, options.debug === true);
+      } finally {
+        release();
       }
     });
 }

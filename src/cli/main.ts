@@ -12,6 +12,7 @@ import { registerServeCommand } from './serve.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerTestCommand } from './test.js';
 import { registerValidateCommand } from './validate.js';
+import { handleClosedPipes } from './processGuards.js';
 
 /** The package's version, read from package.json next to `dist/` (or `src/`) so it cannot drift. */
 function packageVersion(): string {
@@ -60,6 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
 }
+
+handleClosedPipes([process.stdout, process.stderr]);
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -7,6 +7,7 @@
  * missing the command says which to install and runs without tracing.
  */
 import { context, diag, DiagConsoleLogger, DiagLogLevel, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { createOpenTelemetryHooks } from '../telemetry/createOpenTelemetryHooks.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import { INSTRUMENTATION_VERSION } from '../telemetry/names.js';
@@ -64,6 +65,50 @@ const LOG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {
   VERBOSE: DiagLogLevel.VERBOSE,
   ALL: DiagLogLevel.ALL,
 };
+
+/**
+ * How long a command waits for its spans to leave at exit, unless
+ * `OTEL_EXPORTER_OTLP_TIMEOUT` / `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT` say
+ * otherwise. The exporter's own default (10 s) made every command hang that
+ * long, silently, when the collector was unreachable.
+ * @default 2000
+ */
+export const CLI_EXPORT_TIMEOUT_MS = 2000;
+
+/** Where spans go: the traces endpoint as given, or the base endpoint + `/v1/traces`. */
+export function otlpTracesUrl(environment: Readonly<Record<string, string | undefined>> = process.env): string {
+  const traces = (environment['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? '').trim();
+  if (traces !== '') return traces;
+  const base = (environment['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '').trim();
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+function exportTimeoutMs(environment: Readonly<Record<string, string | undefined>>): number {
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT']) {
+    const text = (environment[name] ?? '').trim();
+    const value = Number(text);
+    if (text !== '' && Number.isFinite(value) && value > 0) return value;
+  }
+  return CLI_EXPORT_TIMEOUT_MS;
+}
+
+/** The exporter, remembering the last failed export so the command can say so at exit. */
+function watchedExporter(exporter: SpanExporter): { exporter: SpanExporter; failure: () => string | null } {
+  let failure: string | null = null;
+  return {
+    failure: () => failure,
+    exporter: {
+      export(spans, resultCallback) {
+        exporter.export(spans, (result) => {
+          if (result.code !== 0) failure = result.error?.message ?? 'export failed';
+          resultCallback(result);
+        });
+      },
+      shutdown: () => exporter.shutdown(),
+      forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+    },
+  };
+}
 
 /** `OTEL_LOG_LEVEL=warn` shows why spans are not arriving (collector down, bad endpoint) on stderr. */
 function enableDiagnosticsFromEnvironment(): void {
@@ -135,9 +180,11 @@ export async function setupCliTelemetry(options: CliTelemetryOptions = {}): Prom
       'service.name': options.serviceName ?? 'detour',
       'service.version': INSTRUMENTATION_VERSION,
     }).merge(detected);
+    const timeoutMillis = exportTimeoutMs(process.env);
+    const watched = watchedExporter(new OTLPTraceExporter({ timeoutMillis }));
     const tracerProvider = new TracerProvider({
       resource,
-      spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
+      spanProcessors: [new BatchSpanProcessor({ exporter: watched.exporter, exportTimeoutMillis: timeoutMillis })],
     });
     const contextManager = new AsyncLocalStorageContextManager().enable();
     const registered = context.setGlobalContextManager(contextManager);
@@ -148,11 +195,19 @@ export async function setupCliTelemetry(options: CliTelemetryOptions = {}): Prom
       hooks,
       tracerProvider,
       async shutdown() {
-        try {
-          await tracerProvider.shutdown();
-        } catch (error) {
-          diag.warn('detour: span export failed at shutdown', error);
-        }
+        let timer: NodeJS.Timeout | undefined;
+        // The exporter's deadline bounds each export; this bounds the whole flush, whatever the SDK does.
+        const deadline = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve(`no answer within ${timeoutMillis} ms`), timeoutMillis + 500);
+          timer.unref();
+        });
+        const flushed = tracerProvider.shutdown().then(
+          () => watched.failure(),
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        );
+        const failure = await Promise.race([flushed, deadline]);
+        clearTimeout(timer);
+        if (failure !== null) process.stderr.write(`detour: could not export spans to ${otlpTracesUrl()} (${failure})\n`);
         if (registered) context.disable();
       },
     };

@@ -7,6 +7,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { reportCommandError } from './CliError.js';
+import { interruptWhileStarting } from './processGuards.js';
 
 export interface RunCommandOptions {
   readonly policy: string;
@@ -79,12 +80,15 @@ export function registerRunCommand(program: Command): void {
       '\nExit status: 0 answered; 1 no model answered, or a problem to fix first (a\nmissing key, an invalid policy); 2 on usage errors; 130 on Ctrl-C, which aborts\nthe session and prints its timeline so far.\n',
     )
     .action(async (words: string[], options: RunCommandOptions) => {
+      const release = interruptWhileStarting('run', process.stderr);
       try {
         const { readPrompt, runOnce } = await import('./runOnce.js');
         const prompt = await readPrompt(words);
-        process.exitCode = await runOnce(options, prompt);
+        process.exitCode = await runOnce(options, prompt, release);
       } catch (error) {
         reportCommandError('run', error, options.debug === true);
+      } finally {
+        release();
       }
     });
 }

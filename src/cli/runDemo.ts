@@ -31,12 +31,13 @@ export function demoExitCode(run: { readonly interrupted: boolean; readonly answ
 
 /**
  * Run the demo and print its summary on stdout. Resolves with the exit code
- * (see {@link demoExitCode}).
+ * (see {@link demoExitCode}). `started` is called when the demo's own Ctrl-C
+ * handler takes over (the command's start-up handler is then released).
  *
  * @example
  * await runDemo({ requests: 300, duration: 15_000, concurrency: 32, seed: 7, progress: true });
  */
-export async function runDemo(options: DemoCommandOptions): Promise<number> {
+export async function runDemo(options: DemoCommandOptions, started: () => void = () => undefined): Promise<number> {
   const policyFile = options.policy ?? demoPolicyPath();
   const { set, policy } = await choosePolicy(policyFile, options.name ?? (options.policy === undefined ? 'demo' : undefined));
   const scenario = options.scenario ?? 'outage';
@@ -55,6 +56,7 @@ export async function runDemo(options: DemoCommandOptions): Promise<number> {
   const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
+  started();
   process.once('SIGINT', interrupt);
   const progress = options.progress ? createProgressDisplay(process.stderr) : null;
   try {

@@ -62,7 +62,7 @@ async function generateOnce(executor: Executor, request: GenerateOptions, stream
  * @example
  * const code = await runOnce({ policy: 'policies/demo.yaml', simulate: true }, 'Hello');
  */
-export async function runOnce(options: RunCommandOptions, prompt: string): Promise<number> {
+export async function runOnce(options: RunCommandOptions, prompt: string, started: () => void = () => undefined): Promise<number> {
   if (options.scenario !== undefined && options.simulate !== true) throw new CliError('--scenario needs --simulate', { exitCode: 2 });
   const { set, policy } = await choosePolicy(options.policy, options.name);
   if (options.model !== undefined && policy.models[options.model] === undefined && policy.groups[options.model] === undefined && !routesKeyOnModel(policy)) {
@@ -79,6 +79,7 @@ export async function runOnce(options: RunCommandOptions, prompt: string): Promi
   const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
+  started();
   process.once('SIGINT', interrupt);
   let executor: Executor | null = null;
   try {

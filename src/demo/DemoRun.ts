@@ -52,6 +52,8 @@ export interface DemoTraffic {
   readonly durationMs: number;
   readonly elapsedMs: number;
   readonly interrupted: boolean;
+  /** Sessions cut short by the interruption: neither answered nor failed. */
+  readonly interruptedRequests: number;
 }
 
 const PROMPTS = [
@@ -90,6 +92,7 @@ export async function driveDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   let sent = 0;
   let answered = 0;
   let failed = 0;
+  let interruptedRequests = 0;
   const report = (): void => options.onProgress?.({ total, sent, answered, failed, elapsedMs: Date.now() - startedAt });
   const inFlight = new Set<Promise<void>>();
   const signal = options.signal;
@@ -111,7 +114,10 @@ export async function driveDemoTraffic(options: DemoTrafficOptions): Promise<Dem
         })
         .then(
           () => void answered++,
-          () => void failed++,
+          () => {
+            if (aborted()) interruptedRequests++;
+            else failed++;
+          },
         )
         .finally(() => {
           inFlight.delete(request);
@@ -133,5 +139,6 @@ export async function driveDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     durationMs,
     elapsedMs: Date.now() - startedAt,
     interrupted: aborted(),
+    interruptedRequests,
   };
 }

@@ -181,24 +181,32 @@ export interface DemoSummaryContext {
  */
 export function formatDemoSummary(traffic: DemoTraffic, context: DemoSummaryContext): string[] {
   const stats = traffic.stats;
-  const durations = traffic.sessions.map((session) => session.getTotalDuration());
-  const fellBack = traffic.sessions.filter((session) => session.usedFallback).length;
+  // Requests cut short by Ctrl-C were neither answered nor failed: they are counted apart.
+  const sessions = traffic.sessions.filter((session) => session.outcome !== 'aborted');
+  const cut = traffic.sessions.length - sessions.length;
+  const finished = { ...traffic, sessions };
+  const answered = sessions.filter((session) => session.success).length;
+  const durations = sessions.map((session) => session.getTotalDuration());
+  const fellBack = sessions.filter((session) => session.usedFallback).length;
+  const attempts = sessions.reduce((sum, session) => sum + session.getTotalAttempts(), 0);
+  const share = (count: number): number => (sessions.length === 0 ? 0 : count / sessions.length);
   const lines = [
     `detour demo: ${requestCount(stats.totalSessions)} in ${formatDuration(traffic.elapsedMs)} through policy ${context.policy}, scenario ${context.scenario}${traffic.interrupted ? ' (interrupted)' : ''}`,
     '',
     ...alignColumns([
-      ['success rate', percent(stats.successRate), `${stats.successfulSessions} of ${stats.totalSessions} answered`],
-      ['fallback rate', percent(stats.fallbackRate), `${fellBack} needed more than their first model`],
-      ['average attempts', stats.averageAttempts.toFixed(2), 'calls sent per request'],
+      ['success rate', percent(share(answered)), `${answered} of ${sessions.length} answered${cut > 0 ? ' (interrupted requests not counted)' : ''}`],
+      ...(cut > 0 ? [['interrupted', String(cut), `${cut === 1 ? 'request' : 'requests'} in flight at Ctrl-C: neither answered nor failed`]] : []),
+      ['fallback rate', percent(share(fellBack)), `${fellBack} needed more than their first model`],
+      ['average attempts', share(attempts).toFixed(2), 'calls sent per request'],
       ['latency', `p50 ${formatDuration(percentile(durations, 50))}`, `p99 ${formatDuration(percentile(durations, 99))} (whole request, fallbacks included)`],
     ]).map((line) => `  ${line}`),
-    ...errorLines(traffic.sessions).map((line) => `  ${line}`),
+    ...errorLines(sessions).map((line) => `  ${line}`),
     '',
-    ...servedByModelChart(traffic),
+    ...servedByModelChart(finished),
     '',
-    ...ruleCounts(traffic.sessions),
+    ...ruleCounts(sessions),
   ];
-  const example = exampleFallback(traffic.sessions);
+  const example = exampleFallback(sessions);
   if (example !== null) lines.push('', 'one of the requests that fell back:', ...formatTimeline(example.toJSON()).map((line) => `  ${line}`));
   return lines;
 }

@@ -34,6 +34,12 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
   }
   const status = readNumber(error, 'status') ?? null;
   const body = readProperty(error, 'error');
+  // The SDK refuses, before sending anything, a non-streamed call whose max_tokens could run past
+  // ten minutes: a request to change (stream, or ask for fewer tokens), not a network failure to retry.
+  const ownMessage = readString(error, 'message') ?? '';
+  if (status === null && sdkError === 'AnthropicError' && /streaming is required/i.test(ownMessage)) {
+    return makeFact('invalid_request', { code: 'streaming_required', message: ownMessage, provider, sdkError });
+  }
   if (sdkClass === 'APIConnectionError' || sdkError === 'APIConnectionError' || (status === null && !isRecord(body))) {
     return connectionFact(error, context, provider, sdkError);
   }

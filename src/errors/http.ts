@@ -26,11 +26,33 @@ const CONTENT_FILTER_CODES = new Set([
   'recitation',
 ]);
 const CONTENT_FILTER_MESSAGE =
-  /content (management|filtering) policy|blocked by (our )?(content|safety)|flagged as potentially violating|rejected as a result of our safety system|safety (settings|filters?) blocked/i;
+  /content (management|filtering) policy|blocked by (our )?(content|safety)|flagged as potentially violating|rejected as a result of our safety system|safety (settings|filters?) blocked|input was flagged for|requires moderation/i;
 
-const TOKEN_LIMIT_CODES = new Set(['context_length_exceeded', 'request_too_large', 'string_above_max_length', 'tokens_exceeded']);
-const TOKEN_LIMIT_MESSAGE =
-  /prompt is too long|maximum context length|context[_ ]length|exceeds the maximum number of tokens|input token count .* exceeds|too many (input )?tokens|request too large|reduce the length of the messages/i;
+const TOKEN_LIMIT_CODES = new Set(['context_length_exceeded', 'request_too_large', 'string_above_max_length', 'tokens_exceeded', 'exceed_context_size_error']);
+/**
+ * Context overflows as servers word them: OpenAI and vLLM ("maximum context length"), Anthropic
+ * ("prompt is too long"), Gemini and Vertex (input token count), Bedrock ("Input is too long"),
+ * llama.cpp and LM Studio (context size / n_ctx), Moonshot, xAI, Together's TGI wording.
+ */
+const TOKEN_LIMIT_MESSAGE = new RegExp(
+  [
+    'prompt is too long',
+    'maximum (context|prompt) length',
+    'context[_ ]length',
+    'exceeds the maximum number of tokens',
+    'input token count .* exceeds',
+    'input token count is \\d+ but model only supports',
+    'too many input tokens',
+    'request too large',
+    'reduce the length of the messages',
+    'input is too long',
+    'context (size|window)( error| has been exceeded| exceeded)',
+    'exceeds? the available context size',
+    'exceeded model token limit',
+    'tokens \\+ `max_new_tokens` must be',
+  ].join('|'),
+  'i',
+);
 
 const QUOTA_CODES = new Set([
   'insufficient_quota',
@@ -40,18 +62,36 @@ const QUOTA_CODES = new Set([
   'linked_organization_spend_limit_reached',
   'billing_hard_limit_reached',
   'insufficientquota',
+  'exceeded_current_quota_error',
 ]);
-const QUOTA_MESSAGE = /credit balance is too low|reached your specified api usage limits|billing hard limit|spend limit/i;
+const QUOTA_MESSAGE =
+  /credit balance is too low|reached your specified api usage limits|billing hard limit|spend(ing)? limit|insufficient (balance|credits)|suspended due to insufficient|doesn't have any credits|account .* is suspended/i;
+/** Google's zero quota (`limit: 0`): no wait makes the next call succeed. */
+const ZERO_QUOTA_MESSAGE = /\blimit: 0\b/;
 /** Google quota ids for long windows (a day, a month) mean a quota, not a per-minute rate. */
 const LONG_QUOTA_ID = /per(day|month|year)|daily|monthly|free_?tier_requests_per_day/i;
 
 const AUTHENTICATION_CODES = new Set(['invalid_api_key', 'authentication_error', 'unauthenticated', 'api_key_invalid', '401', 'invalid_authentication']);
 const PERMISSION_CODES = new Set(['permission_error', 'permission_denied', 'unsupported_country_region_territory', '403']);
-const NOT_FOUND_CODES = new Set(['model_not_found', 'not_found_error', 'not_found', 'deploymentnotfound', '404']);
-const OVERLOADED_CODES = new Set(['overloaded_error', 'overloaded']);
+const NOT_FOUND_CODES = new Set([
+  'model_not_found',
+  'not_found_error',
+  'not_found',
+  'deploymentnotfound',
+  '404',
+  'model_decommissioned',
+  'model_not_available',
+  'invalid_model',
+]);
+const NOT_FOUND_MESSAGE = /model identifier is invalid|could not resolve the foundation model/i;
+/** A region or country the provider does not serve (Google sends it as 400 FAILED_PRECONDITION). */
+const REGION_MESSAGE = /user location is not supported|in the current region|country, region, or territory not supported/i;
+const OVERLOADED_CODES = new Set(['overloaded_error', 'overloaded', 'engine_overloaded_error', 'server_overloaded', 'capacity_exceeded']);
+/** Overload, whatever the status (some servers send it as 429): the provider is full, not the caller over its rate. */
+const OVERLOADED_MESSAGE = /overloaded|capacity exceeded|high demand|peak load/i;
 const TIMEOUT_CODES = new Set(['timeout_error', 'deadline_exceeded', 'timeout', 'cf_gateway_timeout']);
 const RATE_LIMIT_CODES = new Set(['rate_limit_exceeded', 'rate_limit_error', 'resource_exhausted', '429', 'too_many_requests']);
-const UNAVAILABLE_CODES = new Set(['api_error', 'server_error', 'internal', 'unavailable', 'cf_bad_gateway', 'service_unavailable']);
+const UNAVAILABLE_CODES = new Set(['api_error', 'server_error', 'internal', 'unavailable', 'cf_bad_gateway', 'service_unavailable', 'unavailable_error']);
 const INVALID_CODES = new Set(['invalid_request_error', 'invalid_argument', 'failed_precondition', 'out_of_range', 'invalid_type']);
 
 function hasCode(codes: readonly string[], set: ReadonlySet<string>): boolean {
@@ -69,22 +109,26 @@ export function kindFromHttp(signals: HttpErrorSignals): ErrorKind {
   const clientError = status === null || (status >= 400 && status < 500);
 
   if (clientError && (hasCode(codes, CONTENT_FILTER_CODES) || CONTENT_FILTER_MESSAGE.test(message))) return 'content_filter';
-  if (status === 413 || (clientError && (hasCode(codes, TOKEN_LIMIT_CODES) || TOKEN_LIMIT_MESSAGE.test(message)))) {
+  // A 429 saying "too many tokens" is a rate; an overflow is reported at any other status (llama.cpp sends 500).
+  if (status === 413 || (status !== 429 && (hasCode(codes, TOKEN_LIMIT_CODES) || TOKEN_LIMIT_MESSAGE.test(message)))) {
     return 'token_limit';
   }
   if (status === 402 || hasCode(codes, QUOTA_CODES) || (clientError && QUOTA_MESSAGE.test(message))) return 'quota_exceeded';
   if ((signals.quotaIds ?? []).some((id) => LONG_QUOTA_ID.test(id))) return 'quota_exceeded';
+  if (status === 429 && ZERO_QUOTA_MESSAGE.test(message)) return 'quota_exceeded';
 
   if (status === 401 || hasCode(codes, AUTHENTICATION_CODES) || (clientError && /api key not valid|invalid api key|incorrect api key/i.test(message))) {
     return 'authentication';
   }
-  if (status === 403 || hasCode(codes, PERMISSION_CODES)) return 'permission';
-  if (status === 404 || hasCode(codes, NOT_FOUND_CODES)) return 'model_not_found';
-  if (status === 408 || status === 504 || hasCode(codes, TIMEOUT_CODES)) return 'timeout';
-  if (status === 529 || hasCode(codes, OVERLOADED_CODES)) return 'overloaded';
+  if (status === 403 || hasCode(codes, PERMISSION_CODES) || (clientError && REGION_MESSAGE.test(message))) return 'permission';
+  if (status === 404 || hasCode(codes, NOT_FOUND_CODES) || (clientError && NOT_FOUND_MESSAGE.test(message))) return 'model_not_found';
+  if (status === 408 || status === 504 || status === 524 || hasCode(codes, TIMEOUT_CODES)) return 'timeout';
+  if (status === 529 || status === 498 || hasCode(codes, OVERLOADED_CODES)) return 'overloaded';
+  if ((status === 429 || status === 503) && OVERLOADED_MESSAGE.test(message)) return 'overloaded';
   if (status === 429 || hasCode(codes, RATE_LIMIT_CODES)) return 'rate_limit';
-  if ((status !== null && status >= 500) || hasCode(codes, UNAVAILABLE_CODES)) {
-    return /overloaded/i.test(message) ? 'overloaded' : 'service_unavailable';
+  // 424: the model behind the endpoint failed (Bedrock ModelErrorException), which a retry can outlive.
+  if ((status !== null && status >= 500) || status === 424 || (status === null && hasCode(codes, UNAVAILABLE_CODES))) {
+    return OVERLOADED_MESSAGE.test(message) ? 'overloaded' : 'service_unavailable';
   }
   if ((status !== null && status >= 400) || hasCode(codes, INVALID_CODES)) return 'invalid_request';
   return 'unknown';

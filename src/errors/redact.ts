@@ -110,6 +110,37 @@ function scrubText(text: string, secrets: readonly string[]): string {
   return replaceKnown(redactSecrets(text), secrets);
 }
 
+const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|cookie|set-cookie)$/i;
+
+function isHeaders(value: unknown): value is Headers {
+  return typeof Headers !== 'undefined' && value instanceof Headers;
+}
+
+/**
+ * A copy of an SDK's `Headers` with credential headers replaced and every
+ * value scrubbed, or null when nothing needed changing. `Headers` is no plain
+ * object, so the walk below would pass it by, and `util.inspect` prints its
+ * entries: a provider echoing `Authorization` would put the key in every log.
+ */
+function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers | null {
+  const copy = new Headers();
+  let changed = false;
+  headers.forEach((text, name) => {
+    const scrubbed = SECRET_HEADER.test(name) ? REDACTED : scrubText(text, secrets);
+    if (scrubbed !== text) changed = true;
+    copy.append(name, scrubbed);
+  });
+  return changed ? copy : null;
+}
+
+function replaceProperty(value: object, name: string, replacement: unknown): void {
+  try {
+    Object.defineProperty(value, name, { value: replacement, writable: true, configurable: true });
+  } catch {
+    // A frozen or exotic object keeps its value; nothing detour builds from it carries it.
+  }
+}
+
 function scrubObject(value: object, secrets: readonly string[], depth: number, seen: Set<object>): void {
   if (seen.has(value) || depth > SCRUB_DEPTH) return;
   seen.add(value);
@@ -130,12 +161,10 @@ function scrubObject(value: object, secrets: readonly string[], depth: number, s
     }
     if (typeof property === 'string') {
       const scrubbed = scrubText(property, secrets);
-      if (scrubbed === property) continue;
-      try {
-        Object.defineProperty(value, name, { value: scrubbed, writable: true, configurable: true });
-      } catch {
-        // A frozen or exotic object keeps its text; nothing detour builds from it carries it.
-      }
+      if (scrubbed !== property) replaceProperty(value, name, scrubbed);
+    } else if (isHeaders(property)) {
+      const scrubbed = scrubHeaders(property, secrets);
+      if (scrubbed !== null) replaceProperty(value, name, scrubbed);
     } else if (property instanceof Error || Array.isArray(property) || (isRecord(property) && Object.getPrototypeOf(property) === Object.prototype)) {
       scrubObject(property, secrets, depth + 1, seen);
     }
@@ -144,7 +173,7 @@ function scrubObject(value: object, secrets: readonly string[], depth: number, s
 
 /**
  * Scrub an SDK's error object in place before detour keeps it as a `cause`:
- * its message, stack, parsed body (`error`) and nested causes, so that
+ * its message, stack, parsed body (`error`), response `Headers` and nested causes, so that
  * `console.error(llmFallbackError)` (which prints the cause chain) shows no
  * key even when the provider echoed it. Bounded; never throws.
  *

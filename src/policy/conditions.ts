@@ -72,7 +72,8 @@ function checkFactCondition(condition: RawCondition, pointer: string, scope: Con
       compilePattern(value);
     } catch (error) {
       const reason = error instanceof PatternError ? error.message : String(error);
-      reporter.report({ pointer: `${pointer}/value`, check: 'rule', message: `bad \`matches\` pattern: ${reason}` });
+      const where = error instanceof PatternError && error.index !== null ? ` (at character ${error.index + 1} of the pattern)` : '';
+      reporter.report({ pointer: `${pointer}/value`, check: 'rule', message: `bad \`matches\` pattern${where}: ${reason}` });
     }
   } else {
     checkConditionValue(condition, pointer, scope, context?.vocabulary ?? null, reporter);

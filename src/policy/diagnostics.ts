@@ -67,6 +67,34 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
+/** Most diagnostics reported for one file; the rest are summed up in one more. @default 20 */
+export const MAX_DIAGNOSTICS_PER_FILE = 20;
+
+/**
+ * The first {@link MAX_DIAGNOSTICS_PER_FILE} diagnostics of a file (already
+ * in file order), then one that says how many more there are: a file of
+ * 60,000 unknown keys needs fixing at its generator, not 60,000 lines of output.
+ *
+ * @example
+ * capDiagnostics(sixtyThousand).at(-1)?.message // '… and 59,980 more problems in this file (the first 20 are shown)'
+ */
+export function capDiagnostics(diagnostics: readonly Diagnostic[]): readonly Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
+  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  const next = diagnostics[MAX_DIAGNOSTICS_PER_FILE] as Diagnostic;
+  const rest = diagnostics.length - MAX_DIAGNOSTICS_PER_FILE;
+  const summary: Diagnostic = {
+    severity: hasErrors(diagnostics.slice(MAX_DIAGNOSTICS_PER_FILE)) ? 'error' : 'warning',
+    file: next.file,
+    line: next.line,
+    column: next.column,
+    pointer: next.pointer,
+    check: 'limit',
+    message: `… and ${rest.toLocaleString('en-US')} more problem${rest === 1 ? '' : 's'} in this file (the first ${MAX_DIAGNOSTICS_PER_FILE} are shown)`,
+  };
+  return [...shown, summary];
+}
+
 /** True when any diagnostic is an error. */
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((diagnostic) => diagnostic.severity === 'error');

@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compilePolicy } from './compile.js';
-import { createDiagnostic, hasErrors, sortDiagnostics, type DiagnosticInput } from './diagnostics.js';
+import { MAX_DIAGNOSTICS_PER_FILE, capDiagnostics, createDiagnostic, hasErrors, sortDiagnostics, type DiagnosticInput } from './diagnostics.js';
 import { checkReferences, modelNames } from './references.js';
 import { createReporter } from './report.js';
 import { checkRulesAndTests } from './ruleChecks.js';
 import { schemaDiagnostics } from './schema.js';
 import { nearest } from './suggest.js';
-import { firstAlias, keyAtOffset, parseSource, type PolicySource } from './source.js';
+import { duplicateKeys, parseSource, plainValue, type PolicySource } from './source.js';
 import type { RawPolicy } from './raw.js';
 import type { Diagnostic, Policy } from './types.js';
 import { yaml } from '../yaml.js';
@@ -51,7 +51,7 @@ export function namePosition(policy: Policy): { line: number; column: number } {
 
 /** A result with no policy and these problems. */
 export function failed(file: string, inputs: readonly DiagnosticInput[]): PolicyLoadResult {
-  return { policy: null, diagnostics: sortDiagnostics(inputs.map((input) => createDiagnostic(file, input))) };
+  return { policy: null, diagnostics: capDiagnostics(sortDiagnostics(inputs.map((input) => createDiagnostic(file, input)))) };
 }
 
 /** The diagnostic for a file over {@link MAX_POLICY_BYTES}. */
@@ -73,19 +73,15 @@ function byteLength(text: string): number {
 function syntaxDiagnostics(source: PolicySource): DiagnosticInput[] {
   const results: DiagnosticInput[] = [];
   for (const error of source.document.errors) {
-    const offset = error.pos[0];
-    if (error.code === 'DUPLICATE_KEY') {
-      const duplicate = keyAtOffset(source, offset);
-      const where = duplicate?.first ? ` (first on line ${duplicate.first.line})` : '';
-      results.push({
-        pointer: duplicate?.pointer ?? '',
-        check: 'duplicate-key',
-        position: source.positionOf(offset),
-        message: `duplicate key \`${duplicate?.key ?? ''}\`${where}: each key may appear once in a mapping; remove or merge one`,
-      });
-      continue;
-    }
-    results.push({ pointer: '', check: 'syntax', position: source.positionOf(offset), message: `YAML syntax: ${error.message}` });
+    results.push({ pointer: '', check: 'syntax', position: source.positionOf(error.pos[0]), message: `YAML syntax: ${error.message}` });
+  }
+  for (const duplicate of duplicateKeys(source)) {
+    results.push({
+      pointer: duplicate.pointer,
+      check: 'duplicate-key',
+      position: source.positionOf(duplicate.offset),
+      message: `duplicate key \`${duplicate.key}\` (first on line ${duplicate.first.line}): each key may appear once in a mapping; remove or merge one`,
+    });
   }
   for (const warning of source.document.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') {
@@ -122,6 +118,8 @@ const checkedSections = new Set([
 
 function checksCanRun(schema: readonly DiagnosticInput[], value: object): boolean {
   if (!['name', 'models', 'primary_model'].every((key) => Object.hasOwn(value, key))) return false;
+  // A file with this many schema problems already fills its report.
+  if (schema.length >= MAX_DIAGNOSTICS_PER_FILE) return false;
   return schema.every((diagnostic) => {
     const section = diagnostic.pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
     // A misspelt section (`rule:` for `rules:`) hides what the checks would read.
@@ -177,22 +175,9 @@ export function parsePolicy(text: string, file: string, options: ParsePolicyOpti
       },
     ]);
   }
-  let value: unknown;
-  try {
-    value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    const alias = firstAlias(source);
-    const reason = error instanceof Error ? error.message : String(error);
-    return failed(file, [
-      ...syntax,
-      {
-        pointer: alias?.pointer ?? '',
-        check: 'alias',
-        position: alias?.position ?? start,
-        message: `YAML aliases expand too far (${reason}): write the values out instead of nesting aliases`,
-      },
-    ]);
-  }
+  const plain = plainValue(source, MAX_ALIAS_COUNT);
+  if ('problem' in plain) return failed(file, [...syntax, { ...plain.problem, check: 'alias' }]);
+  const value = plain.value;
   // `__proto__` as a key would set a prototype when the policy is compiled into plain objects.
   if (text.includes('__proto__')) {
     const pointer = protoKeyPointer(value, '');
@@ -216,8 +201,8 @@ export function parsePolicy(text: string, file: string, options: ParsePolicyOpti
   const names = modelNames(raw, reporter);
   checkReferences(raw, names, reporter);
   checkRulesAndTests(raw, names, reporter);
-  const diagnostics = sortDiagnostics(
-    [...syntax, ...schema, ...reporter.results].map((input) => createDiagnostic(file, input)),
+  const diagnostics = capDiagnostics(
+    sortDiagnostics([...syntax, ...schema, ...reporter.results].map((input) => createDiagnostic(file, input))),
   );
   if (hasErrors(diagnostics)) return { policy: null, diagnostics };
   const sourcePath = options.sourcePath === undefined ? path.resolve(file) : options.sourcePath;

@@ -8,7 +8,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { requireOnFirstUse } from '../load-on-use.js';
 import { didYouMean, nearest } from './suggest.js';
 import { ERROR_NAMES } from './vocabulary.js';
-import { pointerSegments, type DiagnosticInput } from './diagnostics.js';
+import { MAX_DIAGNOSTICS_PER_FILE, pointerSegments, type DiagnosticInput } from './diagnostics.js';
 import type { PolicySource } from './source.js';
 
 // The validator is compiled on first use; ajv is loaded then, not with detour.
@@ -99,6 +99,7 @@ function translate(
   source: PolicySource,
   root: unknown,
   suggestedKeys: ReadonlySet<string>,
+  hints: boolean,
 ): DiagnosticInput | undefined {
   const segments = pointerSegments(error.instancePath);
   const pointer = error.instancePath;
@@ -116,13 +117,13 @@ function translate(
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const known = Object.keys((parentSchema.properties ?? {}) as object);
-      const hint = didYouMean(key, known) || (known.length > 0 ? ` Known keys here: ${listValues(known)}.` : '');
+      const hint = !hints ? '' : didYouMean(key, known) || (known.length > 0 ? ` Known keys here: ${listValues(known)}.` : '');
       return at(`unknown key \`${key}\` in ${label(segments)}.${hint}`, 'key', `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
     }
     case 'propertyNames': {
       const key = String(params.propertyName);
       const where = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      return at(`\`${key}\` is not an error kind or type (like \`rate_limit\` or \`RateLimitError\`).${didYouMean(key, ERROR_NAMES)}`, 'key', where);
+      return at(`\`${key}\` is not an error kind or type (like \`rate_limit\` or \`RateLimitError\`).${hints ? didYouMean(key, ERROR_NAMES) : ''}`, 'key', where);
     }
     case 'required': {
       const missing = String(params.missingProperty);
@@ -149,7 +150,7 @@ function translate(
     }
     case 'enum': {
       const allowed = (params.allowedValues ?? []) as unknown[];
-      const hint = typeof data === 'string' ? didYouMean(data, allowed.map(String)) : '';
+      const hint = hints && typeof data === 'string' ? didYouMean(data, allowed.map(String)) : '';
       return at(`${label(segments)} must be one of ${listValues(allowed)}; got ${describe(data)}.${hint}`);
     }
     case 'const':
@@ -180,7 +181,8 @@ function translate(
 
 /**
  * Validate plain policy data against the schema; one diagnostic per problem,
- * pointing at the offending key (unknown or misspelt keys) or value.
+ * pointing at the offending key (unknown or misspelt keys) or value. Only
+ * the first problems (those a capped report shows) get a "did you mean".
  *
  * @example
  * schemaDiagnostics({ name: 'x' }, source) // [{ check: 'schema', message: 'the policy is missing `models`: add it', … }]
@@ -190,7 +192,7 @@ export function schemaDiagnostics(value: unknown, source: PolicySource): Diagnos
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   const suggestedKeys = new Set<string>();
-  for (const error of errors) {
+  for (const error of errors.slice(0, MAX_DIAGNOSTICS_PER_FILE * 2)) {
     if (error.keyword !== 'additionalProperties') continue;
     const known = Object.keys(((error.parentSchema ?? {}) as { properties?: object }).properties ?? {});
     const suggestion = nearest(String((error.params as Record<string, unknown>).additionalProperty), known);
@@ -199,7 +201,8 @@ export function schemaDiagnostics(value: unknown, source: PolicySource): Diagnos
   const seen = new Set<string>();
   const results: DiagnosticInput[] = [];
   for (const error of errors) {
-    const diagnostic = translate(error, source, value, suggestedKeys);
+    // Only the first problems of a file are shown, so only they are worth a search for what was meant.
+    const diagnostic = translate(error, source, value, suggestedKeys, results.length < MAX_DIAGNOSTICS_PER_FILE * 2);
     if (!diagnostic) continue;
     const identity = `${diagnostic.pointer}\u0000${diagnostic.message}`;
     if (seen.has(identity)) continue;

@@ -3,7 +3,7 @@
  * pointer back into a 1-based line and column, so every later check can
  * point at the key or value it is about.
  */
-import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { yaml } from '../yaml.js';
 import { pointerSegments, toPointer, type SourcePosition } from './diagnostics.js';
 
@@ -19,6 +19,16 @@ export interface PolicySource {
   locate(pointer: string, target?: LocateTarget): SourcePosition;
   /** Position of a character offset. */
   positionOf(offset: number): SourcePosition;
+}
+
+/** A key that appears twice in one mapping. */
+export interface DuplicateKey {
+  readonly key: string;
+  readonly pointer: string;
+  /** Where the repeat starts (a character offset). */
+  readonly offset: number;
+  /** Where the first occurrence is. */
+  readonly first: SourcePosition;
 }
 
 const documentStart: SourcePosition = { line: 1, column: 1 };
@@ -49,9 +59,27 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
+/** Each mapping's entries by key text (first occurrence), built on first lookup: a lookup then costs O(1), not O(keys). */
+const entriesByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function entryOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = entriesByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const text = keyText(pair.key);
+      if (text !== undefined && !index.has(text)) index.set(text, pair);
+    }
+    entriesByKey.set(map, index);
+  }
+  return index.get(key);
+}
+
 /**
- * Parse YAML text. YAML 1.2 core schema, unique keys enforced, no merge
- * keys; errors are on `document.errors` (nothing throws).
+ * Parse YAML text. YAML 1.2 core schema, no merge keys; errors are on
+ * `document.errors` (nothing throws). Repeated keys are found by
+ * {@link duplicateKeys}, in one pass (yaml's own check compares each key
+ * with every earlier one: minutes for a file of 60,000 keys).
  *
  * @example
  * const source = parseSource('a:\n  b: 1\n');
@@ -61,7 +89,7 @@ export function parseSource(text: string): PolicySource {
   const { LineCounter, isAlias, isMap, isSeq, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = withPlainEnvironment(() =>
-    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false }),
+    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, resolveKnownTags: false }),
   );
 
   const positionOf = (offset: number): SourcePosition => {
@@ -80,7 +108,7 @@ export function parseSource(text: string): PolicySource {
     for (const segment of pointerSegments(pointer)) {
       if (isAlias(node)) node = node.resolve(document);
       if (isMap(node)) {
-        const pair = node.items.find((item) => keyText(item.key) === segment);
+        const pair = entryOf(node, segment);
         if (!pair) return found;
         const keyPosition = nodePosition(pair.key) ?? found;
         found = keyPosition;
@@ -118,32 +146,76 @@ function pointerOfPath(path: readonly unknown[], node: unknown): string {
   return toPointer(segments);
 }
 
-/** The mapping entry whose key starts at `offset`, if any (for duplicate-key messages). */
-export function keyAtOffset(
-  source: PolicySource,
-  offset: number,
-): { key: string; pointer: string; first: SourcePosition | undefined } | undefined {
-  let result: { key: string; pointer: string; first: SourcePosition | undefined } | undefined;
-  const { visit } = yaml();
-  visit(source.document, {
-    Map(_, map, path) {
-      for (const pair of map.items) {
-        const range = (pair.key as YamlNode | null)?.range;
-        if (range?.[0] !== offset) continue;
-        const key = keyText(pair.key) ?? '';
-        const firstPair = map.items.find((item) => keyText(item.key) === key);
-        const firstRange = (firstPair?.key as YamlNode | null)?.range;
-        result = {
-          key,
-          pointer: `${pointerOfPath(path, map)}${toPointer([key])}`,
-          first: firstRange ? source.positionOf(firstRange[0]) : undefined,
-        };
-        return visit.BREAK;
+/**
+ * Every key repeated in its mapping, in document order, in one pass over the
+ * document (a set of key texts per mapping).
+ *
+ * @example
+ * duplicateKeys(parseSource('a: 1\na: 2\n')) // [{ key: 'a', pointer: '/a', offset: 5, first: { line: 1, column: 1 } }]
+ */
+export function duplicateKeys(source: PolicySource): DuplicateKey[] {
+  const { isMap, isSeq } = yaml();
+  const found: DuplicateKey[] = [];
+  const walk = (node: unknown, segments: (string | number)[]): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, Pair>();
+      for (const pair of node.items) {
+        const key = keyText(pair.key);
+        if (key === undefined) continue;
+        const first = seen.get(key);
+        if (first) {
+          const range = (pair.key as YamlNode | null)?.range;
+          const firstRange = (first.key as YamlNode | null)?.range;
+          found.push({
+            key,
+            pointer: toPointer([...segments, key]),
+            offset: range?.[0] ?? 0,
+            first: firstRange ? source.positionOf(firstRange[0]) : documentStart,
+          });
+          continue;
+        }
+        seen.set(key, pair);
+        if (isMap(pair.value) || isSeq(pair.value)) walk(pair.value, [...segments, key]);
       }
-      return undefined;
-    },
-  });
-  return result;
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        if (isMap(item) || isSeq(item)) walk(item, [...segments, index]);
+      });
+    }
+  };
+  walk(source.document.contents, []);
+  return found;
+}
+
+/** Why a document could not become plain data: its aliases expand too far. */
+export interface AliasProblem {
+  readonly pointer: string;
+  readonly position: SourcePosition;
+  readonly message: string;
+}
+
+/**
+ * The document as plain data, or the problem at its first alias when the
+ * aliases expand past `maxAliasCount` (a "billion laughs" file).
+ *
+ * @example
+ * const plain = plainValue(source, 100);
+ * if ('problem' in plain) report(plain.problem);
+ */
+export function plainValue(source: PolicySource, maxAliasCount: number): { readonly value: unknown } | { readonly problem: AliasProblem } {
+  try {
+    return { value: source.document.toJS({ maxAliasCount }) };
+  } catch (error) {
+    const alias = firstAlias(source);
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      problem: {
+        pointer: alias?.pointer ?? '',
+        position: alias?.position ?? documentStart,
+        message: `YAML aliases expand too far (${reason}): write the values out instead of nesting aliases`,
+      },
+    };
+  }
 }
 
 /** Pointer and position of the first alias in the document (where alias expansion begins). */

@@ -6,6 +6,7 @@ import { classifyResponse } from '../errors/classify.js';
 import { scrubCause, toProviderCallError } from '../errors/toProviderCallError.js';
 import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind } from '../errors/kinds.js';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
+import { redactSecrets } from '../errors/redact.js';
 import type { CallControl } from './call-control.js';
 import type { FinishReason, ProviderType } from './spec.js';
 
@@ -82,6 +83,47 @@ export function toCallError(error: unknown, context: CallErrorContext): Provider
   if (kind === fact.kind) return wrapped;
   scrubCause(wrapped);
   return new ProviderCallError(withKind(fact, kind), { cause: error, partialText });
+}
+
+function describeBody(body: unknown, expected: string): string {
+  if (body === undefined || body === '') return 'an empty body';
+  if (body === null) return '`null`';
+  if (Array.isArray(body)) return 'a list';
+  if (typeof body === 'string') {
+    const text = redactSecrets(body.replace(/\s+/g, ' ').trim());
+    return `text: "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
+  }
+  if (typeof body === 'object') return `an object without \`${expected}\``;
+  return `a ${typeof body}`;
+}
+
+/**
+ * A 200 whose body is not the provider's response: empty, `null`, cut-off
+ * JSON, an HTML page from a proxy, an object without the expected field. It
+ * is the server's fault, like a 502 from a proxy, so it is a retryable
+ * `service_unavailable` (code `malformed_response`) and the policy falls
+ * back as it does for any server fault.
+ *
+ * @example
+ * if (!Array.isArray(completion?.choices)) throw malformedResponseError('openai', completion, 'choices');
+ */
+export function malformedResponseError(provider: ProviderType, body: unknown, expected: string, cause?: unknown): ProviderCallError {
+  const what = cause !== undefined ? 'JSON that does not parse' : describeBody(body, expected);
+  const fact = detourFact(
+    'service_unavailable',
+    `${provider} answered 200 with a body that is not a response (${what}; expected an object with \`${expected}\`): treated as a server fault`,
+    provider,
+    { status: 200, code: 'malformed_response' },
+  );
+  return new ProviderCallError(fact, cause === undefined ? {} : { cause });
+}
+
+/**
+ * True for the error an SDK throws when a 2xx body does not parse as JSON, or
+ * (`@google/genai`) when it parsed to something that is not an object.
+ */
+export function isBodyParseError(error: unknown): boolean {
+  return error instanceof SyntaxError || (error instanceof TypeError && error.message.includes('sdkHttpResponse'));
 }
 
 /** A stream whose body ended without the provider's terminator. */

@@ -1,12 +1,9 @@
 /**
- * Regular expressions for the `matches` operator, compiled once per pattern
- * through the loader's `compilePattern` (so `(?i)` and friends mean the same
- * in `detour validate` and at run time).
+ * Regular expressions for the `matches` operator, through the loader's
+ * `compilePattern` (linear-time and cached, so `(?i)` and friends mean the
+ * same in `detour validate` and at run time).
  */
-import { compilePattern } from '../policy/pattern.js';
-
-const cache = new Map<string, RegExp | null>();
-const MAX_CACHED_PATTERNS = 1000;
+import { compilePattern, type CompiledPattern } from '../policy/pattern.js';
 
 /**
  * The compiled pattern, or null when it cannot be used (the condition then
@@ -15,16 +12,10 @@ const MAX_CACHED_PATTERNS = 1000;
  * @example
  * rulePattern('(?i)overloaded')?.test('Model is OVERLOADED'); // true
  */
-export function rulePattern(source: string): RegExp | null {
-  const cached = cache.get(source);
-  if (cached !== undefined) return cached;
-  let pattern: RegExp | null;
+export function rulePattern(source: string): CompiledPattern | null {
   try {
-    pattern = compilePattern(source);
+    return compilePattern(source);
   } catch {
-    pattern = null;
+    return null;
   }
-  if (cache.size >= MAX_CACHED_PATTERNS) cache.clear();
-  cache.set(source, pattern);
-  return pattern;
 }

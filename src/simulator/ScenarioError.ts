@@ -22,11 +22,15 @@ export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
   readonly file: string | null;
   readonly issues: readonly ScenarioIssue[];
+  /** How many problems were found; `issues` may list only the first of them. */
+  readonly total: number;
 
-  constructor(file: string | null, issues: readonly ScenarioIssue[], options: { cause?: unknown } = {}) {
-    super(formatFirst(file, issues), options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(file: string | null, issues: readonly ScenarioIssue[], options: { cause?: unknown; total?: number } = {}) {
+    const total = Math.max(options.total ?? issues.length, issues.length);
+    super(formatFirst(file, issues, total), options.cause === undefined ? undefined : { cause: options.cause });
     this.file = file;
     this.issues = issues;
+    this.total = total;
   }
 
   static isInstance(error: unknown): error is ScenarioError {
@@ -34,11 +38,11 @@ export class ScenarioError extends Error {
   }
 }
 
-function formatFirst(file: string | null, issues: readonly ScenarioIssue[]): string {
+function formatFirst(file: string | null, issues: readonly ScenarioIssue[], total: number): string {
   const first = issues[0];
   if (first === undefined) return `${file ?? 'scenario'}: invalid scenario`;
   const location = [file ?? 'scenario', first.line, first.column].filter((part) => part !== null).join(':');
   const where = first.path === '' ? '' : `${first.path}: `;
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  const more = total > 1 ? ` (and ${(total - 1).toLocaleString('en-US')} more)` : '';
   return `${location}: ${where}${first.message}${more}`;
 }

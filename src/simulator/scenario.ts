@@ -3,9 +3,11 @@
  * `Scenario` out, or a `ScenarioError` naming file:line:col of every problem.
  * Format reference: docs/simulator.md.
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { pointerSegments, toPointer } from '../policy/diagnostics.js';
+import { duplicateKeys, parseSource, plainValue } from '../policy/source.js';
 import type { DocumentedProvider } from '../errors/catalog.js';
-import { yaml } from '../yaml.js';
 import { compileLatency, parseDuration } from './latency.js';
 import { ScenarioError, type ScenarioIssue } from './ScenarioError.js';
 
@@ -50,62 +52,96 @@ export function compileScenario(definition: unknown, file: string | null = null)
   return scenario;
 }
 
+/** Largest scenario file or text accepted, checked before parsing. @default 1 MiB */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+/** Most alias expansions in one scenario (YAML "billion laughs" protection). @default 100 */
+export const MAX_SCENARIO_ALIASES = 100;
+
+/** Most problems reported for one scenario; the count of the rest is in the error's message. @default 20 */
+export const MAX_SCENARIO_ISSUES = 20;
+
+function fileIssue(message: string): ScenarioIssue {
+  return { message, path: '', line: null, column: null };
+}
+
+function tooLarge(bytes: number): ScenarioIssue {
+  return fileIssue(`the scenario is ${bytes} bytes; scenarios are limited to ${MAX_SCENARIO_BYTES} bytes (1 MiB)`);
+}
+
+function refuse(file: string | null, issues: readonly ScenarioIssue[], total = issues.length): never {
+  throw new ScenarioError(file, issues.slice(0, MAX_SCENARIO_ISSUES), { total });
+}
+
 /**
- * Parses and validates scenario YAML; problems carry line and column.
+ * Parses and validates scenario YAML; problems carry line and column. The
+ * same guards as policies: a size cap, an alias limit, repeated keys found
+ * in one pass, and at most {@link MAX_SCENARIO_ISSUES} problems listed.
  *
  * @example
  * const scenario = parseScenario('models:\n  "*": { latency: 5ms }\n', 'inline.yaml');
  */
 export function parseScenario(text: string, file: string | null = null): Scenario {
-  const { LineCounter, isNode, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
-  if (document.errors.length > 0) {
-    throw new ScenarioError(
-      file,
-      document.errors.map((error) => ({
-        message: (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, ''),
-        path: '',
-        line: error.linePos?.[0].line ?? null,
-        column: error.linePos?.[0].col ?? null,
-      })),
-    );
-  }
-  const issues: ScenarioIssue[] = [];
-  const scenario = compile(document.toJS() as unknown, (path, message, atKey) => {
-    let node: unknown = atKey ? keyNode(document.getIn(path.slice(0, -1), true), path[path.length - 1]) : document.getIn(path, true);
-    for (let depth = path.length - 1; !isNode(node) && depth >= 0; depth -= 1) node = document.getIn(path.slice(0, depth), true);
-    if (!isNode(node) && isNode(document.contents)) node = document.contents;
-    const offset = isNode(node) && node.range ? node.range[0] : null;
-    const position = offset === null ? null : lineCounter.linePos(offset);
-    issues.push({ message, path: path.join('.'), line: position?.line ?? null, column: position?.col ?? null });
+  const bytes = text.length * 3 <= MAX_SCENARIO_BYTES ? text.length : Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_SCENARIO_BYTES) refuse(file, [tooLarge(bytes)]);
+  const source = parseSource(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const at = (position: { line: number; column: number }, message: string, path = ''): ScenarioIssue => ({
+    message,
+    path,
+    line: position.line,
+    column: position.column,
   });
-  if (issues.length > 0) throw new ScenarioError(file, issues);
+  const syntax = source.document.errors.map((error) =>
+    at(source.positionOf(error.pos[0]), (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '')),
+  );
+  if (syntax.length > 0) refuse(file, syntax);
+  const duplicates = duplicateKeys(source).map((duplicate) =>
+    at(
+      source.positionOf(duplicate.offset),
+      `duplicate key \`${duplicate.key}\` (first on line ${duplicate.first.line}): each key may appear once in a mapping`,
+      pointerSegments(duplicate.pointer).join('.'),
+    ),
+  );
+  if (duplicates.length > 0) refuse(file, duplicates);
+  const plain = plainValue(source, MAX_SCENARIO_ALIASES);
+  if ('problem' in plain) refuse(file, [at(plain.problem.position, plain.problem.message, pointerSegments(plain.problem.pointer).join('.'))]);
+  const definition = plain.value;
+  const issues: ScenarioIssue[] = [];
+  let total = 0;
+  const scenario = compile(definition, (path, message, atKey) => {
+    total += 1;
+    if (issues.length >= MAX_SCENARIO_ISSUES) return;
+    issues.push(at(source.locate(toPointer(path), atKey ? 'key' : 'value'), message, path.join('.')));
+  });
+  if (issues.length > 0) refuse(file, issues, total);
   return scenario;
 }
 
-function keyNode(map: unknown, key: string | number | undefined): unknown {
-  const { isMap, isScalar } = yaml();
-  if (!isMap(map)) return undefined;
-  for (const pair of map.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === String(key)) return pair.key;
-  }
-  return undefined;
-}
-
 /**
- * Reads a scenario file (YAML or JSON).
+ * Reads a scenario file (YAML or JSON). Only regular files are read: a FIFO
+ * or a device (`/dev/urandom`) is refused before a byte is read, as is a file
+ * over {@link MAX_SCENARIO_BYTES}.
  *
  * @example
  * const scenario = await loadScenarioFile('scenarios/outage.yaml');
  */
 export async function loadScenarioFile(file: string): Promise<Scenario> {
   let text: string;
+  let handle: FileHandle | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (!info.isFile()) refuse(file, [fileIssue('not a regular file: give a scenario file (YAML or JSON) or a bundled scenario name')]);
+    if (info.size > MAX_SCENARIO_BYTES) refuse(file, [tooLarge(info.size)]);
+    text = await handle.readFile('utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new ScenarioError(file, [{ message: reason, path: '', line: null, column: null }], { cause: error });
+    if (ScenarioError.isInstance(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'not a regular file: a folder' : (error as Error).message;
+    throw new ScenarioError(file, [fileIssue(reason)], { cause: error });
+  } finally {
+    await handle?.close();
   }
   return parseScenario(text, file);
 }

@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { PolicySource } from '../executor/types.js';
-import { loadPolicies, type PolicySetLoadResult } from '../policy/load.js';
+import type { PolicySetLoadResult } from '../policy/load.js';
+import { loadPoliciesOffThread } from '../policy/loadOffThread.js';
 import type { Diagnostic, PolicySet } from '../policy/types.js';
 import { diffPolicySets } from './changes.js';
 import type { PolicyWatcherEvents } from './events.js';
@@ -29,7 +30,7 @@ export interface PolicyWatcherOptions extends ReloadSchedulerOptions {
   /**
    * Loads the listed files into a set. Override to add checks of your own;
    * keep the loader's contract (a null `set` whenever any file has an error).
-   * @default loadPolicies
+   * @default loadPoliciesOffThread (`loadPolicies`, on a worker thread for large files)
    */
   readonly load?: (files: readonly string[]) => Promise<PolicySetLoadResult>;
 }
@@ -73,7 +74,7 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> implements 
     super();
     this.folder = folder;
     this.#logger = options.logger ?? null;
-    this.#load = options.load ?? ((files) => loadPolicies(files));
+    this.#load = options.load ?? ((files) => loadPoliciesOffThread(files));
     this.#scheduler = new ReloadScheduler(() => this.#reload(), options);
   }
 

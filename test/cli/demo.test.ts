@@ -22,7 +22,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('detour demo (child process)', () => {
   it('runs to completion on its own: exit 0, the summary, and the simulator port closed afterwards', async () => {
-    const result = await runCli(['demo', '--requests', '40', '--duration', '2s', '--concurrency', '16'], { timeoutMs: 15_000 });
+    const result = await runCli(['demo', '--requests', '40', '--duration', '2s', '--concurrency', '16'], { timeoutMs: 90_000 });
     // Killed children have a signal; this one must have exited by itself.
     expect(result.signal).toBeNull();
     expect(result.code).toBe(0);

@@ -97,7 +97,7 @@ describe('the demo summary', () => {
       session([attempt({ outcome: 'failure', error: down }), attempt({ number: 2, model: 'gemini-flash', outcome: 'success' })], 'success', start + 1500),
       session([attempt({ outcome: 'failure', error: down })], 'exhausted', start + 2900),
     ];
-    const chart = servedByModelChart({ sessions, stats: {} as never, startedAt: start, durationMs: 3000, elapsedMs: 3000, interrupted: false }, 3);
+    const chart = servedByModelChart({ sessions, stats: {} as never, startedAt: start, durationMs: 3000, elapsedMs: 3000, interrupted: false, interruptedRequests: 0 }, 3);
     expect(chart.slice(1)).toEqual(['  gpt-4o        █··  2', '  gemini-flash  ·▄·  1', '  failed        ··▄  1', '                0 s 3 s']);
   });
 });

@@ -62,7 +62,7 @@ const TABLE: Readonly<Record<SdkName, readonly Expected[]>> = {
     ['not_found', 'model_not_found', 404, 'NOT_FOUND', null],
     ['context_length', 'token_limit', 400, 'INVALID_ARGUMENT', null],
     ['bad_request', 'invalid_request', 400, 'INVALID_ARGUMENT', null],
-    ['unprocessable', 'invalid_request', 400, 'FAILED_PRECONDITION', null],
+    ['unprocessable', 'permission', 400, 'FAILED_PRECONDITION', null],
   ],
   azure_openai: [
     ['content_filter', 'content_filter', 400, 'content_filter', null],

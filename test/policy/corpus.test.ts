@@ -21,7 +21,7 @@ const cases: readonly (readonly [string, number, number, string, string, string]
   ['bad-duration-negative', 7, 13, '/base_delay', 'schema', '`base_delay` must be a duration'],
   ['bad-duration-rule-cooldown', 10, 51, '/rules/0/then/cooldown', 'schema', 'got "1 minute"'],
   ['bad-duration-unit', 7, 10, '/timeout', 'schema', '(`250ms`, `2s`, `1.5m`, `1h`); got "30sec"'],
-  ['bad-regex', 9, 69, '/rules/0/when/all/0/value', 'rule', 'Unterminated group'],
+  ['bad-regex', 9, 69, '/rules/0/when/all/0/value', 'rule', 'missing closing )'],
   ['comments-only', 1, 1, '', 'empty', 'the file is empty'],
   ['condition-kind-misspelt', 9, 64, '/rules/0/when/all/0/value', 'rule', '(got "ratelimit"). Did you mean `rate_limit`? See docs/facts.md.'],
   ['condition-missing-value', 9, 20, '/rules/0/when/all/0', 'rule', 'missing `value`'],

@@ -30,8 +30,9 @@ describe('an API key the provider echoes back', () => {
     server = createServer((request, response) => {
       request.resume();
       request.on('end', () => {
-        response.writeHead(401, { 'content-type': 'application/json' });
         const sent = String(request.headers['authorization'] ?? request.headers['x-api-key'] ?? request.headers['x-goog-api-key'] ?? '');
+        // Some gateways echo the request's credentials in a response header; the SDKs keep the headers on their error.
+        response.writeHead(401, { 'content-type': 'application/json', 'x-echo-authorization': sent, 'x-request-id': 'req_123' });
         const message = `Access denied: key ${key} is invalid (you sent ${sent}).`;
         response.end(JSON.stringify({ error: { code: 401, message, type: 'invalid_request_error', status: 'UNAUTHENTICATED' } }));
       });
@@ -62,8 +63,14 @@ describe('an API key the provider echoes back', () => {
       expect(fact.message).toContain('Access denied');
       expect(JSON.stringify(fact)).not.toContain(key);
       expect((error as ProviderCallError).message).not.toContain(key);
-      // What `console.error(error)` prints: the whole cause chain, the SDK's own error included.
+      // What `console.error(error)` prints: the whole cause chain, the SDK's own error and its Headers included.
+      expect(inspect(error)).not.toContain(key);
       expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(key);
+      const headers = ((error as ProviderCallError).cause as { headers?: Headers }).headers;
+      if (headers !== undefined) {
+        expect(headers.get('x-request-id')).toBe('req_123');
+        expect(headers.get('x-echo-authorization')).toMatch(/\[REDACTED\]/);
+      }
     });
   }
 

@@ -9,7 +9,7 @@ import type {
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CallControl } from '../call-control.js';
-import { filteredResponseError, toCallError } from '../call-error.js';
+import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
 import { responseOf, textContent } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
@@ -76,10 +76,12 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
       });
       message = await (control === undefined ? call : control.race(call));
     } catch (error) {
+      if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError('anthropic', undefined, 'content', error);
       throw toCallError(error, { provider: 'anthropic', control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
+    if (!Array.isArray((message as { content?: unknown } | null | undefined)?.content)) throw malformedResponseError('anthropic', message, 'content');
     let text = '';
     for (const block of message.content ?? []) if (block.type === 'text') text += block.text;
     const finishReason = mapAnthropicFinishReason(message.stop_reason);

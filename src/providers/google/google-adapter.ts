@@ -3,7 +3,7 @@
  */
 import type { GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import { CallControl } from '../call-control.js';
-import { filteredResponseError, toCallError } from '../call-error.js';
+import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
 import { responseOf, textContent } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
@@ -82,10 +82,14 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
       const call = this.client.models.generateContent(parameters);
       response = await (control === undefined ? call : control.race(call));
     } catch (error) {
+      if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError('google', undefined, 'candidates', error);
       throw toCallError(error, { provider: 'google', control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
+    // The SDK wraps whatever JSON came into its response class: a body with neither
+    // candidates nor prompt feedback (empty, `null`, a list) is no answer at all.
+    if (!Array.isArray(response?.candidates) && response?.promptFeedback === undefined) throw malformedResponseError('google', response, 'candidates');
     const text = textOf(response);
     const finishReason = finishOf(response) ?? { unified: 'other', raw: null };
     if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, response.promptFeedback?.blockReason ?? null);

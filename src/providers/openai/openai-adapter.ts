@@ -4,7 +4,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { CallControl } from '../call-control.js';
-import { filteredResponseError, toCallError } from '../call-error.js';
+import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
 import { responseOf, textContent } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
@@ -86,10 +86,12 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
       });
       completion = await (control === undefined ? call : control.race(call));
     } catch (error) {
+      if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError(this.providerType, undefined, 'choices', error);
       throw toCallError(error, { provider: this.providerType, control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
+    if (!Array.isArray((completion as { choices?: unknown } | null | undefined)?.choices)) throw malformedResponseError(this.providerType, completion, 'choices');
     const choice = completion.choices?.[0];
     const finishReason = mapOpenAIFinishReason(choice?.finish_reason);
     const text = choice?.message?.content ?? '';
