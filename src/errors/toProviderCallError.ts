@@ -14,9 +14,6 @@ import { classifyError, type ClassifyContext } from './classify.js';
 import { ProviderCallError } from './ProviderCallError.js';
 import { scrubErrorInPlace } from './redact.js';
 
-/** ProviderCallErrors whose cause is not scrubbed yet, with the secrets to scrub. */
-const pendingScrub = new WeakMap<ProviderCallError, readonly string[]>();
-
 /**
  * A ProviderCallError for anything an SDK threw; an existing ProviderCallError passes through.
  *
@@ -33,7 +30,7 @@ export function toProviderCallError(
   const fact = classifyError(error, context);
   const wrapped = new ProviderCallError(fact, { cause: error, partialText: options.partialText ?? null });
   const secrets = context.secrets ?? [];
-  if (options.deferScrub === true && typeof error === 'object' && error !== null) pendingScrub.set(wrapped, secrets);
+  if (options.deferScrub === true && typeof error === 'object' && error !== null) wrapped.deferScrub(secrets);
   else scrubErrorInPlace(error, secrets);
   return wrapped;
 }
@@ -46,11 +43,6 @@ export function toProviderCallError(
  * const kept = scrubCause(attemptError); // now safe to log or rethrow
  */
 export function scrubCause<T>(error: T): T {
-  if (typeof error !== 'object' || error === null) return error;
-  const secrets = pendingScrub.get(error as unknown as ProviderCallError);
-  if (secrets !== undefined) {
-    pendingScrub.delete(error as unknown as ProviderCallError);
-    scrubErrorInPlace((error as unknown as ProviderCallError).cause, secrets);
-  }
+  if (ProviderCallError.isInstance(error) && typeof error.scrubCause === 'function') error.scrubCause();
   return error;
 }
