@@ -18,8 +18,15 @@
  * starts from the primary again (`currentModelIndex = 0`), or there would be
  * no failover to measure.
  *
+ * The same dispatch in process, free of the network and of the machine's
+ * scheduling: both SDK clients get a `fetch` that answers at once (OpenAI a
+ * 500, Anthropic a message), so the gap from the 500 handed to the OpenAI SDK
+ * to the Anthropic request handed to `fetch` is the SDKs' work plus, for
+ * detour, the adapters' and the executor's.
+ *
  * `npm run bench -- failover` (BENCH_FAILOVER_CALLS: sequential sessions per
- * arm, default 1500; BENCH_FAILOVER_BATCHES: batches of 50 per arm, default 40).
+ * arm, default 1500; BENCH_FAILOVER_BATCHES: batches of 50 per arm, default 40;
+ * BENCH_FAILOVER_IN_PROCESS: in-process sessions per arm, default 20000).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { createAnthropic } from '@ai-sdk/anthropic';
@@ -32,7 +39,9 @@ import { Executor } from '../src/executor/Executor.js';
 import { parsePolicy } from '../src/policy/load.js';
 import { createPolicySet } from '../src/policy/set.js';
 import type { Policy } from '../src/policy/types.js';
+import { AnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
 import { SelfManagingFallbackFactory } from '../src/providers/factory.js';
+import { OpenAIAdapter } from '../src/providers/openai/openai-adapter.js';
 import type { TimelineEntry } from '../src/simulator/index.js';
 import { childSimulator } from './child-simulator.js';
 import { percentile } from './types.js';
@@ -42,6 +51,7 @@ export const title = 'failover';
 
 const SEQUENTIAL = Number(process.env['BENCH_FAILOVER_CALLS'] ?? 1500);
 const BATCHES = Number(process.env['BENCH_FAILOVER_BATCHES'] ?? 40);
+const IN_PROCESS = Number(process.env['BENCH_FAILOVER_IN_PROCESS'] ?? 20_000);
 const CONCURRENCY = 50;
 /** The old default waits ~0.5 s per session: a smaller sample keeps the run short. */
 const SLOW_SHARE = 0.05;
@@ -160,9 +170,62 @@ function serverGaps(entries: readonly TimelineEntry[]): Map<string, number[]> {
   return gaps;
 }
 
+/** Sessions through stubbed `fetch`: the time from OpenAI's 500 to Anthropic's request, per session (µs). */
+async function inProcess(results: BenchResult[]): Promise<void> {
+  let failedAt = 0;
+  const gaps = { hand: [] as number[], detour: [] as number[] };
+  let into = gaps.hand;
+  const serverError = JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
+  const answer = JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-b', content: [{ type: 'text', text: 'pong' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } });
+  const openaiFetch = async (): Promise<Response> => {
+    const response = new Response(serverError, { status: 500, headers: { 'content-type': 'application/json', 'x-request-id': 'req_1' } });
+    failedAt = performance.now();
+    return response;
+  };
+  const anthropicFetch = async (): Promise<Response> => {
+    into.push(micros(failedAt));
+    return new Response(answer, { status: 200, headers: { 'content-type': 'application/json', 'request-id': 'req_2' } });
+  };
+  const openai = new OpenAI({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0, fetch: openaiFetch });
+  const anthropic = new Anthropic({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:9', maxRetries: 0, fetch: anthropicFetch });
+  const hand = async () => {
+    try {
+      return await openai.chat.completions.create({ model: 'gpt-a', messages });
+    } catch {
+      return await anthropic.messages.create({ model: 'claude-b', max_tokens: 64, messages });
+    }
+  };
+  const adapters = { a: new OpenAIAdapter({ client: openai, modelId: 'gpt-a' }), b: new AnthropicAdapter({ client: anthropic, modelId: 'claude-b', params: { max_tokens: 64 } }) };
+  const executor = new Executor({
+    policies: createPolicySet([detourPolicy('in-process', 'none', '')]),
+    factory: { getAdapter: (_policy, model) => (model === 'a' ? adapters.a : adapters.b) },
+    historySize: 100,
+  });
+  const viaDetour = () => executor.generate({ policy: 'in-process', messages });
+  const block = 1000;
+  for (let index = 0; index < 2000; index++) await Promise.all([hand(), viaDetour()]);
+  gaps.hand.length = gaps.detour.length = 0;
+  for (let done = 0; done < IN_PROCESS; done += block) {
+    for (const [list, call] of (done / block) % 2 === 0 ? ([[gaps.hand, hand], [gaps.detour, viaDetour]] as const) : ([[gaps.detour, viaDetour], [gaps.hand, hand]] as const)) {
+      into = list;
+      for (let index = 0; index < block; index++) await call();
+    }
+  }
+  const note = `${gaps.detour.length} sessions each, blocks of ${block} alternating; p99 detour ${percentile(gaps.detour, 99).toFixed(1)} µs, hand-written ${percentile(gaps.hand, 99).toFixed(1)} µs`;
+  results.push({ name: 'in process (stubbed fetch): OpenAI 500 → Anthropic request, hand-written, median', value: percentile(gaps.hand, 50), unit: 'µs', note });
+  results.push({
+    name: 'in process (stubbed fetch): OpenAI 500 → Anthropic request, detour default settings, median',
+    value: percentile(gaps.detour, 50),
+    unit: 'µs',
+    baseline: { name: 'hand-written median', value: percentile(gaps.hand, 50) },
+  });
+  results.push({ name: 'in process: dispatch added by detour, median', value: percentile(gaps.detour, 50) - percentile(gaps.hand, 50), unit: 'µs', aim: '< 20 µs' });
+}
+
 export async function run(): Promise<BenchResult[]> {
-  const sim = await childSimulator(SCENARIO, { timeline: 4 * SEQUENTIAL * 6 + 1000 });
   const results: BenchResult[] = [];
+  await inProcess(results);
+  const sim = await childSimulator(SCENARIO, { timeline: 4 * SEQUENTIAL * 6 + 1000 });
   try {
     const all = arms(sim.url);
     const fast = all.filter((candidate) => candidate.slow !== true);

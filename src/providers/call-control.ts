@@ -20,6 +20,8 @@ export class CallControl {
   /** The caller scrubs the error's cause itself (`CallOptions.deferCauseScrub`). */
   readonly deferScrub: boolean;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The pending `race`'s reject: called when this control aborts, without a listener on its own signal. */
+  private raceReject: ((reason: unknown) => void) | null = null;
   private readonly callerSignal: AbortSignal | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
 
@@ -31,12 +33,12 @@ export class CallControl {
     if (callerSignal !== undefined) {
       if (callerSignal.aborted) {
         this.aborted = true;
-        this.controller.abort(callerSignal.reason);
+        this.abort(callerSignal.reason);
       } else {
         this.onCallerAbort = () => {
           if (this.signal.aborted) return;
           this.aborted = true;
-          this.controller.abort(callerSignal.reason);
+          this.abort(callerSignal.reason);
         };
         callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
       }
@@ -45,7 +47,7 @@ export class CallControl {
       this.timer = setTimeout(() => {
         if (this.signal.aborted) return;
         this.timedOut = true;
-        this.controller.abort(new DOMException(`detour: the call did not finish within ${timeout} ms`, 'TimeoutError'));
+        this.abort(new DOMException(`detour: the call did not finish within ${timeout} ms`, 'TimeoutError'));
       }, Math.max(0, timeout));
     }
   }
@@ -65,6 +67,22 @@ export class CallControl {
     if (signal.aborted) {
       promise.then(undefined, () => undefined);
       return Promise.reject(signal.reason);
+    }
+    if (this.raceReject === null) {
+      // The usual case, one race per call: this control rejects it itself when it aborts.
+      return new Promise<T>((resolve, reject) => {
+        this.raceReject = reject;
+        promise.then(
+          (value) => {
+            this.raceReject = null;
+            resolve(value);
+          },
+          (error: unknown) => {
+            this.raceReject = null;
+            reject(error);
+          },
+        );
+      });
     }
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
@@ -92,7 +110,14 @@ export class CallControl {
 
   /** Abort the request (an early stop by the consumer); not counted as timeout or caller abort. */
   cancel(): void {
-    if (!this.signal.aborted) this.controller.abort();
+    if (!this.signal.aborted) this.abort(undefined);
+  }
+
+  private abort(reason: unknown): void {
+    this.controller.abort(reason);
+    const reject = this.raceReject;
+    this.raceReject = null;
+    reject?.(this.signal.reason);
   }
 
   dispose(): void {
