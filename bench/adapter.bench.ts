@@ -228,7 +228,7 @@ function translationCost(): BenchResult[] {
   const request: GenerateRequest = { model: 'm', messages: MESSAGES, maxTokens: 100 };
   const params = catalogParams({ temperature: 0.2, top_p: 0.9 });
   const translations: readonly (readonly [string, () => unknown])[] = [
-    ['openai', () => toOpenAIBody(mergeParams(request, params), 'm', 'max_completion_tokens')],
+    ['openai', () => toOpenAIBody(mergeParams(request, params), { providerType: 'openai', modelId: 'm' }, 'max_completion_tokens')],
     ['anthropic', () => toAnthropicBody(mergeParams(request, params), 'm', 1024)],
     ['google', () => toGoogleParameters(mergeParams(request, params), 'm', undefined, undefined)],
   ];

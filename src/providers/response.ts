@@ -54,7 +54,10 @@ export function responseOf(fields: ResponseFields): GenerateResponse {
 
 const NO_TOOL_CALLS: readonly ToolCall[] = Object.freeze([]);
 
-/** The content of a text-only answer: one text part, or none for ''. */
-export function textContent(text: string): readonly ContentPart[] {
-  return text === '' ? [] : [{ type: 'text', text }];
+/** The text parts of `content`, joined. */
+export function textOf(content: readonly ContentPart[]): string {
+  let text = '';
+  for (const part of content) if (part.type === 'text') text += part.text;
+  return text;
 }
+

@@ -23,17 +23,19 @@ export interface StreamProtocol<Body, Chunk> {
 
 /** One streamed call's reading of its provider's chunks. */
 export interface StreamReader<Chunk> {
-  /** Note what `chunk` says (finish reason, usage, ids); its text, or '' for none. */
-  read(chunk: Chunk): string;
+  /** Note what `chunk` says (finish reason, usage, ids) and push the stream parts it makes onto `out`. */
+  read(chunk: Chunk, out: StreamPart[]): void;
   /**
-   * After the last chunk: the response with `text`, or a throw (the stream
-   * ended without the provider's terminator, or its answer was filtered).
+   * After the last chunk: the response, or a throw (the stream ended without
+   * the provider's terminator, or its answer was filtered). Parts still due
+   * (tool calls completed by the end) go onto `out`. `partialText` is the
+   * text streamed so far, for the errors.
    */
-  finish(text: string): GenerateResponse;
+  finish(partialText: string, out: StreamPart[]): GenerateResponse;
 }
 
 /**
- * Yields text deltas, then one `finish`; the consumer stopping early aborts
+ * Yields the parts each chunk makes (text, reasoning, tool calls), then one `finish`; the consumer stopping early aborts
  * the request, and every failure is a `ProviderCallError` carrying the text
  * received so far.
  *
@@ -56,15 +58,19 @@ export async function* runStream<Body, Chunk>(
   try {
     const chunks = await protocol.open(body, control);
     started = true;
+    const out: StreamPart[] = [];
     for await (const chunk of chunks) {
-      const delta = reader.read(chunk);
-      if (delta !== '') {
-        partialText += delta;
-        yield { type: 'text-delta', text: delta };
+      reader.read(chunk, out);
+      if (out.length === 0) continue;
+      for (const part of out) {
+        if (part.type === 'text-delta') partialText += part.text;
+        yield part;
       }
+      out.length = 0;
     }
     control.throwIfAborted();
-    const response = reader.finish(partialText);
+    const response = reader.finish(partialText, out);
+    for (const part of out) yield part;
     finished = true;
     yield { type: 'finish', response };
   } catch (error) {

@@ -11,11 +11,12 @@ import type {
 import { CallControl } from '../call-control.js';
 import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
-import { responseOf, textContent } from '../response.js';
+import { responseOf, textOf } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicBody } from './anthropic-request.js';
+import { anthropicContent, anthropicUsage } from './anthropic-response.js';
 import { AnthropicStreamReader } from './anthropic-stream-reader.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 
@@ -82,14 +83,13 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
       control?.dispose();
     }
     if (!Array.isArray((message as { content?: unknown } | null | undefined)?.content)) throw malformedResponseError('anthropic', message, 'content');
-    let text = '';
-    for (const block of message.content ?? []) if (block.type === 'text') text += block.text;
+    const content = anthropicContent(message).content();
     const finishReason = mapAnthropicFinishReason(message.stop_reason);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, text);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, textOf(content));
     return responseOf({
-      content: textContent(text),
+      content,
       finishReason,
-      usage: { inputTokens: message.usage?.input_tokens ?? null, outputTokens: message.usage?.output_tokens ?? null },
+      usage: anthropicUsage(message.usage),
       responseModel: message.model ?? null,
       responseId: message.id ?? null,
     });

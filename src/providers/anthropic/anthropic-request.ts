@@ -1,10 +1,10 @@
 /** detour's request as an Anthropic messages body (wire shapes stay in this folder). */
-import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { ProviderCallError } from '../../errors/ProviderCallError.js';
 import { detourFact } from '../call-error.js';
-import { messageText } from '../params.js';
-import type { GenerateRequest } from '../spec.js';
-import { requireTextOnly } from '../unsupported.js';
+import { mediaOf, toolResultText } from '../media.js';
+import type { ContentPart, GenerateRequest, Message, ReasoningOptions, ToolChoice } from '../spec.js';
+import { unsupportedInput } from '../unsupported.js';
 
 /** Anthropic requires `max_tokens`; this is sent when neither the caller nor the catalog gives one. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
@@ -16,72 +16,188 @@ export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
  */
 export const LEADING_USER_TEXT = '.';
 
+/** Thinking budgets for `reasoning.effort` (the API's minimum is 1,024). */
+export const ANTHROPIC_THINKING_BUDGETS = { low: 1_024, medium: 4_096, high: 16_384 } as const;
+
+const IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
 export interface AnthropicMessages {
   readonly system: string | undefined;
   readonly messages: MessageParam[];
 }
 
+type Block = ContentBlockParam;
+
+function blocksOf(message: Message, modelId: string): Block[] {
+  if (typeof message.content === 'string') return message.content === '' ? [] : [{ type: 'text', text: message.content }];
+  const blocks: Block[] = [];
+  let previous: Block | undefined;
+  for (const part of message.content) {
+    const block = blockOf(part, message.role, modelId);
+    if (block === null) continue;
+    // A message's adjacent text parts are one text block, as they are one text.
+    if (block.type === 'text' && previous?.type === 'text') previous.text += block.text;
+    else {
+      blocks.push(block);
+      previous = block;
+    }
+  }
+  return blocks;
+}
+
+function blockOf(part: ContentPart, role: Message['role'], modelId: string): Block | null {
+  switch (part.type) {
+    case 'text':
+      return part.text === '' ? null : { type: 'text', text: part.text };
+    case 'image': {
+      const media = mediaOf(part);
+      if (media.kind === 'url') return { type: 'image', source: { type: 'url', url: media.url } };
+      if (media.mediaType === null || !IMAGE_TYPES.has(media.mediaType)) {
+        throw unsupportedInput('anthropic', modelId, `image parts of type ${media.mediaType ?? 'unknown (give mediaType)'} are not supported`);
+      }
+      return { type: 'image', source: { type: 'base64', media_type: media.mediaType as 'image/png', data: media.data } };
+    }
+    case 'file': {
+      const media = mediaOf(part);
+      if (part.mediaType === 'application/pdf') {
+        return media.kind === 'url'
+          ? { type: 'document', source: { type: 'url', url: media.url } }
+          : { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: media.data }, ...(part.filename === undefined ? {} : { title: part.filename }) };
+      }
+      if (part.mediaType === 'text/plain' && media.kind === 'base64') {
+        return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: Buffer.from(media.data, 'base64').toString('utf8') }, ...(part.filename === undefined ? {} : { title: part.filename }) };
+      }
+      throw unsupportedInput('anthropic', modelId, `file parts of type ${part.mediaType} are not supported (PDF and text/plain are)`);
+    }
+    case 'tool-call':
+      if (role !== 'assistant') throw unsupportedInput('anthropic', modelId, 'tool-call parts belong in assistant messages');
+      return { type: 'tool_use', id: part.id, name: part.name, input: (part.arguments ?? {}) as Record<string, unknown> };
+    case 'tool-result':
+      return {
+        type: 'tool_result',
+        tool_use_id: part.id,
+        content: toolResultText(part.result),
+        ...(part.isError === true ? { is_error: true } : {}),
+      };
+    case 'reasoning':
+      // Only Anthropic's own signed thinking goes back; other providers' reasoning is not sent.
+      if (role !== 'assistant') return null;
+      if (part.redactedData !== undefined) return { type: 'redacted_thinking', data: part.redactedData };
+      if (part.signature === undefined || part.signature === '') return null;
+      return { type: 'thinking', thinking: part.text, signature: part.signature };
+  }
+}
+
+/** Tool results go first in a user turn, as the API requires after a tool_use turn. */
+function resultsFirst(blocks: Block[]): Block[] {
+  if (!blocks.some((block) => block.type === 'tool_result')) return blocks;
+  return [...blocks.filter((block) => block.type === 'tool_result'), ...blocks.filter((block) => block.type !== 'tool_result')];
+}
+
 /**
- * Split out every system message into `system` (joined by blank lines), drop
- * empty messages (the API rejects empty text blocks), merge consecutive
- * same-role messages into one turn with one text block each so roles
- * alternate, put a user turn first when the conversation starts with the
- * assistant, and trim trailing whitespace from a final assistant turn (a
- * prefill), which the API also rejects.
+ * Split out every system message into `system` (joined by blank lines); a
+ * `tool` message becomes the user's `tool_result` blocks; drop empty
+ * messages (the API rejects empty text blocks); merge consecutive same-role
+ * messages into one turn so roles alternate; put a user turn first when the
+ * conversation starts with the assistant; and trim trailing whitespace from
+ * a final assistant text (a prefill), which the API also rejects.
  */
-export function toAnthropicMessages(request: GenerateRequest): AnthropicMessages {
+export function toAnthropicMessages(request: GenerateRequest, modelId = request.model): AnthropicMessages {
   let system: string | undefined;
-  const messages: MessageParam[] = [];
+  const messages: { role: 'user' | 'assistant'; content: Block[] }[] = [];
   for (const message of request.messages) {
-    const text = messageText(message);
     if (message.role === 'system') {
+      if (typeof message.content !== 'string' && message.content.some((part) => part.type !== 'text')) {
+        throw unsupportedInput('anthropic', modelId, 'system messages take text only');
+      }
+      const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
       if (text !== '') system = system === undefined ? text : `${system}\n\n${text}`;
       continue;
     }
-    if (text === '') continue;
+    const blocks = blocksOf(message, modelId);
+    if (blocks.length === 0) continue;
+    const role = message.role === 'assistant' ? 'assistant' : 'user';
     const last = messages[messages.length - 1];
-    if (last !== undefined && last.role === message.role) {
-      const blocks: TextBlockParam[] = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : (last.content as TextBlockParam[]);
-      blocks.push({ type: 'text', text });
-      last.content = blocks;
-    } else {
-      messages.push({ role: message.role as 'user' | 'assistant', content: text });
-    }
+    if (last !== undefined && last.role === role) last.content.push(...blocks);
+    else messages.push({ role, content: blocks });
   }
   if (messages.length === 0) {
     throw new ProviderCallError(
       detourFact('invalid_request', 'Anthropic needs at least one non-empty user or assistant message; the request has none', 'anthropic'),
     );
   }
-  if (messages[0]?.role === 'assistant') messages.unshift({ role: 'user', content: LEADING_USER_TEXT });
-  const final = messages[messages.length - 1];
-  if (final !== undefined && final.role === 'assistant' && messages.length > 1) {
-    if (typeof final.content === 'string') {
-      final.content = final.content.trimEnd();
-      if (final.content === '') messages.pop();
-    } else {
-      const blocks = final.content as TextBlockParam[];
-      const lastBlock = blocks[blocks.length - 1];
-      if (lastBlock !== undefined) lastBlock.text = lastBlock.text.trimEnd();
-      if (lastBlock?.text === '') blocks.pop();
+  if (messages[0]?.role === 'assistant') messages.unshift({ role: 'user', content: [{ type: 'text', text: LEADING_USER_TEXT }] });
+  const final = messages[messages.length - 1]!;
+  if (final.role === 'assistant' && messages.length > 1) {
+    const lastBlock = final.content[final.content.length - 1];
+    if (lastBlock?.type === 'text') {
+      lastBlock.text = lastBlock.text.trimEnd();
+      if (lastBlock.text === '') final.content.pop();
+      if (final.content.length === 0) messages.pop();
     }
   }
-  return { system, messages };
+  return {
+    system,
+    messages: messages.map((message) => {
+      const content = message.role === 'user' ? resultsFirst(message.content) : message.content;
+      const only = content[0];
+      return { role: message.role, content: content.length === 1 && only?.type === 'text' ? only.text : content };
+    }),
+  };
+}
+
+function toolChoiceOf(choice: ToolChoice | undefined, parallel: boolean | undefined): Record<string, unknown> | undefined {
+  let result: Record<string, unknown> | undefined;
+  if (choice === 'auto') result = { type: 'auto' };
+  else if (choice === 'none') result = { type: 'none' };
+  else if (choice === 'required') result = { type: 'any' };
+  else if (choice !== undefined) result = { type: 'tool', name: choice.name };
+  if (parallel === false) result = { ...(result ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  return result;
+}
+
+/** `budget_tokens` for a reasoning request: the caller's budget, else the effort's. */
+export function thinkingBudgetOf(reasoning: ReasoningOptions): number {
+  return Math.max(1_024, reasoning.budgetTokens ?? ANTHROPIC_THINKING_BUDGETS[reasoning.effort ?? 'medium']);
 }
 
 /** The body shared by plain and streaming calls; `extra` keys are copied last, as is. */
 export function toAnthropicBody(request: GenerateRequest, modelId: string, defaultMaxTokens: number): Record<string, unknown> {
-  requireTextOnly('anthropic', modelId, request);
-  const { system, messages } = toAnthropicMessages(request);
+  const { system, messages } = toAnthropicMessages(request, modelId);
+  let maxTokens = request.maxTokens ?? defaultMaxTokens;
   const body: Record<string, unknown> = {
     model: request.model === '' ? modelId : request.model,
-    max_tokens: request.maxTokens ?? defaultMaxTokens,
+    max_tokens: maxTokens,
     messages,
   };
   if (system !== undefined) body['system'] = system;
   if (request.temperature !== undefined) body['temperature'] = request.temperature;
   if (request.topP !== undefined) body['top_p'] = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body['stop_sequences'] = [...request.stop];
+  if (request.tools !== undefined && request.tools.length > 0) {
+    body['tools'] = request.tools.map((tool) => ({
+      name: tool.name,
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      input_schema: tool.parameters,
+    }));
+    const choice = toolChoiceOf(request.toolChoice, request.parallelToolCalls);
+    if (choice !== undefined) body['tool_choice'] = choice;
+  } else if (typeof request.toolChoice === 'object' || request.toolChoice === 'required') {
+    throw unsupportedInput('anthropic', modelId, 'toolChoice asks for a tool but the request has no tools');
+  }
+  const format = request.responseFormat;
+  if (format !== undefined && format.type === 'json') {
+    // Native structured output needs a schema; without one the model is asked for JSON in the system prompt.
+    if (format.schema !== undefined) body['output_config'] = { format: { type: 'json_schema', schema: format.schema } };
+    else body['system'] = `${system === undefined ? '' : `${system}\n\n`}Answer with one JSON value and nothing else.`;
+  }
+  if (request.reasoning !== undefined) {
+    const budget = thinkingBudgetOf(request.reasoning);
+    // The budget is part of max_tokens: make room for an answer beside it.
+    if (maxTokens <= budget) maxTokens = budget + maxTokens;
+    body['max_tokens'] = maxTokens;
+    body['thinking'] = { type: 'enabled', budget_tokens: budget };
+  }
   if (request.extra !== undefined) Object.assign(body, request.extra);
   return body;
 }

@@ -1,12 +1,15 @@
 /**
- * What Anthropic's message stream events say: text deltas, the stop reason,
- * usage and ids, and whether `message_stop` came.
+ * What Anthropic's message stream events say: text, thinking (with its
+ * signature) and tool-use deltas, the stop reason, usage and ids, and
+ * whether `message_stop` came.
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
 import { filteredResponseError, streamEndedError } from '../call-error.js';
-import { responseOf, textContent } from '../response.js';
+import { ContentBuilder } from '../content-builder.js';
+import { responseOf } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
-import type { GenerateResponse } from '../spec.js';
+import type { GenerateResponse, StreamPart, Usage } from '../spec.js';
+import { anthropicUsage, readAnthropicContentEvent } from './anthropic-response.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 
 /**
@@ -19,42 +22,39 @@ import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 export class AnthropicStreamReader implements StreamReader<RawMessageStreamEvent> {
   private rawFinish: string | null = null;
   private stopped = false;
-  private inputTokens: number | null = null;
-  private outputTokens: number | null = null;
+  private usage: Usage = { inputTokens: null, outputTokens: null };
   private responseModel: string | null = null;
   private responseId: string | null = null;
+  private readonly content = new ContentBuilder();
 
-  read(event: RawMessageStreamEvent): string {
+  read(event: RawMessageStreamEvent, out: StreamPart[]): void {
     switch (event.type) {
       case 'message_start':
         this.responseId = event.message.id ?? null;
         this.responseModel = event.message.model ?? null;
-        this.inputTokens = event.message.usage?.input_tokens ?? null;
-        this.outputTokens = event.message.usage?.output_tokens ?? null;
-        return '';
-      case 'content_block_delta':
-        return event.delta.type === 'text_delta' ? event.delta.text : '';
+        this.usage = anthropicUsage(event.message.usage);
+        return;
       case 'message_delta':
         if (event.delta.stop_reason) this.rawFinish = event.delta.stop_reason;
-        if (event.usage?.output_tokens !== undefined && event.usage.output_tokens !== null) this.outputTokens = event.usage.output_tokens;
-        if (event.usage?.input_tokens !== undefined && event.usage.input_tokens !== null) this.inputTokens = event.usage.input_tokens;
-        return '';
+        this.usage = anthropicUsage(event.usage, this.usage);
+        return;
       case 'message_stop':
         this.stopped = true;
-        return '';
+        return;
       default:
-        return '';
+        readAnthropicContentEvent(event, this.content, out);
     }
   }
 
-  finish(text: string): GenerateResponse {
-    if (!this.stopped) throw streamEndedError('anthropic', text, 'a message_stop event');
+  finish(partialText: string, out: StreamPart[]): GenerateResponse {
+    if (!this.stopped) throw streamEndedError('anthropic', partialText, 'a message_stop event');
     const finishReason = mapAnthropicFinishReason(this.rawFinish);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, text);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, partialText);
+    this.content.endTools(out);
     return responseOf({
-      content: textContent(text),
+      content: this.content.content(),
       finishReason,
-      usage: { inputTokens: this.inputTokens, outputTokens: this.outputTokens },
+      usage: this.usage,
       responseModel: this.responseModel,
       responseId: this.responseId,
     });

@@ -5,12 +5,13 @@ import type { GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from
 import { CallControl } from '../call-control.js';
 import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
-import { responseOf, textContent } from '../response.js';
+import { ContentBuilder } from '../content-builder.js';
+import { responseOf, textOf } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
 import { toGoogleParameters } from './google-request.js';
-import { finishOf, textOf } from './google-response.js';
+import { finishOf, googleUsage, readGoogleParts, withToolCalls } from './google-response.js';
 import { GoogleStreamReader } from './google-stream-reader.js';
 
 /** Where the Gemini API lives when no base URL is configured. */
@@ -90,16 +91,17 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
     // The SDK wraps whatever JSON came into its response class: a body with neither
     // candidates nor prompt feedback (empty, `null`, a list) is no answer at all.
     if (!Array.isArray(response?.candidates) && response?.promptFeedback === undefined) throw malformedResponseError('google', response, 'candidates');
-    const text = textOf(response);
+    const content = new ContentBuilder();
+    readGoogleParts(response, content, null, 0, response.responseId ?? null);
+    const parts = content.content();
     const finishReason = finishOf(response) ?? { unified: 'other', raw: null };
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, response.promptFeedback?.blockReason ?? null);
+    if (finishReason.unified === 'content_filter') {
+      throw filteredResponseError('google', finishReason, textOf(parts), response.promptFeedback?.blockReason ?? null);
+    }
     return responseOf({
-      content: textContent(text),
-      finishReason,
-      usage: {
-        inputTokens: response.usageMetadata?.promptTokenCount ?? null,
-        outputTokens: response.usageMetadata?.candidatesTokenCount ?? null,
-      },
+      content: parts,
+      finishReason: withToolCalls(finishReason, content.toolCallCount),
+      usage: googleUsage(response.usageMetadata),
       responseModel: response.modelVersion ?? null,
       responseId: response.responseId ?? null,
     });

@@ -1,13 +1,15 @@
 /**
- * What Gemini's streamed responses say: text (thoughts left out), the finish
- * reason or the prompt's block reason, usage and ids.
+ * What Gemini's streamed responses say: text, thoughts and function calls
+ * (whole, one chunk each), the finish reason or the prompt's block reason,
+ * usage and ids.
  */
 import type { GenerateContentResponse } from '@google/genai';
 import { filteredResponseError, streamEndedError } from '../call-error.js';
-import { responseOf, textContent } from '../response.js';
+import { ContentBuilder } from '../content-builder.js';
+import { responseOf } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
-import type { FinishReason, GenerateResponse } from '../spec.js';
-import { finishOf, textOf } from './google-response.js';
+import type { FinishReason, GenerateResponse, StreamPart, Usage } from '../spec.js';
+import { finishOf, googleUsage, readGoogleParts, withToolCalls } from './google-response.js';
 
 /**
  * One streamed generation's reading; `finish` throws when no chunk carried a
@@ -20,31 +22,29 @@ import { finishOf, textOf } from './google-response.js';
 export class GoogleStreamReader implements StreamReader<GenerateContentResponse> {
   private finishReason: FinishReason | null = null;
   private blockReason: string | null = null;
-  private inputTokens: number | null = null;
-  private outputTokens: number | null = null;
+  private usage: Usage = { inputTokens: null, outputTokens: null };
   private responseModel: string | null = null;
   private responseId: string | null = null;
+  private callIndex = 0;
+  private readonly content = new ContentBuilder();
 
-  read(chunk: GenerateContentResponse): string {
+  read(chunk: GenerateContentResponse, out: StreamPart[]): void {
     this.responseId ??= chunk.responseId ?? null;
     this.responseModel ??= chunk.modelVersion ?? null;
-    if (chunk.usageMetadata) {
-      this.inputTokens = chunk.usageMetadata.promptTokenCount ?? this.inputTokens;
-      this.outputTokens = chunk.usageMetadata.candidatesTokenCount ?? this.outputTokens;
-    }
+    if (chunk.usageMetadata) this.usage = googleUsage(chunk.usageMetadata, this.usage);
     this.finishReason = finishOf(chunk) ?? this.finishReason;
     this.blockReason = chunk.promptFeedback?.blockReason ?? this.blockReason;
-    return textOf(chunk);
+    this.callIndex = readGoogleParts(chunk, this.content, out, this.callIndex, this.responseId);
   }
 
-  finish(text: string): GenerateResponse {
+  finish(partialText: string): GenerateResponse {
     const finishReason = this.finishReason;
-    if (finishReason === null) throw streamEndedError('google', text, 'a finishReason');
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, text, this.blockReason);
+    if (finishReason === null) throw streamEndedError('google', partialText, 'a finishReason');
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText, this.blockReason);
     return responseOf({
-      content: textContent(text),
-      finishReason,
-      usage: { inputTokens: this.inputTokens, outputTokens: this.outputTokens },
+      content: this.content.content(),
+      finishReason: withToolCalls(finishReason, this.content.toolCallCount),
+      usage: this.usage,
       responseModel: this.responseModel,
       responseId: this.responseId,
     });

@@ -6,7 +6,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNon
 import { CallControl } from '../call-control.js';
 import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
-import { responseOf, textContent } from '../response.js';
+import { responseOf } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type {
@@ -18,6 +18,7 @@ import type {
 } from '../spec.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { toOpenAIBody, type MaxTokensField } from './openai-request.js';
+import { openAIContent, openAIUsage } from './openai-response.js';
 import { OpenAIStreamReader } from './openai-stream-reader.js';
 
 export interface OpenAIAdapterOptions {
@@ -60,7 +61,7 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
       provider: this.providerType,
       secrets: this.secrets,
       prepare: (request) => {
-        const body = toOpenAIBody(mergeParams(request, this.params), this.modelId, this.maxTokensField);
+        const body = toOpenAIBody(mergeParams(request, this.params), this, this.maxTokensField);
         body['stream'] = true;
         if (this.streamUsage) body['stream_options'] = { include_usage: true };
         return body;
@@ -76,7 +77,7 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
-    const body = toOpenAIBody(mergeParams(request, this.params), this.modelId, this.maxTokensField);
+    const body = toOpenAIBody(mergeParams(request, this.params), this, this.maxTokensField);
     const control = CallControl.isNeeded(options) ? new CallControl(options) : undefined;
     let completion: ChatCompletion;
     try {
@@ -94,17 +95,14 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
     if (!Array.isArray((completion as { choices?: unknown } | null | undefined)?.choices)) throw malformedResponseError(this.providerType, completion, 'choices');
     const choice = completion.choices?.[0];
     const finishReason = mapOpenAIFinishReason(choice?.finish_reason);
-    const text = choice?.message?.content ?? '';
-    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, text);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, choice?.message?.content ?? '');
     return responseOf({
-      content: textContent(text),
+      content: openAIContent(choice?.message).content(),
       finishReason,
-      usage: {
-        inputTokens: completion.usage?.prompt_tokens ?? null,
-        outputTokens: completion.usage?.completion_tokens ?? null,
-      },
+      usage: openAIUsage(completion.usage),
       responseModel: completion.model ?? null,
       responseId: completion.id ?? null,
+      refusal: choice?.message?.refusal ?? null,
     });
   }
 

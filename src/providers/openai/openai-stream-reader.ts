@@ -1,13 +1,16 @@
 /**
- * What OpenAI's chat completion chunks say: text deltas, the finish reason,
- * usage (the last chunk, with `stream_options.include_usage`) and ids.
+ * What OpenAI's chat completion chunks say: text, reasoning and tool-call
+ * deltas, the finish reason, usage (the last chunk, with
+ * `stream_options.include_usage`) and ids.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { filteredResponseError, streamEndedError } from '../call-error.js';
-import { responseOf, textContent } from '../response.js';
+import { ContentBuilder } from '../content-builder.js';
+import { responseOf } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
-import type { GenerateResponse } from '../spec.js';
+import type { GenerateResponse, StreamPart, Usage } from '../spec.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { openAIUsage, readOpenAIDelta } from './openai-response.js';
 
 /**
  * One streamed chat completion's reading; `finish` throws when no chunk
@@ -18,36 +21,41 @@ import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
  */
 export class OpenAIStreamReader implements StreamReader<ChatCompletionChunk> {
   private rawFinish: string | null = null;
-  private inputTokens: number | null = null;
-  private outputTokens: number | null = null;
+  private usage: Usage = { inputTokens: null, outputTokens: null };
   private responseModel: string | null = null;
   private responseId: string | null = null;
+  private refusal: string | null = null;
+  private readonly content = new ContentBuilder();
 
   constructor(private readonly providerType: 'openai' | 'openai_compatible') {}
 
-  read(chunk: ChatCompletionChunk): string {
+  read(chunk: ChatCompletionChunk, out: StreamPart[]): void {
     this.responseId ??= chunk.id ?? null;
     this.responseModel ??= chunk.model ?? null;
-    if (chunk.usage) {
-      this.inputTokens = chunk.usage.prompt_tokens ?? null;
-      this.outputTokens = chunk.usage.completion_tokens ?? null;
-    }
+    if (chunk.usage) this.usage = openAIUsage(chunk.usage);
     const choice = chunk.choices?.[0];
-    if (choice === undefined) return '';
-    if (choice.finish_reason) this.rawFinish = choice.finish_reason;
-    return choice.delta?.content || '';
+    if (choice === undefined) return;
+    const delta = choice.delta;
+    if (typeof delta?.refusal === 'string' && delta.refusal !== '') this.refusal = (this.refusal ?? '') + delta.refusal;
+    readOpenAIDelta(delta, this.content, out);
+    if (choice.finish_reason) {
+      this.rawFinish = choice.finish_reason;
+      this.content.endTools(out);
+    }
   }
 
-  finish(text: string): GenerateResponse {
-    if (this.rawFinish === null) throw streamEndedError(this.providerType, text, 'a finish_reason');
+  finish(partialText: string, out: StreamPart[]): GenerateResponse {
+    if (this.rawFinish === null) throw streamEndedError(this.providerType, partialText, 'a finish_reason');
     const finishReason = mapOpenAIFinishReason(this.rawFinish);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, text);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, partialText);
+    this.content.endTools(out);
     return responseOf({
-      content: textContent(text),
+      content: this.content.content(),
       finishReason,
-      usage: { inputTokens: this.inputTokens, outputTokens: this.outputTokens },
+      usage: this.usage,
       responseModel: this.responseModel,
       responseId: this.responseId,
+      refusal: this.refusal,
     });
   }
 }
