@@ -177,7 +177,7 @@ export type { PolicyReloadedEvent, PolicyRejectedEvent, WatchErrorEvent, PolicyW
 
 // The simulator: a local server speaking the three providers' protocols.
 export { startSimulator } from './simulator/server.js';
-export type { Simulator, SimulatorOptions, ScenarioInput } from './simulator/server.js';
+export type { Simulator, SimulatorOptions, ScenarioInput, RecordedRequest } from './simulator/server.js';
 export { compileScenario, loadScenarioFile, parseScenario } from './simulator/scenario.js';
 export { ScenarioError } from './simulator/ScenarioError.js';
 export type { SimulatorCounts, ModelCounts } from './simulator/counts.js';

@@ -7,6 +7,9 @@
 export interface ModelCounts {
   requests: number;
   outcomes: Record<string, number>;
+  /** Image and file (document) parts received, when there were any. */
+  images?: number;
+  files?: number;
 }
 
 /** A plain snapshot, safe to serialise (also served at `GET /_detour/counts`). */
@@ -27,7 +30,7 @@ export class CountBook {
   private rejected = 0;
   private readonly models = new Map<string, ModelCounts>();
 
-  received(model: string): void {
+  received(model: string, images = 0, files = 0): void {
     this.requests += 1;
     let counts = this.models.get(model);
     if (counts === undefined) {
@@ -35,6 +38,8 @@ export class CountBook {
       this.models.set(model, counts);
     }
     counts.requests += 1;
+    if (images > 0) counts.images = (counts.images ?? 0) + images;
+    if (files > 0) counts.files = (counts.files ?? 0) + files;
   }
 
   served(model: string, outcome: string): void {
@@ -59,7 +64,14 @@ export class CountBook {
 
   snapshot(): SimulatorCounts {
     const models: Record<string, ModelCounts> = {};
-    for (const [model, counts] of this.models) models[model] = { requests: counts.requests, outcomes: { ...counts.outcomes } };
+    for (const [model, counts] of this.models) {
+      models[model] = {
+        requests: counts.requests,
+        outcomes: { ...counts.outcomes },
+        ...(counts.images === undefined ? {} : { images: counts.images }),
+        ...(counts.files === undefined ? {} : { files: counts.files }),
+      };
+    }
     return { requests: this.requests, connectionsClosedByClient: this.closedByClient, rejected: this.rejected, models };
   }
 }

@@ -1,6 +1,6 @@
 /** The provider simulator's public surface. */
 export { startSimulator } from './server.js';
-export type { ScenarioInput, Simulator, SimulatorOptions } from './server.js';
+export type { RecordedRequest, ScenarioInput, Simulator, SimulatorOptions } from './server.js';
 export { compileScenario, loadScenarioFile, parseDuration, parseScenario } from './scenario.js';
 export { ScenarioError } from './ScenarioError.js';
 export type { ScenarioIssue } from './ScenarioError.js';

@@ -30,7 +30,7 @@ type Path = readonly (string | number)[];
 type Report = (path: Path, message: string, atKey?: boolean) => void;
 
 const FAULT_TYPES: ReadonlySet<string> = new Set<string>([...DOCUMENTED_FAULTS, ...WIRE_FAULTS]);
-const MODEL_KEYS = new Set(['latency', 'chunk_latency', 'chunks', 'reply', 'faults']);
+const MODEL_KEYS = new Set(['latency', 'chunk_latency', 'chunks', 'reply', 'faults', 'tool_calls', 'reasoning', 'refusal', 'json']);
 const FAULT_KEYS = new Set(['type', 'provider', 'retry_after', 'when', 'after_chunks']);
 const WHEN_KEYS = new Set(['first', 'every', 'probability', 'from', 'to']);
 const TOP_KEYS = new Set(['name', 'description', 'seed', 'models']);
@@ -180,7 +180,7 @@ function compile(definition: unknown, report: Report): Scenario {
 
 function compileModel(definition: unknown, path: Path, report: Report): ModelBehaviour {
   if (!isRecord(definition)) {
-    report(path, 'must be a map with `latency`, `chunk_latency`, `chunks`, `reply` or `faults`');
+    report(path, 'must be a map with `latency`, `chunk_latency`, `chunks`, `reply`, `faults`, `tool_calls`, `reasoning`, `refusal` or `json`');
     return HEALTHY_BEHAVIOUR;
   }
   unknownKeys(definition, MODEL_KEYS, path, report);
@@ -202,7 +202,37 @@ function compileModel(definition: unknown, path: Path, report: Report): ModelBeh
       if (compiled !== undefined) faults.push(compiled);
     });
   }
-  return { latency, chunkLatency, chunks, faults, ...(typeof reply === 'string' ? { reply } : {}) };
+  return { latency, chunkLatency, chunks, faults, ...(typeof reply === 'string' ? { reply } : {}), ...compileAnswer(definition, path, report) };
+}
+
+/** `tool_calls`, `reasoning`, `refusal` and `json`: what the model answers beyond text. */
+function compileAnswer(definition: Record<string, unknown>, path: Path, report: Report): Partial<ModelBehaviour> {
+  const answer: { -readonly [K in keyof ModelBehaviour]?: ModelBehaviour[K] } = {};
+  const toolCalls = definition['tool_calls'];
+  if (toolCalls !== undefined) {
+    if (!Array.isArray(toolCalls) || toolCalls.length === 0) report([...path, 'tool_calls'], 'must be a non-empty list of { name, arguments }');
+    else {
+      const calls: { name: string; arguments: unknown }[] = [];
+      toolCalls.forEach((call, index) => {
+        if (!isRecord(call) || typeof call['name'] !== 'string' || call['name'] === '') report([...path, 'tool_calls', index], 'a tool call needs a `name` (and optional `arguments`, an object)');
+        else if (call['arguments'] !== undefined && !isRecord(call['arguments'])) report([...path, 'tool_calls', index, 'arguments'], 'must be a map');
+        else calls.push({ name: call['name'], arguments: call['arguments'] ?? {} });
+      });
+      answer.toolCalls = calls;
+    }
+  }
+  for (const key of ['reasoning', 'refusal'] as const) {
+    const value = definition[key];
+    if (value === undefined) continue;
+    if (typeof value === 'string' && value !== '') answer[key] = value;
+    else report([...path, key], 'must be a non-empty string');
+  }
+  const json = definition['json'];
+  if (json !== undefined) {
+    if (json === 'valid' || json === 'invalid' || json === 'malformed') answer.json = json;
+    else report([...path, 'json'], `must be valid, invalid or malformed; got ${show(json)}`);
+  }
+  return answer;
 }
 
 function compileFault(definition: unknown, path: Path, report: Report): FaultRule | undefined {

@@ -85,6 +85,14 @@ export interface ModelBehaviour {
   readonly chunks: number;
   /** A fixed reply instead of the echo. */
   readonly reply?: string;
+  /** When the request offers tools and does not end with tool results: call these instead of answering. */
+  readonly toolCalls?: readonly { readonly name: string; readonly arguments: unknown }[];
+  /** Thinking to send before the answer. */
+  readonly reasoning?: string;
+  /** Refuse with this message (OpenAI's `refusal` field; Anthropic's `refusal` stop reason). */
+  readonly refusal?: string;
+  /** When JSON is asked for: an object that fits the request's schema, one that does not, or text that is not JSON. */
+  readonly json?: 'valid' | 'invalid' | 'malformed';
   /** Tried in order; the first that applies is served. */
   readonly faults: readonly FaultRule[];
 }

@@ -38,6 +38,19 @@ export interface SimulatorOptions {
    * `GET /_detour/timeline`), keeping this many entries. @default 0 (off)
    */
   readonly timeline?: number;
+  /** Keep every model request's parsed body, for `requests()`. @default false */
+  readonly recordRequests?: boolean;
+}
+
+/** One model request as the simulator received it (with `recordRequests: true`). */
+export interface RecordedRequest {
+  /** Whose wire format: `openai`, `azure_openai`, `anthropic`, `google`. */
+  readonly protocol: DocumentedProvider;
+  readonly path: string;
+  readonly model: string;
+  readonly stream: boolean;
+  /** The request body, parsed JSON. */
+  readonly body: unknown;
 }
 
 export interface Simulator {
@@ -50,6 +63,8 @@ export interface Simulator {
   counts(): SimulatorCounts;
   /** Zeroes the counts and per-model request numbers, and restarts the fault clock. */
   reset(): void;
+  /** The model requests received since start or `reset()`, oldest first; empty unless `recordRequests` is on. */
+  requests(): readonly RecordedRequest[];
   /** Swaps the scenario. Per-model request numbers restart; counts and the clock carry on (call `reset()` for a fresh start). */
   setScenario(scenario: ScenarioInput): Promise<void>;
   /** With `timeline` on: every request's arrival and answer times since start or the last `reset()`; else empty. */
@@ -95,9 +110,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return state;
   };
 
+  const recorded: RecordedRequest[] = [];
   const reset = (): void => {
     book.clear();
     timeline?.clear();
+    recorded.length = 0;
     states = new Map();
     startedAt = now();
   };
@@ -105,7 +122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const serveModel = (exchange: Exchange, protocol: WireProtocol, parsed: SimulatedRequest): void => {
     const state = stateOf(parsed.model);
     state.requestNumber += 1;
-    book.received(parsed.model);
+    book.received(parsed.model, parsed.images, parsed.files);
     const fault = chooseFault(state, now() - startedAt);
     book.served(parsed.model, fault === undefined ? 'success' : fault.type);
     sequence += 1;
@@ -268,6 +285,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         reject(exchange, protocol.provider, 'bad_request', parsed);
         return;
       }
+      if (options.recordRequests === true) recorded.push({ protocol: protocol.provider, path, model: parsed.model, stream: parsed.stream, body });
       serveModel(exchange, protocol, parsed);
     }));
   };
@@ -301,6 +319,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     counts: () => book.snapshot(),
     timeline: () => timeline?.snapshot() ?? [],
+    requests: () => [...recorded],
     reset,
     setScenario: async (input) => {
       scenario = await resolveScenario(input);

@@ -11,6 +11,56 @@ const STOP_REASON: Record<ReplyPlan['ending'], string | null> = {
   none: null,
 };
 
+function stopReasonOf(plan: ReplyPlan): string | null {
+  if (plan.refusal !== null && plan.ending === 'stop') return 'refusal';
+  return plan.toolCalls.length > 0 && plan.ending === 'stop' ? 'tool_use' : STOP_REASON[plan.ending];
+}
+
+function blocksOf(content: unknown, type: string): number {
+  return Array.isArray(content) ? content.filter((block) => isRecord(block) && block['type'] === type).length : 0;
+}
+
+/** Whole content blocks: thinking, text, tool calls. */
+function contentBlocks(plan: ReplyPlan): object[] {
+  const blocks: object[] = [];
+  if (plan.reasoning !== null) blocks.push({ type: 'thinking', thinking: plan.reasoning, signature: plan.reasoningSignature });
+  if (plan.text !== '') blocks.push({ type: 'text', text: plan.text });
+  for (const call of plan.toolCalls) blocks.push({ type: 'tool_use', id: `toolu_${call.id}`, name: call.name, input: JSON.parse(call.arguments) as unknown });
+  return blocks;
+}
+
+/** Stream frames for an answer with thinking or tool calls: each block's start and stop ride on its first and last delta. */
+function blockFrames(plan: ReplyPlan): string[] {
+  const frames: string[] = [];
+  let index = 0;
+  const block = (start: string, deltas: readonly string[], extra: readonly string[] = []): void => {
+    const all = [...deltas, ...extra];
+    if (all.length === 0) all.push('');
+    all.forEach((delta, position) => {
+      let frame = position === 0 ? event('content_block_start', `{"type":"content_block_start","index":${index},"content_block":${start}}`) : '';
+      if (delta !== '') frame += event('content_block_delta', `{"type":"content_block_delta","index":${index},"delta":${delta}}`);
+      if (position === all.length - 1) frame += event('content_block_stop', `{"type":"content_block_stop","index":${index}}`);
+      frames.push(frame);
+    });
+    index += 1;
+  };
+  if (plan.reasoning !== null) {
+    block(
+      '{"type":"thinking","thinking":"","signature":""}',
+      plan.reasoningChunks.map((chunk) => `{"type":"thinking_delta","thinking":${JSON.stringify(chunk)}}`),
+      [`{"type":"signature_delta","signature":${JSON.stringify(plan.reasoningSignature)}}`],
+    );
+  }
+  if (plan.chunks.length > 0) block('{"type":"text","text":""}', plan.chunks.map((chunk) => `{"type":"text_delta","text":${JSON.stringify(chunk)}}`));
+  for (const call of plan.toolCalls) {
+    block(
+      `{"type":"tool_use","id":"toolu_${call.id}","name":${JSON.stringify(call.name)},"input":{}}`,
+      call.argumentChunks.map((chunk) => `{"type":"input_json_delta","partial_json":${JSON.stringify(chunk)}}`),
+    );
+  }
+  return frames;
+}
+
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
 }
@@ -36,13 +86,35 @@ export const anthropicProtocol: WireProtocol = {
     if (typeof maxTokens !== 'number') return 'max_tokens: Field required';
     let lastUserText = '';
     let inputCharacters = textOfContent(body['system']).length;
+    let images = 0;
+    let files = 0;
     for (const message of messages) {
       if (!isRecord(message)) continue;
       const text = textOfContent(message['content']);
       inputCharacters += text.length;
       if (message['role'] === 'user') lastUserText = text;
+      images += blocksOf(message['content'], 'image');
+      files += blocksOf(message['content'], 'document');
     }
-    return { model, stream: body['stream'] === true, lastUserText, inputCharacters, maxTokens, includeUsage: true };
+    const tools = Array.isArray(body['tools']) ? body['tools'].flatMap((tool) => (isRecord(tool) && typeof tool['name'] === 'string' ? [tool['name']] : [])) : [];
+    const last = messages[messages.length - 1];
+    const outputConfig = body['output_config'];
+    const format = isRecord(outputConfig) && isRecord(outputConfig['format']) ? outputConfig['format'] : null;
+    const systemText = textOfContent(body['system']);
+    return {
+      model,
+      stream: body['stream'] === true,
+      lastUserText,
+      inputCharacters,
+      maxTokens,
+      includeUsage: true,
+      tools,
+      lastIsToolResult: isRecord(last) && last['role'] === 'user' && blocksOf(last['content'], 'tool_result') > 0,
+      images,
+      files,
+      jsonSchema: format?.['schema'] ?? null,
+      wantsJson: format !== null || systemText.includes('JSON'),
+    };
   },
 
   newId: (sequence) => sequenceId('msg_01DTR', sequence, 19),
@@ -57,8 +129,8 @@ export const anthropicProtocol: WireProtocol = {
       type: 'message',
       role: 'assistant',
       model: plan.model,
-      content: plan.text === '' ? [] : [{ type: 'text', text: plan.text }],
-      stop_reason: STOP_REASON[plan.ending],
+      content: contentBlocks(plan),
+      stop_reason: stopReasonOf(plan),
       stop_sequence: null,
       usage: {
         input_tokens: plan.inputTokens,
@@ -90,6 +162,15 @@ export const anthropicProtocol: WireProtocol = {
         },
       },
     };
+    const stopReason = stopReasonOf(plan);
+    const messageEnd =
+      stopReason === null
+        ? ''
+        : event('message_delta', `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":{"output_tokens":${plan.outputTokens}}}`) +
+          event('message_stop', '{"type":"message_stop"}');
+    if (plan.reasoning !== null || plan.toolCalls.length > 0) {
+      return { head: event('message_start', JSON.stringify(start)) + event('ping', '{"type": "ping"}'), content: blockFrames(plan), tail: messageEnd };
+    }
     const head =
       event('message_start', JSON.stringify(start)) +
       event('content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}') +
@@ -97,16 +178,7 @@ export const anthropicProtocol: WireProtocol = {
     const content = plan.chunks.map((chunk) =>
       event('content_block_delta', `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(chunk)}}}`),
     );
-    const stopReason = STOP_REASON[plan.ending];
-    let tail = event('content_block_stop', '{"type":"content_block_stop","index":0}');
-    if (stopReason !== null) {
-      tail +=
-        event(
-          'message_delta',
-          `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":{"output_tokens":${plan.outputTokens}}}`,
-        ) + event('message_stop', '{"type":"message_stop"}');
-    }
-    return { head, content, tail };
+    return { head, content, tail: event('content_block_stop', '{"type":"content_block_stop","index":0}') + messageEnd };
   },
 
   malformedJson: (plan) => `{"id":"${plan.id}","type":"message","role":"assistant","content":[{"type":"text","text":"`,

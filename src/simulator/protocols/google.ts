@@ -28,13 +28,44 @@ function usageOf(plan: ReplyPlan, outputTokens: number): object {
   };
 }
 
-function candidate(text: string | null, finishReason: string | null): object {
+function candidate(text: string | null, finishReason: string | null, parts?: readonly object[]): object {
+  const content = parts ?? (text === null ? null : [{ text }]);
   return {
-    ...(text === null ? {} : { content: { parts: [{ text }], role: 'model' } }),
+    ...(content === null ? {} : { content: { parts: content, role: 'model' } }),
     ...(finishReason === null ? {} : { finishReason }),
     ...(finishReason === 'SAFETY' ? { safetyRatings: SAFETY_RATINGS } : {}),
     index: 0,
   };
+}
+
+function thoughtPart(plan: ReplyPlan, text: string, last: boolean): object {
+  return { text, thought: true, ...(last && plan.reasoningSignature !== null ? { thoughtSignature: plan.reasoningSignature } : {}) };
+}
+
+function callPart(call: ReplyPlan['toolCalls'][number]): object {
+  return { functionCall: { name: call.name, args: JSON.parse(call.arguments) as unknown } };
+}
+
+/** Whole parts: thought, text, function calls (Gemini has no call ids and says STOP after calls). */
+function partsOf(plan: ReplyPlan): object[] {
+  const parts: object[] = [];
+  if (plan.reasoning !== null) parts.push(thoughtPart(plan, plan.reasoning, true));
+  if (plan.text !== '') parts.push({ text: plan.text });
+  for (const call of plan.toolCalls) parts.push(callPart(call));
+  return parts;
+}
+
+function countData(parts: unknown, image: boolean): number {
+  if (!Array.isArray(parts)) return 0;
+  let count = 0;
+  for (const part of parts) {
+    if (!isRecord(part)) continue;
+    const data = isRecord(part['inlineData']) ? part['inlineData'] : isRecord(part['fileData']) ? part['fileData'] : null;
+    if (data === null) continue;
+    const isImage = typeof data['mimeType'] === 'string' && data['mimeType'].startsWith('image/');
+    if (isImage === image) count += 1;
+  }
+  return count;
 }
 
 function frame(data: unknown): string {
@@ -51,6 +82,8 @@ export const googleProtocol: WireProtocol = {
     if (!Array.isArray(contents)) return '* GenerateContentRequest.contents: contents is not specified';
     let lastUserText = '';
     let inputCharacters = 0;
+    let images = 0;
+    let files = 0;
     const system = body['systemInstruction'];
     if (isRecord(system)) inputCharacters += textOfContent(system['parts']).length;
     for (const content of contents) {
@@ -58,10 +91,28 @@ export const googleProtocol: WireProtocol = {
       const text = textOfContent(content['parts']);
       inputCharacters += text.length;
       if (content['role'] === 'user' || content['role'] === undefined) lastUserText = text;
+      images += countData(content['parts'], true);
+      files += countData(content['parts'], false);
     }
     const generationConfig = body['generationConfig'];
     const maxTokens = isRecord(generationConfig) ? generationConfig['maxOutputTokens'] : undefined;
+    const tools = Array.isArray(body['tools'])
+      ? body['tools'].flatMap((tool) =>
+          isRecord(tool) && Array.isArray(tool['functionDeclarations'])
+            ? tool['functionDeclarations'].flatMap((declaration) => (isRecord(declaration) && typeof declaration['name'] === 'string' ? [declaration['name']] : []))
+            : [],
+        )
+      : [];
+    const last = contents[contents.length - 1];
+    const lastParts = isRecord(last) && Array.isArray(last['parts']) ? last['parts'] : [];
+    const config = isRecord(generationConfig) ? generationConfig : {};
     return {
+      tools,
+      lastIsToolResult: lastParts.some((part) => isRecord(part) && part['functionResponse'] !== undefined),
+      images,
+      files,
+      jsonSchema: config['responseJsonSchema'] ?? config['responseSchema'] ?? null,
+      wantsJson: config['responseMimeType'] === 'application/json',
       model: urlModel,
       stream: urlStream,
       lastUserText,
@@ -79,8 +130,9 @@ export const googleProtocol: WireProtocol = {
 
   jsonBody(plan) {
     const finishReason = FINISH[plan.ending];
+    const featured = plan.reasoning !== null || plan.toolCalls.length > 0;
     return JSON.stringify({
-      candidates: [candidate(plan.ending === 'filtered' && plan.text === '' ? null : plan.text, finishReason)],
+      candidates: [candidate(plan.ending === 'filtered' && plan.text === '' ? null : plan.text, finishReason, featured ? partsOf(plan) : undefined)],
       usageMetadata: usageOf(plan, plan.outputTokens),
       modelVersion: plan.model,
       responseId: plan.id,
@@ -101,6 +153,16 @@ export const googleProtocol: WireProtocol = {
         responseId: plan.id,
       });
     });
+    if (plan.reasoning !== null || plan.toolCalls.length > 0) {
+      const chunkFrame = (parts: readonly object[], finish: string | null): string =>
+        frame({ candidates: [candidate(null, finish, parts)], usageMetadata: usageOf(plan, plan.outputTokens), modelVersion: plan.model, responseId: plan.id });
+      const featured = [
+        ...plan.reasoningChunks.map((chunk, index) => chunkFrame([thoughtPart(plan, chunk, index === plan.reasoningChunks.length - 1)], null)),
+        ...plan.chunks.map((chunk) => chunkFrame([{ text: chunk }], null)),
+        ...plan.toolCalls.map((call) => chunkFrame([callPart(call)], null)),
+      ];
+      return { head: '', content: featured, tail: finishReason === null ? '' : chunkFrame([], finishReason) };
+    }
     const tail =
       plan.ending === 'filtered' || (last < 0 && finishReason !== null)
         ? frame({

@@ -4,6 +4,14 @@
  */
 import { isRecord, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
 
+function finishOf(plan: ReplyPlan): string | null {
+  return plan.toolCalls.length > 0 && plan.ending === 'stop' ? 'tool_calls' : FINISH[plan.ending];
+}
+
+function countParts(content: unknown, type: string): number {
+  return Array.isArray(content) ? content.filter((part) => isRecord(part) && part['type'] === type).length : 0;
+}
+
 const FINISH: Record<ReplyPlan['ending'], string | null> = {
   stop: 'stop',
   length: 'length',
@@ -14,13 +22,14 @@ const FINISH: Record<ReplyPlan['ending'], string | null> = {
 const SYSTEM_FINGERPRINT = 'fp_detour0sim';
 
 function usageOf(plan: ReplyPlan): object {
+  const reasoningTokens = plan.reasoning === null ? 0 : Math.max(1, Math.ceil(plan.reasoning.length / 4));
   return {
     prompt_tokens: plan.inputTokens,
     completion_tokens: plan.outputTokens,
     total_tokens: plan.inputTokens + plan.outputTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: {
-      reasoning_tokens: 0,
+      reasoning_tokens: reasoningTokens,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
@@ -39,15 +48,31 @@ export const openAIProtocol: WireProtocol = {
     if (!Array.isArray(messages)) return "Missing required parameter: 'messages'.";
     let lastUserText = '';
     let inputCharacters = 0;
+    let images = 0;
+    let files = 0;
     for (const message of messages) {
       if (!isRecord(message)) continue;
       const text = textOfContent(message['content']);
       inputCharacters += text.length;
       if (message['role'] === 'user') lastUserText = text;
+      images += countParts(message['content'], 'image_url');
+      files += countParts(message['content'], 'file');
     }
     const maxTokens = body['max_completion_tokens'] ?? body['max_tokens'];
     const streamOptions = body['stream_options'];
+    const tools = Array.isArray(body['tools'])
+      ? body['tools'].flatMap((tool) => (isRecord(tool) && isRecord(tool['function']) && typeof tool['function']['name'] === 'string' ? [tool['function']['name']] : []))
+      : [];
+    const last = messages[messages.length - 1];
+    const format = body['response_format'];
+    const jsonSchema = isRecord(format) && isRecord(format['json_schema']) ? (format['json_schema']['schema'] ?? null) : null;
     return {
+      tools,
+      lastIsToolResult: isRecord(last) && last['role'] === 'tool',
+      images,
+      files,
+      jsonSchema,
+      wantsJson: isRecord(format) && (format['type'] === 'json_schema' || format['type'] === 'json_object'),
       model,
       stream: body['stream'] === true,
       lastUserText,
@@ -83,9 +108,18 @@ export const openAIProtocol: WireProtocol = {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: plan.text, refusal: null, annotations: [] },
+          message: {
+            role: 'assistant',
+            content: plan.refusal !== null || (plan.text === '' && plan.toolCalls.length > 0) ? null : plan.text,
+            refusal: plan.refusal,
+            annotations: [],
+            ...(plan.reasoning === null ? {} : { reasoning_content: plan.reasoning }),
+            ...(plan.toolCalls.length === 0
+              ? {}
+              : { tool_calls: plan.toolCalls.map((call) => ({ id: `call_${call.id}`, type: 'function', function: { name: call.name, arguments: call.arguments } })) }),
+          },
           logprobs: null,
-          finish_reason: FINISH[plan.ending],
+          finish_reason: finishOf(plan),
         },
       ],
       usage: usageOf(plan),
@@ -98,10 +132,15 @@ export const openAIProtocol: WireProtocol = {
     const base = `{"id":${JSON.stringify(plan.id)},"object":"chat.completion.chunk","created":${plan.created},"model":${JSON.stringify(plan.model)},"service_tier":"default","system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":`;
     const usageField = plan.includeUsage ? ',"usage":null' : '';
     const head = `data: ${base}[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]${usageField}}\n\n`;
-    const content = plan.chunks.map(
-      (chunk) => `data: ${base}[{"index":0,"delta":{"content":${JSON.stringify(chunk)}},"logprobs":null,"finish_reason":null}]${usageField}}\n\n`,
-    );
-    const finishReason = FINISH[plan.ending];
+    const delta = (fields: string): string => `data: ${base}[{"index":0,"delta":{${fields}},"logprobs":null,"finish_reason":null}]${usageField}}\n\n`;
+    const content = plan.chunks.map((chunk) => delta(`"content":${JSON.stringify(chunk)}`));
+    if (plan.reasoning !== null) content.unshift(...plan.reasoningChunks.map((chunk) => delta(`"reasoning_content":${JSON.stringify(chunk)}`)));
+    if (plan.refusal !== null) content.push(delta(`"refusal":${JSON.stringify(plan.refusal)}`));
+    plan.toolCalls.forEach((call, index) => {
+      content.push(delta(`"tool_calls":[{"index":${index},"id":"call_${call.id}","type":"function","function":{"name":${JSON.stringify(call.name)},"arguments":""}}]`));
+      for (const piece of call.argumentChunks) content.push(delta(`"tool_calls":[{"index":${index},"function":{"arguments":${JSON.stringify(piece)}}}]`));
+    });
+    const finishReason = finishOf(plan);
     if (finishReason === null) return { head, content, tail: '' };
     let tail = `data: ${base}[{"index":0,"delta":{},"logprobs":null,"finish_reason":"${finishReason}"}]${usageField}}\n\n`;
     if (plan.includeUsage) tail += `data: ${base}[],"usage":${JSON.stringify(usageOf(plan))}}\n\n`;

@@ -15,6 +15,36 @@ export interface SimulatedRequest {
   readonly maxTokens: number | null;
   /** OpenAI `stream_options.include_usage`. */
   readonly includeUsage: boolean;
+  /** The names of the tools the request offers. */
+  readonly tools: readonly string[];
+  /** The conversation ends with tool results (the model answers them instead of calling again). */
+  readonly lastIsToolResult: boolean;
+  /** Image and file (document) parts in the request. */
+  readonly images: number;
+  readonly files: number;
+  /** The JSON Schema the answer must fit (structured output), or null. */
+  readonly jsonSchema: unknown;
+  /** JSON was asked for, with or without a schema. */
+  readonly wantsJson: boolean;
+}
+
+/** No tools, images, files or JSON: the fields a text-only request has. */
+export const TEXT_ONLY = {
+  tools: [] as readonly string[],
+  lastIsToolResult: false,
+  images: 0,
+  files: 0,
+  jsonSchema: null,
+  wantsJson: false,
+} as const;
+
+/** A tool call the simulator makes; `argumentChunks` joined are `arguments`. */
+export interface PlannedToolCall {
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as JSON text. */
+  readonly arguments: string;
+  readonly argumentChunks: readonly string[];
 }
 
 /** How a reply ends: normally, cut by length, filtered, or with no terminator at all. */
@@ -32,6 +62,14 @@ export interface ReplyPlan {
   /** Unix seconds. */
   readonly created: number;
   readonly includeUsage: boolean;
+  /** Tool calls after the text (the finish reason then says so). */
+  readonly toolCalls: readonly PlannedToolCall[];
+  /** Thinking before the text, in chunks, and its signature (Anthropic and Gemini send one). */
+  readonly reasoning: string | null;
+  readonly reasoningChunks: readonly string[];
+  readonly reasoningSignature: string | null;
+  /** OpenAI's `refusal` message (the text is then empty). */
+  readonly refusal: string | null;
 }
 
 /** A stream's SSE frames, split so faults can stop or drop parts of it. */
