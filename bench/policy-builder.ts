@@ -92,6 +92,8 @@ export function buildPolicy(input: PolicyInput = {}): Policy {
     hedge: null,
     midStream: 'fail',
     statsWindowMs: 60_000,
+    outputChecks: ['empty'],
+    accept: ['length'],
     circuitBreaker: null,
     routes: [],
     rules: [],

@@ -30,15 +30,22 @@ export class ProviderCallError extends Error {
   override readonly name = 'ProviderCallError';
   readonly fact: ErrorFact;
   readonly partialText: string | null;
+  /**
+   * The answer itself when a 200 was classified as a failure (filtered, cut
+   * short, failed an output check): the adapter's `GenerateResponse`, so a
+   * policy that accepts such answers can return it.
+   */
+  readonly response: object | null;
   /** Secrets to scrub from `cause` before it is shown (see `deferCauseScrub`); null once scrubbed or never deferred. */
   #unscrubbed: readonly string[] | null = null;
 
-  constructor(fact: ErrorFact, options: { cause?: unknown; partialText?: string | null } = {}) {
+  constructor(fact: ErrorFact, options: { cause?: unknown; partialText?: string | null; response?: object | null } = {}) {
     const limit = suppressStack(options.cause !== undefined);
     super(`${fact.type}: ${fact.message}`, options.cause === undefined ? undefined : { cause: options.cause });
     restoreStack(limit);
     this.fact = fact;
     this.partialText = options.partialText ?? null;
+    this.response = options.response ?? null;
   }
 
   /** Leave `cause` unscrubbed until `scrubCause()`; `secrets` are the keys to scrub then, on top of the key patterns. */

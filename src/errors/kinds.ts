@@ -16,6 +16,9 @@ export const ERROR_KINDS = [
   'content_filter',
   'invalid_request',
   'stream_interrupted',
+  'empty_response',
+  'invalid_output',
+  'refusal',
   'aborted',
   'unknown',
 ] as const;
@@ -37,6 +40,9 @@ export const ERROR_TYPES: Readonly<Record<ErrorKind, string>> = {
   content_filter: 'ContentFilterError',
   invalid_request: 'InvalidRequestError',
   stream_interrupted: 'StreamInterruptedError',
+  empty_response: 'EmptyResponseError',
+  invalid_output: 'InvalidOutputError',
+  refusal: 'RefusalError',
   aborted: 'AbortError',
   unknown: 'UnknownError',
 };
@@ -50,6 +56,13 @@ export const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   'connection',
   'stream_interrupted',
 ]);
+
+/**
+ * Kinds about the answer itself (a 200 that failed the policy's
+ * `output_checks`): not retried on the same model by default, and always
+ * eligible for fallback when the policy turned their check on.
+ */
+export const ANSWER_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['empty_response', 'invalid_output', 'refusal']);
 
 export function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && (ERROR_KINDS as readonly string[]).includes(value);

@@ -1,8 +1,9 @@
 /**
- * Classifies a response that succeeded on the wire but was filtered or cut
- * short (DESIGN §4: "a 200 response whose finish reason says it was filtered
- * counts as content_filter"). The executor decides whether a truncated answer
- * counts as a failure; this only states the fact.
+ * Classifies a response that succeeded on the wire but was filtered, cut
+ * short, refused, empty, or failed an output check (a 200 whose finish reason
+ * says it was filtered counts as content_filter). The executor decides
+ * whether such an answer counts as a failure (policy `output_checks` and
+ * `accept`); this only states the fact.
  */
 import type { ProviderType } from '../providers/spec.js';
 import { makeFact } from './fact.js';
@@ -15,6 +16,12 @@ export interface ResponseOutcome {
   readonly blockReason?: string | null | undefined;
   /** Text produced before the stop, if any (not put into the fact). */
   readonly text?: string | null | undefined;
+  /** The provider's refusal message (OpenAI `refusal`): kind `refusal`. */
+  readonly refusal?: string | null | undefined;
+  /** The answer has no text and no tool calls (or the 200's body was empty or not JSON): kind `empty_response`. */
+  readonly empty?: boolean | undefined;
+  /** What is wrong with the answer's JSON or a tool call's arguments: kind `invalid_output`. */
+  readonly invalidOutput?: string | null | undefined;
 }
 
 const FILTER_REASONS: Readonly<Record<string, ErrorKind>> = {
@@ -38,9 +45,21 @@ const FILTER_REASONS: Readonly<Record<string, ErrorKind>> = {
  * classifyResponse('openai', { finishReasonRaw: 'content_filter' })?.kind // 'content_filter'
  * classifyResponse('google', { finishReasonRaw: null, blockReason: 'SAFETY' })?.code // 'SAFETY'
  * classifyResponse('anthropic', { finishReasonRaw: 'end_turn' }) // null
+ * classifyResponse('openai', { finishReasonRaw: 'stop', refusal: "I can't help with that." })?.kind // 'refusal'
+ * classifyResponse('openai', { finishReasonRaw: 'stop', empty: true })?.kind // 'empty_response'
  */
 export function classifyResponse(providerType: ProviderType | string, outcome: ResponseOutcome): ErrorFact | null {
   try {
+    if (typeof outcome.refusal === 'string' && outcome.refusal !== '') {
+      return makeFact('refusal', { code: 'refusal', message: `The model refused: ${outcome.refusal.slice(0, 200)}`, provider: providerType, raw: { refusal: outcome.refusal } });
+    }
+    if (typeof outcome.invalidOutput === 'string' && outcome.invalidOutput !== '') {
+      return makeFact('invalid_output', { code: 'invalid_output', message: `The answer failed its output check: ${outcome.invalidOutput}`, provider: providerType });
+    }
+    if (outcome.empty === true) {
+      const reason = typeof outcome.finishReasonRaw === 'string' ? ` (finish reason: ${outcome.finishReasonRaw})` : '';
+      return makeFact('empty_response', { code: 'empty_response', message: `The answer has no text and no tool calls${reason}.`, provider: providerType });
+    }
     const blockReason = typeof outcome.blockReason === 'string' ? outcome.blockReason : null;
     if (blockReason !== null && blockReason !== '' && blockReason !== 'BLOCK_REASON_UNSPECIFIED') {
       return makeFact('content_filter', {

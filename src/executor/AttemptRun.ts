@@ -20,6 +20,8 @@ export class AttemptRun {
   committed = false;
   /** Streams: text forwarded so far. */
   text = '';
+  /** Streams: some event reached the consumer (a commit alone, at an empty answer's finish, sends nothing). */
+  forwarded = false;
   firstChunkTimer: ReturnType<typeof setTimeout> | null = null;
   /** Streams: when the first chunk arrived (ms since the epoch). */
   firstChunkAt: number | null = null;

@@ -6,6 +6,7 @@
 import { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import type { Policy, PolicySet } from '../policy/types.js';
 import type { AdapterSource } from '../providers/factory.js';
+import { requestShape } from '../providers/capabilities.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { buildRequestFacts } from '../rules/facts.js';
 import { planRequest } from '../rules/plan.js';
@@ -241,7 +242,7 @@ export class Executor {
     const seed = options.randomSeed ?? drawSeed(services.random);
     try {
       const inputTokens = estimateInputTokens(options.messages);
-      const facts = buildRequestFacts({ ...requestFactsOf(options, stream), estimatedInputTokens: inputTokens });
+      const facts = buildRequestFacts({ ...requestFactsOf(options, stream, requestShape(options, options.messages)), estimatedInputTokens: inputTokens });
       const statsFacts = statsFactsOf(policy).routes;
       if (statsFacts.length > 0) addStatsFacts(facts as Record<string, unknown>, statsFacts, (model) => services.live.get(cooldownKey(policy.name, model), policy.statsWindowMs, services.clock.now()));
       const figures = memberFigures(services, policy, options, () => inputTokens);

@@ -15,6 +15,8 @@ import type { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import type { FallbackFailureReason } from '../errors/LLMFallbackError.js';
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
+import { ProviderCallError } from '../errors/ProviderCallError.js';
+import { neededCapabilities, requestShape, type ModelCapability, type RequestShape } from '../providers/capabilities.js';
 import type { GenerateRequest, GenerateResponse } from '../providers/spec.js';
 import type { RequestFactsInput } from '../rules/facts.js';
 import { drawSeed } from '../rules/random.js';
@@ -33,6 +35,7 @@ import type { Candidate, CandidateContext } from './candidates.js';
 import { armHedge, hedge } from './hedge.js';
 import { callEnded, callStarted } from './liveCalls.js';
 import { pumpStream } from './pumpStream.js';
+import { acceptedAnswer, checkOutput, unacceptedCut } from './outputChecks.js';
 import { adapterRequest, estimateInputTokens, sentParams } from './request.js';
 import type { SessionEvent } from './SessionEvent.js';
 import { lastFailureFact, sessionFailure } from './sessionFailure.js';
@@ -81,6 +84,8 @@ export class Session implements CandidateContext {
   private inputTokens: number | undefined;
   /** The request's facts for the rules, built when a failure first needs them. */
   requestFacts: RequestFactsInput | null = null;
+  private requestShapeOf: RequestShape | undefined;
+  private needed: readonly ModelCapability[] | undefined;
 
   constructor(
     readonly services: SessionServices,
@@ -254,11 +259,24 @@ export class Session implements CandidateContext {
     call.then(
       (response) => {
         run.settled();
-        callEnded(services, policy, run, response);
-        this.push({ type: 'succeeded', run, response });
+        const problem = this.answerProblem(response, adapter.providerType);
+        if (problem === null) {
+          callEnded(services, policy, run, response);
+          this.push({ type: 'succeeded', run, response });
+          return;
+        }
+        run.fact = settledFact(problem, run, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
+        callEnded(services, policy, run, null);
+        this.push({ type: 'failed', run, error: problem });
       },
       (error: unknown) => {
         run.settled();
+        const accepted = acceptedAnswer(error, policy.accept);
+        if (accepted !== null) {
+          callEnded(services, policy, run, accepted);
+          this.push({ type: 'succeeded', run, response: accepted });
+          return;
+        }
         run.fact = settledFact(error, run, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
         callEnded(services, policy, run, null);
         this.push({ type: 'failed', run, error });
@@ -280,6 +298,22 @@ export class Session implements CandidateContext {
     if (this.policy.circuitBreaker !== null) this.services.cooldowns.recordResult(this.policy, run.model, null, now);
     abortLosers(this, run);
     this.end('success', run, response);
+  }
+
+  /** What the request carries beyond text, read once. */
+  shape(): RequestShape {
+    return (this.requestShapeOf ??= requestShape(this.options, this.options.messages));
+  }
+
+  /** The capabilities a model needs to serve this request. */
+  neededCapabilities(): readonly ModelCapability[] {
+    return (this.needed ??= neededCapabilities(this.shape()));
+  }
+
+  /** A 200 that fails the policy's output checks, or a cut the policy does not accept: the failure it counts as. */
+  private answerProblem(response: GenerateResponse, providerType: string): ProviderCallError | null {
+    const fact = checkOutput(response, this.options, this.policy.outputChecks, providerType) ?? unacceptedCut(response, this.policy.accept, providerType);
+    return fact === null ? null : new ProviderCallError(fact, { partialText: response.text === '' ? null : response.text, response });
   }
 
   /** The prompt's size for the context-window pre-check and the rules (estimated once, only when needed). */

@@ -38,7 +38,7 @@ export function afterFailure(session: Session, model: string, provider: string |
       estimatedCost: sessionCost(policy, session.tried, session.estimatedInputTokens()),
     },
     streamPhase: phase,
-    request: { ...(session.requestFacts ??= requestFactsOf(session.options, session.sink !== null)), estimatedInputTokens: session.estimatedInputTokens() },
+    request: { ...(session.requestFacts ??= requestFactsOf(session.options, session.sink !== null, session.shape())), estimatedInputTokens: session.estimatedInputTokens() },
   });
   const statsFacts = statsFactsOf(policy).rules;
   if (statsFacts.length > 0) {

@@ -5,6 +5,8 @@
  * chunk is a `stream_interrupted`, and its text so far is the session's
  * `partialText`; under `mid_stream: restart` the next model starts over.
  */
+import { ANSWER_KINDS } from '../errors/kinds.js';
+import { ProviderCallError } from '../errors/ProviderCallError.js';
 import { scrubCause } from '../errors/toProviderCallError.js';
 import type { AttemptOutcome } from '../stats/FallbackAttempt.js';
 import { abortAll } from './abortAttempts.js';
@@ -15,6 +17,11 @@ import type { AttemptRun } from './AttemptRun.js';
 import { asStreamInterrupted } from './request.js';
 import type { Session } from './Session.js';
 
+/** A whole 200 answer that failed the policy's output checks or `accept`. */
+function isJudgedAnswer(error: unknown): boolean {
+  return ProviderCallError.isInstance(error) && error.response !== null && (ANSWER_KINDS.has(error.fact.kind) || error.fact.kind === 'token_limit');
+}
+
 /** Settle `run`, which rejected with `error`, and act on it. */
 export function attemptFailed(session: Session, run: AttemptRun, error: unknown): void {
   const policy = session.policy;
@@ -22,11 +29,11 @@ export function attemptFailed(session: Session, run: AttemptRun, error: unknown)
   const now = session.services.clock.now();
   const duration = now - run.startTime;
   let fact = run.fact ?? settledFact(error, run, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
-  const midStream = run.committed;
-  if (midStream) {
-    session.committed = null;
-    fact = asStreamInterrupted(fact);
-  }
+  // A stream committed at its finish with nothing sent (an empty answer) has not started for the consumer.
+  const midStream = run.committed && run.forwarded;
+  if (run.committed) session.committed = null;
+  // A complete answer that failed its checks keeps its kind; a stream broken under way is stream_interrupted.
+  if (midStream && !isJudgedAnswer(error)) fact = asStreamInterrupted(fact);
   session.lastCause = error;
   session.failures++;
   run.scope.failed(fact, duration, session.services.telemetry.usesCause === false ? error : scrubCause(error));

@@ -1,11 +1,13 @@
 /**
  * Choosing the next model to call: groups expand to their members, unknown
- * names and models whose context window is too small are skipped, and models
+ * names, models whose context window is too small and models without a
+ * capability the request needs (tools, images…) are skipped, and models
  * cooling down are skipped unless nothing else is left (then the one whose
  * cooldown ends first is tried).
  */
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
+import { DEFAULT_CAPABILITIES, missingCapabilities, type ModelCapability } from '../providers/capabilities.js';
 import type { Plan } from '../rules/types.js';
 import { budgetProblem } from './liveCalls.js';
 import { requestedMaxTokens, syntheticFact } from './request.js';
@@ -25,6 +27,8 @@ export interface CandidateContext {
   readonly tried: readonly string[];
   /** The prompt's input tokens, estimated once, on first need. */
   estimatedInputTokens(): number;
+  /** The capabilities the request needs (tools, images, files, json_schema, reasoning). */
+  neededCapabilities(): readonly ModelCapability[];
   /** Record a model passed over, and why. */
   recordSkip(model: string, reason: string, fact: ErrorFact | null): void;
 }
@@ -71,6 +75,12 @@ export function pickNextCandidate(queue: Candidate[], context: CandidateContext)
       context.recordSkip(candidate.model, tooSmall, syntheticFact('token_limit', tooSmall, config.provider));
       continue;
     }
+    const incapable = capabilityProblem(candidate.model, context);
+    if (incapable !== null) {
+      queue.shift();
+      context.recordSkip(candidate.model, incapable, syntheticFact('invalid_request', incapable, config.provider));
+      continue;
+    }
     const now = context.services.clock.now();
     // Fallback disabled: the primary is all there is, so a cooldown never skips it.
     const until = policy.enabled ? context.services.cooldowns.until(policy, candidate.model, now) : null;
@@ -102,9 +112,24 @@ function contextWindowProblem(model: string, context: CandidateContext): string 
   return `context window ${config.contextWindow} < ${needed} tokens (estimated input + max_tokens)`;
 }
 
+/** Why `model` cannot serve the request (it lacks a capability the request needs), or null. */
+function capabilityProblem(model: string, context: CandidateContext): string | null {
+  const needed = context.neededCapabilities();
+  if (needed.length === 0) return null;
+  const config = context.policy.models[model];
+  if (config === undefined) return null;
+  const declared = config.capabilities ?? DEFAULT_CAPABILITIES[context.policy.providers[config.provider]?.type ?? 'openai_compatible'];
+  return missingCapabilities(declared, needed);
+}
+
+/** The pre-call checks: the prompt fits the context window and the model has what the request needs. */
+function servable(model: string, context: CandidateContext): boolean {
+  return contextWindowProblem(model, context) === null && capabilityProblem(model, context) === null;
+}
+
 function usableNow(model: string, context: CandidateContext, now: number): boolean {
   if (context.policy.groups[model] !== undefined && context.policy.models[model] === undefined) return true;
-  if (context.policy.models[model] === undefined || contextWindowProblem(model, context) !== null) return false;
+  if (context.policy.models[model] === undefined || !servable(model, context)) return false;
   return context.services.cooldowns.until(context.policy, model, now) === null;
 }
 
@@ -114,7 +139,7 @@ function takeEarliestCooldown(queue: Candidate[], context: CandidateContext, now
   let bestUntil = Infinity;
   for (let index = 0; index < queue.length; index++) {
     const model = queue[index]!.model;
-    if (context.policy.models[model] === undefined || contextWindowProblem(model, context) !== null) continue;
+    if (context.policy.models[model] === undefined || !servable(model, context)) continue;
     const until = context.services.cooldowns.until(context.policy, model, now) ?? now;
     if (until < bestUntil) {
       bestUntil = until;

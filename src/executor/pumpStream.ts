@@ -43,6 +43,7 @@ export async function pumpStream(session: Session, run: AttemptRun, request: Gen
         event = { type: 'tool-call', id: part.id, name: part.name, arguments: part.arguments, model };
         break;
     }
+    run.forwarded = true;
     const wait = sink.push(event);
     if (wait !== undefined) await wait;
   }

@@ -8,15 +8,18 @@ import type { ErrorFact, ErrorKind } from '../errors/kinds.js';
 import type { ModelConfig } from '../policy/types.js';
 import { catalogParams, mergeParams } from '../providers/params.js';
 import type { ContentPart, GenerateRequest, GenerationParams, Message } from '../providers/spec.js';
+import type { RequestShape } from '../providers/capabilities.js';
 import type { RequestFactsInput } from '../rules/facts.js';
 import type { GenerateOptions } from './types.js';
 
 /** The `request.*` facts of a call (metadata, requested model, stream). */
-export function requestFactsOf(options: GenerateOptions, stream: boolean): RequestFactsInput {
+export function requestFactsOf(options: GenerateOptions, stream: boolean, shape: RequestShape): RequestFactsInput {
   return {
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     model: options.model ?? null,
     stream,
+    shape,
+    params: options.params ?? null,
   };
 }
 

@@ -70,6 +70,10 @@ const KIND_STATUS: Readonly<Record<ErrorKind, readonly [number, ProblemType]>> =
   content_filter: [400, 'invalid_request_error'],
   invalid_request: [400, 'invalid_request_error'],
   stream_interrupted: [502, 'api_error'],
+  // Every model's answer failed the policy's output checks: upstream trouble, not the client's request.
+  empty_response: [502, 'api_error'],
+  invalid_output: [502, 'api_error'],
+  refusal: [400, 'invalid_request_error'],
   aborted: [499, 'api_error'],
   unknown: [502, 'api_error'],
 };

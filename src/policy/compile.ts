@@ -4,6 +4,7 @@
  * `POLICY_DEFAULTS` filled in.
  */
 import { ERROR_KINDS, type ErrorKind } from '../errors/kinds.js';
+import type { ModelCapability } from '../providers/capabilities.js';
 import { PROVIDER_TYPES, type ProviderType } from '../providers/spec.js';
 import { DEFAULT_API_KEY_ENV, POLICY_DEFAULTS, inferProviderType } from './defaults.js';
 import { parseDuration } from './duration.js';
@@ -17,6 +18,8 @@ import type {
   FactCondition,
   GroupConfig,
   ModelConfig,
+  OutputAccept,
+  OutputCheck,
   Policy,
   ProviderConfig,
   StrategyType,
@@ -99,6 +102,7 @@ function models(raw: RawPolicy): Record<string, ModelConfig> {
       rpm: model.rpm ?? null,
       tpm: model.tpm ?? null,
       price: model.price ? { input: model.price.input, output: model.price.output } : null,
+      ...(model.capabilities === undefined ? {} : { capabilities: [...new Set(model.capabilities as ModelCapability[])] }),
       params: { ...model.params },
     };
     const timeout = milliseconds(model.timeout);
@@ -189,6 +193,8 @@ export function compilePolicy(raw: RawPolicy, source: PolicySource, version: str
       : null,
     midStream: raw.mid_stream ?? POLICY_DEFAULTS.midStream,
     statsWindowMs: milliseconds(raw.stats_window) ?? POLICY_DEFAULTS.statsWindowMs,
+    outputChecks: raw.output_checks === undefined ? [...POLICY_DEFAULTS.outputChecks] : [...new Set(raw.output_checks as OutputCheck[])],
+    accept: raw.accept === undefined ? [...POLICY_DEFAULTS.accept] : [...new Set(raw.accept as OutputAccept[])],
     circuitBreaker: circuit
       ? {
           failureRate: circuit.failure_rate ?? POLICY_DEFAULTS.circuitFailureRate,

@@ -5,7 +5,7 @@
  */
 import type { ErrorKind } from '../errors/kinds.js';
 import type { ProviderType } from '../providers/spec.js';
-import type { BackoffMode, GroupStrategy, StrategyType } from './types.js';
+import type { BackoffMode, GroupStrategy, OutputAccept, OutputCheck, StrategyType } from './types.js';
 
 export const POLICY_DEFAULTS = {
   /** `enabled`: fall back at all. @default true */
@@ -48,6 +48,10 @@ export const POLICY_DEFAULTS = {
   hedgeMaxExtra: 1,
   /** `mid_stream`. @default 'fail' */
   midStream: 'fail' as 'fail' | 'restart',
+  /** `output_checks`: an answer with no text and no tool calls falls back as `empty_response`. @default ['empty'] */
+  outputChecks: ['empty'] as readonly OutputCheck[],
+  /** `accept`: a length-cut answer is returned (with finish reason `length`); a filtered one fails as `content_filter`. @default ['length'] */
+  accept: ['length'] as readonly OutputAccept[],
   /** `circuit_breaker.failure_rate`. @default 0.5 */
   circuitFailureRate: 0.5,
   /** `circuit_breaker.min_requests`. @default 10 */

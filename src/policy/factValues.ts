@@ -31,6 +31,8 @@ const count = (minimum: number): Check => (value) =>
 const milliseconds: Check = (value) =>
   expecting('a number of milliseconds (0 or more)', typeof value === 'number' && Number.isFinite(value) && value >= 0);
 const tokens: Check = (value) => expecting('a number of tokens (0 or more)', typeof value === 'number' && Number.isFinite(value) && value >= 0);
+const number: Check = (value) => expecting('a number', typeof value === 'number' && Number.isFinite(value));
+const strings: Check = (value) => expecting('a list of strings', Array.isArray(value) && value.every((item) => typeof item === 'string'));
 const oneOf = (choices: readonly string[]): Check => (value) =>
   expecting(`one of ${choices.join(', ')}`, typeof value === 'string' && choices.includes(value));
 const status: Check = (value) =>
@@ -98,6 +100,15 @@ const FACT_CHECKS: Readonly<Record<string, Check>> = {
   'request.metadata': object,
   'request.estimated_input_tokens': nullable(tokens),
   'request.stream': flag,
+  'request.has_tools': flag,
+  'request.has_images': flag,
+  'request.has_files': flag,
+  'request.response_format': nullable(oneOf(['text', 'json', 'json_schema'])),
+  'request.reasoning': nullable(oneOf(['low', 'medium', 'high', 'budget'])),
+  'request.params.max_tokens': nullable(tokens),
+  'request.params.temperature': nullable(number),
+  'request.params.top_p': nullable(number),
+  'request.params.stop': nullable(strings),
 };
 
 /**

@@ -36,6 +36,7 @@ export interface RawModel {
   readonly rpm?: number;
   readonly tpm?: number;
   readonly price?: { readonly input: number; readonly output: number };
+  readonly capabilities?: readonly string[];
   readonly params?: Readonly<Record<string, unknown>>;
   readonly timeout?: RawDuration;
   readonly first_chunk_timeout?: RawDuration;
@@ -130,6 +131,8 @@ export interface RawPolicy {
   readonly hedge?: { readonly after: RawDuration; readonly max_extra?: number };
   readonly mid_stream?: 'fail' | 'restart';
   readonly stats_window?: RawDuration;
+  readonly output_checks?: readonly string[];
+  readonly accept?: readonly string[];
   readonly circuit_breaker?: {
     readonly failure_rate?: number;
     readonly min_requests?: number;

@@ -3,7 +3,16 @@
  * snake_case; here they are camelCase and every duration is in milliseconds.
  * Defaults are filled in by the loader, so every field is present.
  */
+import type { ModelCapability } from '../providers/capabilities.js';
 import type { ProviderType } from '../providers/spec.js';
+
+/** A check a 200 answer must pass (policy `output_checks`). */
+export type OutputCheck = 'empty' | 'json_schema' | 'tool_arguments' | 'refusal';
+
+export const OUTPUT_CHECKS: readonly OutputCheck[] = ['empty', 'json_schema', 'tool_arguments', 'refusal'];
+
+/** A cut-short answer a policy returns instead of failing over (policy `accept`). */
+export type OutputAccept = 'content_filter' | 'length';
 
 export type StrategyType = 'sequential' | 'priority' | 'random' | 'error_type' | 'parallel' | 'conditional';
 
@@ -58,6 +67,8 @@ export interface ModelConfig {
   readonly tpm: number | null;
   /** US dollars per million tokens, or null when unknown. */
   readonly price: { readonly input: number; readonly output: number } | null;
+  /** What the model serves beyond text; absent: its provider type's defaults. */
+  readonly capabilities?: readonly ModelCapability[];
   /** Per-model request params, merged over the caller's (YAML snake_case keys kept). */
   readonly params: Readonly<Record<string, unknown>>;
   /** This model's `cooldown_after`, replacing the policy's (absent: the policy's). */
@@ -224,6 +235,10 @@ export interface Policy {
   readonly midStream: 'fail' | 'restart';
   /** The live statistics' sliding window. */
   readonly statsWindowMs: number;
+  /** Checks a 200 answer must pass, else it fails as `empty_response`, `invalid_output` or `refusal`. */
+  readonly outputChecks: readonly OutputCheck[];
+  /** Cut-short answers returned as answers: `length` (cut by max_tokens), `content_filter` (filtered, with what was produced). */
+  readonly accept: readonly OutputAccept[];
   readonly circuitBreaker: CircuitBreakerConfig | null;
   /** `cooldown_after` entries (absent: none). A model's own replace them for it. */
   readonly cooldownAfter?: readonly CountCooldown[];

@@ -41,6 +41,18 @@ export const KNOWN_FACTS = [
   'request.metadata',
   'request.estimated_input_tokens',
   'request.stream',
+  /** The request offers tools, or its history holds tool calls or results. */
+  'request.has_tools',
+  'request.has_images',
+  'request.has_files',
+  /** `text`, `json`, `json_schema`, or null when the request says nothing. */
+  'request.response_format',
+  /** The reasoning effort asked for (`low`, `medium`, `high`, `budget` for a token budget), or null. */
+  'request.reasoning',
+  'request.params.max_tokens',
+  'request.params.temperature',
+  'request.params.top_p',
+  'request.params.stop',
 ] as const;
 
 export type KnownFact = (typeof KNOWN_FACTS)[number];

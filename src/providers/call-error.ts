@@ -8,7 +8,7 @@ import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind } from '..
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import { redactSecrets } from '../errors/redact.js';
 import type { CallControl } from './call-control.js';
-import type { FinishReason, ProviderType } from './spec.js';
+import type { FinishReason, GenerateResponse, ProviderType } from './spec.js';
 
 export interface CallErrorContext {
   readonly provider: ProviderType;
@@ -136,13 +136,15 @@ export function streamEndedError(provider: ProviderType, partialText: string, wh
 
 /**
  * A 200 whose finish reason (or Google's prompt `blockReason`) says the
- * provider filtered the answer: kind `content_filter`, with any text received.
+ * provider filtered the answer: kind `content_filter`, with any text received
+ * and the answer as it stands (for policies that `accept: [content_filter]`).
  */
 export function filteredResponseError(
   provider: ProviderType,
   finishReason: FinishReason,
   partialText: string | null,
   blockReason?: string | null,
+  response?: GenerateResponse,
 ): ProviderCallError {
   const fact =
     classifyResponse(provider, {
@@ -155,5 +157,6 @@ export function filteredResponseError(
     });
   return new ProviderCallError(fact.kind === 'content_filter' ? fact : withKind(fact, 'content_filter'), {
     partialText: partialText === '' ? null : partialText,
+    ...(response === undefined ? {} : { response }),
   });
 }

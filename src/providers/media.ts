@@ -14,6 +14,23 @@ function base64Of(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
+const EXTENSION_TYPES: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+};
+
+/** The media type a URL's file extension says, or null. */
+function mediaTypeOfUrl(url: string): string | null {
+  const path = url.split(/[?#]/, 1)[0] ?? '';
+  const extension = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
+  return extension === undefined ? null : (EXTENSION_TYPES[extension] ?? null);
+}
+
 /** The media type the first bytes say (PNG, JPEG, GIF, WebP, PDF), or null. */
 function sniff(base64: string): string | null {
   if (base64.startsWith('iVBORw0KGgo')) return 'image/png';
@@ -39,7 +56,7 @@ export function mediaOf(part: ImagePart | FilePart): Media {
     const data = base64Of(value);
     return { kind: 'base64', data, mediaType: declared ?? sniff(data) };
   }
-  if (value.startsWith('https://') || value.startsWith('http://')) return { kind: 'url', url: value, mediaType: declared };
+  if (value.startsWith('https://') || value.startsWith('http://')) return { kind: 'url', url: value, mediaType: declared ?? mediaTypeOfUrl(value) };
   const match = DATA_URL.exec(value);
   if (match !== null) {
     const body = value.slice(match[0].length);

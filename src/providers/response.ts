@@ -54,10 +54,3 @@ export function responseOf(fields: ResponseFields): GenerateResponse {
 
 const NO_TOOL_CALLS: readonly ToolCall[] = Object.freeze([]);
 
-/** The text parts of `content`, joined. */
-export function textOf(content: readonly ContentPart[]): string {
-  let text = '';
-  for (const part of content) if (part.type === 'text') text += part.text;
-  return text;
-}
-

@@ -11,6 +11,8 @@
  *   are `attempt.model`: rule `retry: { times }` budgets count it.
  */
 import type { ErrorFact } from '../errors/kinds.js';
+import type { RequestShape } from '../providers/capabilities.js';
+import type { GenerationParams } from '../providers/spec.js';
 import { KNOWN_FACTS } from '../policy/vocabulary.js';
 import type { Facts } from './types.js';
 
@@ -22,6 +24,10 @@ export interface RequestFactsInput {
   readonly model?: string | null;
   readonly estimatedInputTokens?: number | null;
   readonly stream?: boolean;
+  /** What the request carries beyond text (tools, images, files, response format, reasoning). */
+  readonly shape?: RequestShape;
+  /** The caller's generation parameters (`request.params.*`). */
+  readonly params?: GenerationParams | null;
 }
 
 export interface FailureFactsInput {
@@ -65,7 +71,8 @@ function flattenInto(target: Record<string, unknown>, prefix: string, value: Rec
  * @example
  * buildRequestFacts({ metadata: { region: 'EU' }, model: 'gpt-4o' });
  * // { 'request.metadata': { region: 'EU' }, 'request.metadata.region': 'EU', 'request.model': 'gpt-4o',
- * //   'request.estimated_input_tokens': null, 'request.stream': false }
+ * //   'request.estimated_input_tokens': null, 'request.stream': false, 'request.has_tools': false, …,
+ * //   'request.params.max_tokens': null, … }
  */
 export function buildRequestFacts(request: RequestFactsInput): Facts {
   const facts: Record<string, unknown> = {
@@ -73,6 +80,15 @@ export function buildRequestFacts(request: RequestFactsInput): Facts {
     'request.model': request.model ?? null,
     'request.estimated_input_tokens': request.estimatedInputTokens ?? null,
     'request.stream': request.stream ?? false,
+    'request.has_tools': request.shape?.hasTools ?? false,
+    'request.has_images': request.shape?.hasImages ?? false,
+    'request.has_files': request.shape?.hasFiles ?? false,
+    'request.response_format': request.shape?.responseFormat ?? null,
+    'request.reasoning': request.shape?.reasoning ?? null,
+    'request.params.max_tokens': request.params?.maxTokens ?? null,
+    'request.params.temperature': request.params?.temperature ?? null,
+    'request.params.top_p': request.params?.topP ?? null,
+    'request.params.stop': request.params?.stop === undefined ? null : [...request.params.stop],
   };
   if (request.metadata && typeof request.metadata === 'object') flattenInto(facts, 'request.metadata', request.metadata, 1);
   return facts;

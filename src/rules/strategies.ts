@@ -5,7 +5,8 @@
  * `strategy:error_type:no-mapping`, …) with a json-rules-engine condition.
  */
 import { CONDITION_PREDICATES, errorKindOf } from '../policy/vocabulary.js';
-import type { Condition, FactCondition, Policy, StrategyType, TopLevelCondition } from '../policy/types.js';
+import type { ErrorKind } from '../errors/kinds.js';
+import type { Condition, FactCondition, OutputCheck, Policy, StrategyType, TopLevelCondition } from '../policy/types.js';
 import type { DraftRule } from './draft-rule.js';
 
 const ALWAYS: TopLevelCondition = { all: [] };
@@ -41,6 +42,14 @@ export function errorNameCondition(name: string): Condition {
   };
 }
 
+/** The kind each output check fails with. */
+const OUTPUT_CHECK_KINDS: Readonly<Record<OutputCheck, ErrorKind>> = {
+  empty: 'empty_response',
+  json_schema: 'invalid_output',
+  tool_arguments: 'invalid_output',
+  refusal: 'refusal',
+};
+
 /**
  * The gate of DESIGN §2: an error outside both `fallback_on_status_codes`
  * and `fallback_on_errors` fails the session instead of reaching the
@@ -52,6 +61,8 @@ export function eligibilityGate(policy: Policy): DraftRule | null {
   if (policy.fallbackOnStatusCodes.length === 0 && policy.fallbackOnErrors.length === 0) return null;
   const kinds = new Set<string>();
   const names: string[] = [];
+  // A check the policy turned on exists to fall back when it fails.
+  for (const check of policy.outputChecks ?? []) kinds.add(OUTPUT_CHECK_KINDS[check]);
   for (const entry of policy.fallbackOnErrors) {
     const kind = errorKindOf(entry);
     const predicate = predicateKinds(entry);

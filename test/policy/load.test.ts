@@ -98,6 +98,8 @@ describe('defaults and conversions', () => {
       hedge: null,
       midStream: 'fail',
       statsWindowMs: 60_000,
+      outputChecks: ['empty'],
+      accept: ['length'],
       circuitBreaker: null,
       routes: [],
       rules: [],

@@ -234,7 +234,7 @@ export function runAdapterContract(subject: AdapterSubject): void {
       expect(finishOf(collected)).toBeNull();
     });
 
-    it('malformed JSON in a 200 is a ProviderCallError, never a crash or a success', async () => {
+    it('malformed JSON in a 200 is a ProviderCallError (empty_response), never a crash or a success', async () => {
       const plain = await failureOf(adapterFor('fault-malformed_json').generate(request('fault-malformed_json')));
       // A server fault the policy falls back on, with detour's message instead of the parser's.
       expect(plain.fact).toMatchObject({ kind: 'service_unavailable', status: 200, code: 'malformed_response', retryable: true });

@@ -11,7 +11,7 @@ import type {
 import { CallControl } from '../call-control.js';
 import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
-import { responseOf, textOf } from '../response.js';
+import { responseOf } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
@@ -85,14 +85,15 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
     if (!Array.isArray((message as { content?: unknown } | null | undefined)?.content)) throw malformedResponseError('anthropic', message, 'content');
     const content = anthropicContent(message).content();
     const finishReason = mapAnthropicFinishReason(message.stop_reason);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, textOf(content));
-    return responseOf({
+    const response = responseOf({
       content,
       finishReason,
       usage: anthropicUsage(message.usage),
       responseModel: message.model ?? null,
       responseId: message.id ?? null,
     });
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, response.text, null, response);
+    return response;
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {

@@ -49,14 +49,15 @@ export class AnthropicStreamReader implements StreamReader<RawMessageStreamEvent
   finish(partialText: string, out: StreamPart[]): GenerateResponse {
     if (!this.stopped) throw streamEndedError('anthropic', partialText, 'a message_stop event');
     const finishReason = mapAnthropicFinishReason(this.rawFinish);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, partialText);
     this.content.endTools(out);
-    return responseOf({
+    const response = responseOf({
       content: this.content.content(),
       finishReason,
       usage: this.usage,
       responseModel: this.responseModel,
       responseId: this.responseId,
     });
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, partialText, null, response);
+    return response;
   }
 }

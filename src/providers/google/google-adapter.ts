@@ -6,7 +6,7 @@ import { CallControl } from '../call-control.js';
 import { filteredResponseError, isBodyParseError, malformedResponseError, toCallError } from '../call-error.js';
 import { mergeParams } from '../params.js';
 import { ContentBuilder } from '../content-builder.js';
-import { responseOf, textOf } from '../response.js';
+import { responseOf } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
@@ -95,16 +95,15 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
     readGoogleParts(response, content, null, 0, response.responseId ?? null);
     const parts = content.content();
     const finishReason = finishOf(response) ?? { unified: 'other', raw: null };
-    if (finishReason.unified === 'content_filter') {
-      throw filteredResponseError('google', finishReason, textOf(parts), response.promptFeedback?.blockReason ?? null);
-    }
-    return responseOf({
+    const answer = responseOf({
       content: parts,
       finishReason: withToolCalls(finishReason, content.toolCallCount),
       usage: googleUsage(response.usageMetadata),
       responseModel: response.modelVersion ?? null,
       responseId: response.responseId ?? null,
     });
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, answer.text, response.promptFeedback?.blockReason ?? null, answer);
+    return answer;
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {

@@ -40,13 +40,14 @@ export class GoogleStreamReader implements StreamReader<GenerateContentResponse>
   finish(partialText: string): GenerateResponse {
     const finishReason = this.finishReason;
     if (finishReason === null) throw streamEndedError('google', partialText, 'a finishReason');
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText, this.blockReason);
-    return responseOf({
+    const response = responseOf({
       content: this.content.content(),
       finishReason: withToolCalls(finishReason, this.content.toolCallCount),
       usage: this.usage,
       responseModel: this.responseModel,
       responseId: this.responseId,
     });
+    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText, this.blockReason, response);
+    return response;
   }
 }

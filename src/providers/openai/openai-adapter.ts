@@ -95,8 +95,7 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
     if (!Array.isArray((completion as { choices?: unknown } | null | undefined)?.choices)) throw malformedResponseError(this.providerType, completion, 'choices');
     const choice = completion.choices?.[0];
     const finishReason = mapOpenAIFinishReason(choice?.finish_reason);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, choice?.message?.content ?? '');
-    return responseOf({
+    const response = responseOf({
       content: openAIContent(choice?.message).content(),
       finishReason,
       usage: openAIUsage(completion.usage),
@@ -104,6 +103,8 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
       responseId: completion.id ?? null,
       refusal: choice?.message?.refusal ?? null,
     });
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, response.text, null, response);
+    return response;
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {

@@ -47,9 +47,8 @@ export class OpenAIStreamReader implements StreamReader<ChatCompletionChunk> {
   finish(partialText: string, out: StreamPart[]): GenerateResponse {
     if (this.rawFinish === null) throw streamEndedError(this.providerType, partialText, 'a finish_reason');
     const finishReason = mapOpenAIFinishReason(this.rawFinish);
-    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, partialText);
     this.content.endTools(out);
-    return responseOf({
+    const response = responseOf({
       content: this.content.content(),
       finishReason,
       usage: this.usage,
@@ -57,5 +56,7 @@ export class OpenAIStreamReader implements StreamReader<ChatCompletionChunk> {
       responseId: this.responseId,
       refusal: this.refusal,
     });
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, partialText, null, response);
+    return response;
   }
 }
