@@ -2,6 +2,7 @@
  * The seed's `FallbackManager`: a FallbackConfig, a client factory and a
  * strategy, run by detour's executor.
  */
+import { splitFeatures } from './requestFeatures.js';
 import { Executor } from '../executor/Executor.js';
 import type { ExecutorResult, FallbackLogger } from '../executor/types.js';
 import type { StateStore } from '../executor/StateStore.js';
@@ -38,7 +39,12 @@ export interface CompatCallOptions {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-/** Generation parameters in either spelling: `{ maxTokens }` or the seed's `{ max_tokens }`. */
+/**
+ * Generation parameters in either spelling: `{ maxTokens }` or the seed's `{ max_tokens }`.
+ * Tools and response formats ride along (`tools`, `tool_choice`, `response_format`,
+ * `reasoning_effort`, `parallel_tool_calls`, or detour's camelCase names) and reach
+ * every provider translated.
+ */
 export type CompatParameters = Readonly<Record<string, unknown>>;
 
 function isAdapterSource(factory: unknown): factory is AdapterSource {
@@ -146,11 +152,13 @@ export class FallbackManager {
    */
   async generateWithFallback(messages: readonly Message[], parameters: CompatParameters = {}, primaryModel?: string, options: CompatCallOptions = {}): Promise<ExecutorResult> {
     if (primaryModel !== undefined) this.source.ensureModel(primaryModel);
-    const params = toGenerationParams(parameters);
+    const { parameters: rest, features } = splitFeatures(parameters);
+    const params = toGenerationParams(rest);
     const predicate = this.currentStrategy?.predicate();
     return this.executor.generate({
       policy: this.source.name,
       messages,
+      ...features,
       ...(params === undefined ? {} : { params }),
       ...(primaryModel === undefined ? {} : { model: primaryModel }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
