@@ -242,6 +242,7 @@ export class Session implements CandidateContext {
       params: sentParams(policy.models[candidate.model], this.options.params),
       outputType: this.options.responseFormat?.type,
       ...((this.options.captureContent ?? (this.services.captureContent || this.services.telemetry.captureContent === true)) ? { messages: this.options.messages } : {}),
+      ...(this.options.tools === undefined ? {} : { toolCount: this.options.tools.length }),
     });
     const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
     this.inFlight.add(run);

@@ -83,6 +83,7 @@ export class AttemptSpan implements AttemptScope {
         if (usage.outputTokens !== null) attributes[ATTRIBUTE.outputTokens] = usage.outputTokens;
         if (typeof usage.cachedInputTokens === 'number') attributes[ATTRIBUTE.cacheReadInputTokens] = usage.cachedInputTokens;
         if (typeof usage.reasoningTokens === 'number') attributes[ATTRIBUTE.reasoningOutputTokens] = usage.reasoningTokens;
+        if (response.toolCalls !== undefined && response.toolCalls.length > 0) attributes[ATTRIBUTE.responseToolCalls] = response.toolCalls.map((call) => call.name);
         if (this.#captureOutput) attributes[ATTRIBUTE.outputMessages] = outputMessagesJson(response, this.#conventions);
         this.#span.setAttributes(attributes);
       } catch {

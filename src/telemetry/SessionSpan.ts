@@ -111,6 +111,7 @@ export class SessionSpan implements SessionScope {
         };
         addRequestAttributes(detail, info, this.#stream);
         if (info.messages !== undefined) detail[ATTRIBUTE.inputMessages] = inputMessagesJson(info.messages);
+        if (info.toolCount !== undefined && info.toolCount > 0) detail[ATTRIBUTE.requestToolCount] = info.toolCount;
         span.setAttributes(detail);
       }
       return new AttemptSpan(span, trace.setSpan(this.#context, span), common, capture, this.#metrics, this.#conventions);

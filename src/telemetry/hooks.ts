@@ -44,6 +44,8 @@ export interface AttemptStartInfo {
    * the one switch: the hooks then record this attempt's input and output.
    */
   readonly messages?: readonly Message[];
+  /** How many tools the request offers (absent or 0: none). */
+  readonly toolCount?: number;
 }
 
 export interface AttemptScope {

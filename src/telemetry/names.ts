@@ -62,6 +62,10 @@ export const ATTRIBUTE = {
   backoffAfterAttempt: 'detour.backoff.after_attempt',
   skipModel: 'detour.skip.model',
   skipReason: 'detour.skip.reason',
+  /** How many tool definitions the request offered. */
+  requestToolCount: 'detour.request.tool_count',
+  /** The names of the tools the answer called, in order. */
+  responseToolCalls: 'detour.response.tool_calls',
 } as const;
 
 export const SPAN_EVENT = {

@@ -174,3 +174,17 @@ describe('content capture', () => {
     expect(span.attributes['gen_ai.output.messages']).toBeUndefined();
   });
 });
+
+describe('tools on the attempt span', () => {
+  it('records the tool definitions count and the called tools names, without content capture', () => {
+    const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider, captureContent: false });
+    const session = hooks.sessionStarted(sessionInfo);
+    const answer = { ...response({ text: '' }), content: [], toolCalls: [{ id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }, { id: 'c2', name: 'get_time', arguments: {} }] };
+    session.attemptStarted(attemptInfo({ toolCount: 10 })).succeeded(answer, 1);
+    session.ended('success', { attempts: 1, finalModel: 'gpt-4o' });
+    const span = findSpan(tracing.spans(), 'chat gpt-4o');
+    expect(span.attributes['detour.request.tool_count']).toBe(10);
+    expect(span.attributes['detour.response.tool_calls']).toEqual(['get_weather', 'get_time']);
+    expect(spansAsJson(tracing.spans())).not.toContain('Paris');
+  });
+});
