@@ -15,11 +15,16 @@
  *   started in the background (on a free port in place of the block's);
  *   every other line is a `curl` against it and must exit 0; then SIGTERM must
  *   stop the gateway with exit 0.
+ * - js: a block marked `<!-- readme-test: run -->` runs as an ES module with
+ *   Node from the repository root, its `detour-llm` imports pointed at the
+ *   built package (dist/), and must exit 0 (other js/ts blocks are not run).
  * The kinds, facts, strategies and command tables are compared with the code.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -180,6 +185,20 @@ describe.concurrent('README.md sh blocks', () => {
         const result = await shell(command.replace(/npx detour /g, `node ${JSON.stringify(cli)} `));
         expect({ command, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ command, code: 0, stderr: '' });
       }
+    });
+  }
+});
+
+describe.concurrent('README.md js blocks marked run', () => {
+  const runnable = blocks.filter((block) => block.language === 'js' && marker(block, 'run') !== null);
+  it('has one', () => expect(runnable.length).toBeGreaterThan(0));
+  for (const block of runnable) {
+    it(`line ${block.line}: runs and exits 0`, async () => {
+      const entry = pathToFileURL(path.join(root, 'dist/src/index.js')).href;
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'detour-readme-')), `block-${block.line}.mjs`);
+      writeFileSync(file, block.text.replace(/from 'detour-llm'/g, `from ${JSON.stringify(entry)}`));
+      const result = await shell(`node ${JSON.stringify(file)}`);
+      expect({ code: result.code, stderr: result.stderr }, `README.md:${block.line}`).toEqual({ code: 0, stderr: '' });
     });
   }
 });

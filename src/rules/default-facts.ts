@@ -158,6 +158,8 @@ export function completeFacts(policy: Policy, given: Facts, plan?: Plan): { read
   fill('request.model', () => null);
   fill('request.estimated_input_tokens', () => null);
   fill('request.stream', () => false);
+  for (const name of ['request.has_tools', 'request.has_images', 'request.has_files']) fill(name, () => false);
+  for (const name of ['request.response_format', 'request.reasoning', 'request.params.max_tokens', 'request.params.temperature', 'request.params.top_p', 'request.params.stop']) fill(name, () => null);
   const sessionPlan = plan ?? planRequest(policy, facts, { seed: 0, sticky: new MemoryStickyStore(), now: () => 0 });
   const order = [sessionPlan.primary, ...sessionPlan.chain];
   fill('error.kind', () => {
