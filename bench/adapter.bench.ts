@@ -43,7 +43,7 @@ const MESSAGES = [
   { role: 'user' as const, content: PROMPT },
 ];
 
-interface Subject {
+export interface Subject {
   readonly name: string;
   readonly direct: () => Promise<unknown>;
   readonly adapter: ProviderAdapter;
@@ -56,7 +56,7 @@ interface Server {
 }
 
 /** The simulator as a child process (`detour simulate --port 0`); in-process if that fails. */
-async function startServer(): Promise<Server> {
+export async function startServer(): Promise<Server> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const main = path.resolve(here, '../src/cli/main.js');
   const child: ChildProcess = spawn(process.execPath, [main, 'simulate', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,7 +92,7 @@ async function startServer(): Promise<Server> {
   return { url: simulator.url, close: () => simulator.close() };
 }
 
-function settings(baseUrl: string) {
+export function settings(baseUrl: string) {
   return { apiKey: 'bench-key', baseUrl, timeoutMs: 30_000, fetch: null, headers: {} };
 }
 
@@ -138,7 +138,7 @@ async function timed(call: () => Promise<unknown>): Promise<number> {
 }
 
 /** Alternating calls, the order flipped every round so neither side always goes first. */
-async function sequential(subject: Subject, count: number): Promise<{ direct: number[]; adapter: number[] }> {
+export async function sequential(subject: Subject, count: number): Promise<{ direct: number[]; adapter: number[] }> {
   const direct: number[] = [];
   const adapter: number[] = [];
   const viaAdapter = () => subject.adapter.generate(subject.request);
@@ -178,7 +178,7 @@ async function concurrent(
   return result;
 }
 
-function figures(label: string, samples: { direct: number[]; adapter: number[] }, aim: string): BenchResult[] {
+export function figures(label: string, samples: { direct: number[]; adapter: number[] }, aim: string): BenchResult[] {
   const directMedian = percentile(samples.direct, 50);
   const adapterMedian = percentile(samples.adapter, 50);
   const directP99 = percentile(samples.direct, 99);
