@@ -17,7 +17,7 @@ import { createOpenAIClient } from '../src/providers/openai/create-openai-client
 import { OpenAIAdapter } from '../src/providers/openai/openai-adapter.js';
 import { toOpenAIBody } from '../src/providers/openai/openai-request.js';
 import type { GenerateRequest, Message, Tool } from '../src/providers/spec.js';
-import { figures, sequential, settings, startServer, type Subject } from './adapter.bench.js';
+import { figures, microsecondsPerCall, sequential, settings, startServer, type Subject } from './adapter.bench.js';
 import type { BenchResult } from './types.js';
 
 export const title = 'adapter overhead with 10 tools and an image vs direct SDK call';
@@ -113,13 +113,12 @@ function translationCost(): BenchResult[] {
     ['google', () => toGoogleParameters(request('m'), 'm', undefined, undefined)],
   ];
   const rounds = 50_000;
-  return translations.map(([name, translate]) => {
-    for (let index = 0; index < 5_000; index += 1) translate();
-    const start = performance.now();
-    for (let index = 0; index < rounds; index += 1) translate();
-    const microseconds = ((performance.now() - start) * 1000) / rounds;
-    return { name: `${name} translation, 10 tools + image, per call`, value: microseconds, unit: 'µs', note: `${rounds} calls` };
-  });
+  return translations.map(([name, translate]) => ({
+    name: `${name} translation, 10 tools + image, per call`,
+    value: microsecondsPerCall(translate, rounds),
+    unit: 'µs',
+    note: `${rounds} calls`,
+  }));
 }
 
 export async function run(): Promise<readonly BenchResult[]> {
