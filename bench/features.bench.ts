@@ -7,6 +7,9 @@
  * `npm run bench -- features` (BENCH_FEATURE_CALLS sets the count, default 1000).
  */
 import { randomBytes } from 'node:crypto';
+import * as AnthropicSdk from '@anthropic-ai/sdk';
+import * as GoogleSdk from '@google/genai';
+import * as OpenAISdk from 'openai';
 import { AnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
 import { createAnthropicClient } from '../src/providers/anthropic/create-anthropic-client.js';
 import { toAnthropicBody } from '../src/providers/anthropic/anthropic-request.js';
@@ -50,9 +53,9 @@ function request(model: string): GenerateRequest {
 }
 
 function subjects(url: string): Subject[] {
-  const openai = createOpenAIClient(settings(`${url}/v1`));
-  const anthropic = createAnthropicClient(settings(url));
-  const google = createGoogleClient(settings(url));
+  const openai = createOpenAIClient(OpenAISdk, settings(`${url}/v1`));
+  const anthropic = createAnthropicClient(AnthropicSdk, settings(url));
+  const google = createGoogleClient(GoogleSdk, settings(url));
   return [
     {
       name: 'openai',

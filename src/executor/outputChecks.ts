@@ -3,14 +3,20 @@
  * the session's answer (policy `output_checks`), and which cut-short answers
  * a policy returns instead of failing over (policy `accept`).
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020 as AjvInstance, ValidateFunction } from 'ajv/dist/2020.js';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
+import { requireOnFirstUse } from '../load-on-use.js';
 import { classifyResponse } from '../errors/response.js';
 import type { ErrorFact } from '../errors/kinds.js';
 import type { OutputAccept, OutputCheck } from '../policy/types.js';
 import type { GenerateResponse, JSONSchema, RequestFeatures } from '../providers/spec.js';
 
-const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
+// ajv is loaded when a first answer is checked against a schema, not with detour.
+const ajv2020 = requireOnFirstUse<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+let ajvInstance: AjvInstance | undefined;
+function ajv(): AjvInstance {
+  return (ajvInstance ??= new (ajv2020().Ajv2020)({ strict: false, allErrors: false, validateFormats: false }));
+}
 const validators = new WeakMap<object, ValidateFunction | null>();
 
 /** The compiled schema, or null when it does not compile (then it is not checked). */
@@ -19,7 +25,7 @@ function validatorOf(schema: JSONSchema): ValidateFunction | null {
   if (validate === undefined) {
     try {
       const { $schema: _dialect, ...rest } = schema as Record<string, unknown>;
-      validate = ajv.compile(rest);
+      validate = ajv().compile(rest);
     } catch {
       validate = null;
     }
@@ -31,7 +37,7 @@ function validatorOf(schema: JSONSchema): ValidateFunction | null {
 function schemaProblem(schema: JSONSchema, value: unknown): string | null {
   const validate = validatorOf(schema);
   if (validate === null || validate(value)) return null;
-  return ajv.errorsText(validate.errors, { dataVar: 'answer' }).slice(0, 300);
+  return ajv().errorsText(validate.errors, { dataVar: 'answer' }).slice(0, 300);
 }
 
 /** JSON text, with a Markdown code fence around it tolerated. */
