@@ -1,5 +1,5 @@
 /**
- * `detour explain --policy F --facts JSON [--format text|json]` (DESIGN §7):
+ * `detour explain --policy F --facts JSON [--format text|json]` (README.md, the command line):
  * which rule fires for these facts, the action, the next models, the delay,
  * and why the rules tried before it did not match. Facts left out are filled
  * as the executor would fill them; given only `request.*` facts it explains
@@ -22,7 +22,7 @@ import { checkGivenFacts } from './factsCheck.js';
 
 export type ExplainFormat = 'text' | 'json';
 
-/** The `--format json` document: DESIGN §7's keys first, then detail. */
+/** The `--format json` document: the documented keys first, then detail. */
 export function explanationJson(policy: Policy, explanation: Explanation): Record<string, unknown> {
   const misses = (list: readonly RuleMiss[]) => list.map((miss) => ({ rule: miss.name, source: miss.source, line: miss.line, why: miss.why }));
   if (explanation.mode === 'plan') {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `detour` command line (DESIGN §7). Each command lives in its own file
+ * The `detour` command line (README.md, the command line). Each command lives in its own file
  * and registers itself here. Usage errors exit 2.
  */
 import { readFileSync } from 'node:fs';

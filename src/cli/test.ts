@@ -1,5 +1,5 @@
 /**
- * `detour test <files/dirs…>` (DESIGN §7): runs every policy's `tests:`
+ * `detour test <files/dirs…>` (README.md, the command line): runs every policy's `tests:`
  * cases and prints one line per failure (`file:line` of the case and what
  * differed), then `N passed, N failed`. Exit 0 when all pass, 1 on any
  * failure (a policy that does not load counts as one), 2 on usage errors.

@@ -1,5 +1,5 @@
 /**
- * `detour validate <files/dirs…> [--format text|json|github]` (DESIGN §7):
+ * `detour validate <files/dirs…> [--format text|json|github]` (README.md, the command line):
  * schema, reference and rule checks on policy files, every problem with
  * file:line:col. Exit 0 when all are valid (warnings allowed), 1 when any is
  * invalid, 2 on usage errors (no such path, unknown flag or format).

@@ -2,7 +2,7 @@ import type { ErrorFact } from './kinds.js';
 
 const marker = Symbol.for('detour.error.LLMFallbackError');
 
-/** Why a session gave up (DESIGN §5). */
+/** Why a session gave up (docs/embedding.md). */
 export type FallbackFailureReason = 'exhausted' | 'rejected' | 'deadline' | 'aborted' | 'disabled';
 
 /** One attempt as the final error reports it. */

@@ -1,6 +1,6 @@
 /**
  * Turns anything an SDK, fetch, or the caller threw into an ErrorFact
- * (DESIGN §4). One mapper per SDK (`openai.ts`, `anthropic.ts`, `google.ts`),
+ * (the error kinds in README.md). One mapper per SDK (`openai.ts`, `anthropic.ts`, `google.ts`),
  * one for the network (`network.ts`); they all end in `kindFromHttp`.
  */
 import type { ProviderType } from '../providers/spec.js';

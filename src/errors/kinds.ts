@@ -1,5 +1,5 @@
 /**
- * detour's one error taxonomy (DESIGN §4). Every provider's errors map onto
+ * detour's one error taxonomy (the error kinds in README.md). Every provider's errors map onto
  * these kinds; rules match on the kind, never on SDK classes.
  */
 export const ERROR_KINDS = [

@@ -1,6 +1,6 @@
 /**
  * The seed's `ConditionalFallback` predicates, defined on the error kind
- * (DESIGN §4 table). Each takes an ErrorFact, a ProviderCallError, or any
+ * (the error kinds table in README.md). Each takes an ErrorFact, a ProviderCallError, or any
  * thrown value (classified on the fly).
  */
 import { classifyError } from './classify.js';

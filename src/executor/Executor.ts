@@ -72,7 +72,7 @@ export class Executor {
     this.policies = isPolicySource(policies) ? policies : { current: () => policies };
     this.ownsSource = ownsSource;
     this.sessions = new SessionHistory(options.historySize ?? DEFAULT_HISTORY_SIZE);
-    // The global API: no span while no SDK is registered, spans once one is (DESIGN §6).
+    // The global API: no span while no SDK is registered, spans once one is (docs/tracing.md).
     this.telemetry = options.telemetry ?? createOpenTelemetryHooks();
     const factory: AdapterSource = options.factory ?? new SelfManagingFallbackFactory();
     const clock = options.clock ?? Date;

@@ -1,6 +1,6 @@
 /**
  * One executor session: runs a policy's plan across models until one answers
- * or the session has to give up (DESIGN §5). Event-driven: attempts, timers
+ * or the session has to give up (docs/embedding.md). Event-driven: attempts, timers
  * and the caller's signal push events; one loop handles them in order, so
  * state is only ever changed in one place.
  *

@@ -1,6 +1,6 @@
 /**
  * What a session does after an attempt fails: ask the policy's rules what
- * next (DESIGN §5), apply the cooldown they set, then end the session, or
+ * next (docs/embedding.md), apply the cooldown they set, then end the session, or
  * queue the next models and start them after the rules' delay.
  */
 import type { ErrorFact } from '../errors/kinds.js';

@@ -1,6 +1,6 @@
 /**
  * The error a session that found no answer rejects with: its reason, every
- * attempt, the last real failure and the session's record (DESIGN §5).
+ * attempt, the last real failure and the session's record (docs/embedding.md).
  */
 import { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import { scrubCause } from '../errors/toProviderCallError.js';

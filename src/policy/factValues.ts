@@ -1,5 +1,5 @@
 /**
- * What each fact may hold (DESIGN §3), checked where a person writes facts
+ * What each fact may hold (docs/facts.md), checked where a person writes facts
  * by hand: a policy test's `given` (the loader) and `detour explain --facts`
  * (the CLI). One implementation for both, so a value `detour explain`
  * refuses is refused by `detour validate` too, with the same words.

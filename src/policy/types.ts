@@ -1,5 +1,5 @@
 /**
- * The typed, immutable form of a policy file (DESIGN §2). YAML keys are
+ * The typed, immutable form of a policy file (docs/policies.md). YAML keys are
  * snake_case; here they are camelCase and every duration is in milliseconds.
  * Defaults are filled in by the loader, so every field is present.
  */

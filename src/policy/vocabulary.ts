@@ -1,5 +1,5 @@
 /**
- * The words a policy may use: the facts of DESIGN §3, the condition
+ * The words a policy may use: the facts (docs/facts.md), the condition
  * operators, and the error names. The loader checks policies against these
  * lists and the rules engine registers its operators from them, so the two
  * always agree.
@@ -8,7 +8,7 @@ import { ERROR_KINDS, ERROR_TYPES, RETRYABLE_KINDS, kindOfType, type ErrorKind }
 import { parseStatsFact } from './statsFacts.js';
 
 /**
- * Every fact a rule can test (DESIGN §3), besides the open-ended
+ * Every fact a rule can test (docs/facts.md), besides the open-ended
  * `request.metadata.*`.
  *
  * @example
@@ -64,7 +64,7 @@ const knownFactSet: ReadonlySet<string> = new Set(KNOWN_FACTS);
 const metadataKeyPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /**
- * True for a DESIGN §3 fact, including any `request.metadata.<key>`.
+ * True for a documented fact (docs/facts.md), including any `request.metadata.<key>`.
  *
  * @example
  * isKnownFact('error.status')            // true
@@ -132,7 +132,7 @@ export const SEED_ERROR_ALIASES: Readonly<Record<string, ErrorKind>> = {
 
 /**
  * The seed's `ConditionalFallback` predicates and the kinds each holds for
- * (DESIGN §4).
+ * (the error kinds in README.md).
  */
 export const CONDITION_PREDICATES: Readonly<Record<string, readonly ErrorKind[]>> = {
   on_timeout: ['timeout'],

@@ -1,5 +1,5 @@
 /**
- * The flat, dotted facts rules test (DESIGN §3). Every fact is present on
+ * The flat, dotted facts rules test (docs/facts.md). Every fact is present on
  * every failure; absent values are `null`.
  *
  * Conventions the executor follows when it builds them:
@@ -103,7 +103,7 @@ export function countModelAttempts(tried: unknown, model: unknown): number {
 }
 
 /**
- * Every fact of DESIGN §3 for one failure; absent values are null.
+ * Every documented fact (docs/facts.md) for one failure; absent values are null.
  *
  * @example
  * buildFailureFacts({

@@ -1,5 +1,5 @@
 /**
- * The six strategies of DESIGN §2 as named decision rules, so that a
+ * The six strategies (docs/policies.md) as named decision rules, so that a
  * strategy's choice is explained exactly like a policy rule's: every path a
  * strategy can take is one rule (`strategy:priority:RateLimitError`,
  * `strategy:error_type:no-mapping`, …) with a json-rules-engine condition.
@@ -51,7 +51,7 @@ const OUTPUT_CHECK_KINDS: Readonly<Record<OutputCheck, ErrorKind>> = {
 };
 
 /**
- * The gate of DESIGN §2: an error outside both `fallback_on_status_codes`
+ * The gate (docs/policies.md): an error outside both `fallback_on_status_codes`
  * and `fallback_on_errors` fails the session instead of reaching the
  * strategy. When both lists are empty there is no gate (everything may fall
  * back). Entries of `fallback_on_errors` may be kinds, seed types or
