@@ -22,11 +22,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { freePort } from '../bench/free-port.js';
 import { describe, expect, it } from 'vitest';
 import { ERROR_KINDS } from '../src/errors/kinds.js';
 import { parsePolicy } from '../src/policy/load.js';
@@ -98,16 +98,6 @@ function shell(command: string): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs a `gateway` block: its first line in the background until it listens, the curl lines against it, then SIGTERM. */
 async function runGatewayBlock(lines: readonly string[], where: string): Promise<void> {
