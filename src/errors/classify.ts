@@ -3,7 +3,7 @@
  * (the error kinds in README.md). One mapper per SDK (`openai.ts`, `anthropic.ts`, `google.ts`),
  * one for the network (`network.ts`); they all end in `kindFromHttp`.
  */
-import type { ProviderType } from '../providers/spec.js';
+import type { ProviderType } from '../provider-type.js';
 import { classifyAnthropicError, isAnthropicShaped } from './anthropic.js';
 import { makeFact } from './fact.js';
 import { classifyGoogleError, isGoogleShaped } from './google.js';

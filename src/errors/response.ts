@@ -5,7 +5,7 @@
  * whether such an answer counts as a failure (policy `output_checks` and
  * `accept`); this only states the fact.
  */
-import type { ProviderType } from '../providers/spec.js';
+import type { ProviderType } from '../provider-type.js';
 import { makeFact } from './fact.js';
 import type { ErrorFact, ErrorKind } from './kinds.js';
 

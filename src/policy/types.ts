@@ -4,7 +4,9 @@
  * Defaults are filled in by the loader, so every field is present.
  */
 import type { ModelCapability } from '../providers/capabilities.js';
-import type { ProviderType } from '../providers/spec.js';
+import type { ModelEndpoint, ProviderConfig } from '../providers/catalog.js';
+
+export type { ProviderConfig } from '../providers/catalog.js';
 
 /** A check a 200 answer must pass (policy `output_checks`). */
 export type OutputCheck = 'empty' | 'json_schema' | 'tool_arguments' | 'refusal';
@@ -42,24 +44,7 @@ export type TopLevelCondition =
   | { readonly any: readonly Condition[] }
   | { readonly not: Condition };
 
-export interface ProviderConfig {
-  readonly name: string;
-  readonly type: ProviderType;
-  /** Name of the environment variable that holds the key. */
-  readonly apiKeyEnv: string | null;
-  readonly baseUrl: string | null;
-  readonly timeoutMs: number | null;
-  readonly maxConnections: number | null;
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-export interface ModelConfig {
-  /** The catalog key. */
-  readonly name: string;
-  /** Key into `providers`. */
-  readonly provider: string;
-  /** The provider's model id (defaults to the key). */
-  readonly model: string;
+export interface ModelConfig extends ModelEndpoint {
   readonly contextWindow: number | null;
   /** Requests per minute it may receive, or null for no budget. */
   readonly rpm: number | null;
@@ -69,8 +54,6 @@ export interface ModelConfig {
   readonly price: { readonly input: number; readonly output: number } | null;
   /** What the model serves beyond text; absent: its provider type's defaults. */
   readonly capabilities?: readonly ModelCapability[];
-  /** Per-model request params, merged over the caller's (YAML snake_case keys kept). */
-  readonly params: Readonly<Record<string, unknown>>;
   /** This model's `cooldown_after`, replacing the policy's (absent: the policy's). */
   readonly cooldownAfter?: readonly CountCooldown[];
   /** This model's `timeout`, over the policy's (absent: the policy's). */

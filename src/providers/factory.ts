@@ -7,7 +7,7 @@ import type { GoogleGenAI } from '@google/genai';
 import type OpenAI from 'openai';
 import type { Agent } from 'undici';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
-import type { ModelConfig, Policy, ProviderConfig } from '../policy/types.js';
+import type { ModelEndpoint, ProviderCatalog, ProviderConfig } from './catalog.js';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { ANTHROPIC_DEFAULT_BASE_URL, createAnthropicClient } from './anthropic/create-anthropic-client.js';
 import { detourFact } from './call-error.js';
@@ -28,7 +28,7 @@ export { adapterForClient, detectClientType, type AdapterForClientOptions, type 
 /** What the executor needs: a model name (catalog key) of a policy → its adapter. */
 export interface AdapterSource {
   /** Throws a ProviderCallError (kind `authentication`) naming the env variable when a key is missing. */
-  getAdapter(policy: Policy, modelName: string): ProviderAdapter;
+  getAdapter(policy: ProviderCatalog, modelName: string): ProviderAdapter;
 }
 
 /** The seed's factory interface, for users who manage their own clients. */
@@ -51,7 +51,7 @@ export interface SelfManagingFallbackFactoryOptions {
   /** A fetch for every client; it replaces the pooled fetch `max_connections` would create. */
   readonly fetch?: FetchFunction;
   /** Policies whose catalogs `getAvailableModels()` lists before any is used. */
-  readonly policies?: Iterable<Policy>;
+  readonly policies?: Iterable<ProviderCatalog>;
 }
 
 type SdkClient = OpenAI | Anthropic | GoogleGenAI;
@@ -106,7 +106,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   private readonly baseUrlOverride: string | undefined;
   private readonly apiKeyOverride: string | undefined;
   private readonly fetch: FetchFunction | undefined;
-  private readonly byPolicy = new WeakMap<Policy, Map<string, ProviderAdapter>>();
+  private readonly byPolicy = new WeakMap<ProviderCatalog, Map<string, ProviderAdapter>>();
   private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly adapters = new Map<string, ProviderAdapter>();
   private readonly agents: Agent[] = [];
@@ -128,7 +128,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
    * @throws ProviderCallError kind `authentication` naming the missing variable,
    *   `model_not_found` for a name neither the catalog nor the prefixes know.
    */
-  getAdapter(policy: Policy, modelName: string): ProviderAdapter {
+  getAdapter(policy: ProviderCatalog, modelName: string): ProviderAdapter {
     let perPolicy = this.byPolicy.get(policy);
     const cached = perPolicy?.get(modelName);
     if (cached !== undefined) return cached;
@@ -166,7 +166,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
    * const missing = await factory.preloadSdks(policySet.policies.values());
    * for (const error of missing) console.warn(error.fact.message);
    */
-  async preloadSdks(policies: Iterable<Policy>): Promise<readonly ProviderCallError[]> {
+  async preloadSdks(policies: Iterable<ProviderCatalog>): Promise<readonly ProviderCallError[]> {
     const needed = new Map<SdkPackage, ProviderConfig>();
     for (const policy of policies) {
       for (const model of Object.values(policy.models)) {
@@ -190,11 +190,11 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     await Promise.all(agents.map((agent) => agent.close().catch(() => undefined)));
   }
 
-  private remember(policy: Policy): void {
+  private remember(policy: ProviderCatalog): void {
     for (const name of Object.keys(policy.models)) this.knownModels.add(name);
   }
 
-  private modelConfig(policy: Policy, modelName: string): ModelConfig {
+  private modelConfig(policy: ProviderCatalog, modelName: string): ModelEndpoint {
     const model = policy.models[modelName];
     if (model !== undefined) return model;
     const guessed = guessProviderType(modelName);
@@ -205,10 +205,10 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
         }),
       );
     }
-    return { name: modelName, provider: guessed, model: modelName, contextWindow: null, rpm: null, tpm: null, price: null, params: {} };
+    return { name: modelName, provider: guessed, model: modelName, params: {} };
   }
 
-  private providerConfig(policy: Policy, model: ModelConfig): ProviderConfig {
+  private providerConfig(policy: ProviderCatalog, model: ModelEndpoint): ProviderConfig {
     const configured = policy.providers[model.provider];
     if (configured !== undefined) return configured;
     if (isProviderType(model.provider)) return defaultProviderConfig(model.provider, model.provider);
@@ -267,7 +267,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     return { ...resolved, fetch };
   }
 
-  private adapterFor(provider: ProviderConfig, model: ModelConfig): ProviderAdapter {
+  private adapterFor(provider: ProviderConfig, model: ModelEndpoint): ProviderAdapter {
     const clientKey = settingsKey(provider, this.context(model.name));
     const key = `${provider.name}\u0000${clientKey}\u0000${model.model}\u0000${JSON.stringify(model.params)}`;
     const cached = this.adapters.get(key);
@@ -286,7 +286,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     return adapter;
   }
 
-  private adapterOver(provider: ProviderConfig, model: ModelConfig, baseUrl: string | null, client: SdkClient): ProviderAdapter {
+  private adapterOver(provider: ProviderConfig, model: ModelEndpoint, baseUrl: string | null, client: SdkClient): ProviderAdapter {
     const common = { modelId: model.model, provider: provider.name, params: model.params };
     switch (provider.type) {
       case 'openai':

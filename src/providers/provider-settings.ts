@@ -4,7 +4,7 @@
  * override), the connection pool.
  */
 import { ProviderCallError } from '../errors/ProviderCallError.js';
-import type { ProviderConfig } from '../policy/types.js';
+import type { ProviderConfig } from './catalog.js';
 import { detourFact } from './call-error.js';
 import type { ClientSettings, FetchFunction } from './client-settings.js';
 import type { ProviderType } from './spec.js';

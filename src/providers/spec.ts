@@ -4,9 +4,9 @@
  * output and reasoning. Wire types stay inside each provider folder.
  */
 
-export type ProviderType = 'openai' | 'anthropic' | 'google' | 'openai_compatible';
+import type { ProviderType } from '../provider-type.js';
 
-export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic', 'google', 'openai_compatible'];
+export { PROVIDER_TYPES, type ProviderType } from '../provider-type.js';
 
 /** `tool` messages carry the results of the assistant's tool calls. */
 export type MessageRole = 'system' | 'user' | 'assistant' | 'tool';

@@ -9,6 +9,7 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { createPolicySet } from '../../src/policy/set.js';
 import type { Policy, PolicySet } from '../../src/policy/types.js';
 import type { AdapterSource } from '../../src/providers/factory.js';
+import type { ProviderCatalog } from '../../src/providers/catalog.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../../src/providers/spec.js';
 
 export function policyFrom(yaml: string): Policy {
@@ -55,7 +56,7 @@ export class FakeFactory implements AdapterSource {
     return this.calls.filter((call) => call.model === model).length;
   }
 
-  getAdapter(policy: Policy, modelName: string): ProviderAdapter {
+  getAdapter(policy: ProviderCatalog, modelName: string): ProviderAdapter {
     let adapter = this.adapters.get(modelName);
     if (adapter) return adapter;
     const config = policy.models[modelName];
