@@ -16,6 +16,7 @@ import { anthropicMessages } from './anthropic/messages.js';
 import { openAIChatCompletions } from './openai/chatCompletions.js';
 import { Exchange } from './Exchange.js';
 import { serveGeneration, type GenerationContext } from './serveGeneration.js';
+import { readiness } from './readiness.js';
 import { gatewayTracer, startServerSpan } from './serverSpan.js';
 import type { WireFormat } from './wire.js';
 
@@ -42,6 +43,13 @@ export interface GatewayOptions {
    * @default the global tracer provider
    */
   readonly tracerProvider?: TracerProvider;
+  /**
+   * `/readyz` answers 503 while the executor's shared state store is
+   * unreachable. By default it stays 200 with `status: "degraded"`: requests
+   * are still served, from this process's own copy of the state.
+   * @default false
+   */
+  readonly requireStateStore?: boolean;
   /** Milliseconds for key rate limits. @default Date.now */
   readonly now?: () => number;
 }
@@ -117,6 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const requestTimeout = options.requestTimeout ?? DEFAULTS.requestTimeout;
   const accessLog = options.accessLog ?? null;
   const now = options.now ?? Date.now;
+  const requireStateStore = options.requireStateStore ?? false;
   const tracer = gatewayTracer(options.tracerProvider ?? null);
   const exchanges = new Set<Exchange>();
   const idleWaiters: (() => void)[] = [];
@@ -166,9 +175,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const path = query < 0 ? url : url.slice(0, query);
     if (request.method === 'GET' && path === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (request.method === 'GET' && path === '/readyz') {
-      const set = executor.policies.current();
-      const ready = !draining && set.policies.size > 0;
-      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'draining' : 'no policies', policies: set.policies.size, version: set.version });
+      const ready = readiness(executor, draining, requireStateStore);
+      return sendJson(response, ready.httpStatus, ready.body);
     }
     const wire = GENERATION_ROUTES.get(path);
     const isModels = path === '/v1/models' || path === '/models' || path.startsWith('/v1/models/');
