@@ -3,6 +3,17 @@
  * error classification, adapters, policies and telemetry all name them.
  */
 
-export type ProviderType = 'openai' | 'anthropic' | 'google' | 'openai_compatible';
+export type ProviderType =
+  | 'openai'
+  | 'anthropic'
+  | 'google'
+  | 'openai_compatible'
+  | 'bedrock';
 
-export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic', 'google', 'openai_compatible'];
+export const PROVIDER_TYPES: readonly ProviderType[] = [
+  'openai',
+  'anthropic',
+  'google',
+  'openai_compatible',
+  'bedrock',
+];

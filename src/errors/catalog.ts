@@ -5,17 +5,30 @@
  *
  * Sources: OpenAI "Error codes" guide and rate-limit headers, Anthropic
  * "Errors" reference and rate-limit headers, Gemini API troubleshooting and
- * google.rpc error details, Azure OpenAI content filtering. Where a provider
+ * google.rpc error details, Azure OpenAI content filtering, Amazon Bedrock's
+ * runtime API reference. Where a provider
  * has no such fault, its nearest documented equivalent is returned (see each
  * table's comments).
  */
 import { anthropicErrorResponse } from './catalog-anthropic.js';
+import { bedrockErrorResponse } from './catalog-bedrock.js';
 import { googleErrorResponse } from './catalog-google.js';
 import { azureErrorResponse, openaiErrorResponse } from './catalog-openai.js';
 
-export type DocumentedProvider = 'openai' | 'anthropic' | 'google' | 'azure_openai';
+export type DocumentedProvider =
+  | 'openai'
+  | 'anthropic'
+  | 'google'
+  | 'azure_openai'
+  | 'bedrock';
 
-export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = ['openai', 'anthropic', 'google', 'azure_openai'];
+export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = [
+  'openai',
+  'anthropic',
+  'google',
+  'azure_openai',
+  'bedrock',
+];
 
 export type FaultName =
   | 'rate_limit'
@@ -94,6 +107,8 @@ export function providerErrorResponse(
       return googleErrorResponse(fault, options);
     case 'azure_openai':
       return azureErrorResponse(fault, options);
+    case 'bedrock':
+      return bedrockErrorResponse(fault, options);
     default:
       return openaiErrorResponse(fault, options);
   }

@@ -1,10 +1,11 @@
 /**
  * Turns anything an SDK, fetch, or the caller threw into an ErrorFact
- * (the error kinds in README.md). One mapper per SDK (`openai.ts`, `anthropic.ts`, `google.ts`),
+ * (the error kinds in README.md). One mapper per SDK (`openai.ts`, `anthropic.ts`, `google.ts`, `bedrock.ts`),
  * one for the network (`network.ts`); they all end in `kindFromHttp`.
  */
 import type { ProviderType } from '../provider-type.js';
 import { classifyAnthropicError, isAnthropicShaped } from './anthropic.js';
+import { classifyBedrockError, isAwsShaped } from './bedrock.js';
 import { makeFact } from './fact.js';
 import { classifyGoogleError, isGoogleShaped } from './google.js';
 import { kindFromHttp } from './http.js';
@@ -56,6 +57,10 @@ function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
     return makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError: sdkName });
   }
 
+  if (context.provider === 'bedrock' || isAwsShaped(error)) {
+    const bedrock = classifyBedrockError(error, context);
+    if (bedrock !== null) return bedrock;
+  }
   if (isAnthropicShaped(error) || (context.provider === 'anthropic' && readProperty(error, 'headers') !== undefined)) {
     return classifyAnthropicError(error, context);
   }

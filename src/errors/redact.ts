@@ -15,6 +15,9 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, (match: string, ...groups: st
   [/\bsk-[A-Za-z0-9_*-]{6,}/g, () => REDACTED],
   // Google API keys.
   [/\bAIza[0-9A-Za-z_-]{10,}/g, () => REDACTED],
+  // AWS access key ids (long-term AKIA…, temporary ASIA…) and Bedrock API keys (ABSK…).
+  [/\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, () => REDACTED],
+  [/\bABSK[A-Za-z0-9+/=]{20,}/g, () => REDACTED],
   // Bearer / Basic tokens in echoed headers.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, (_match, scheme = '') => `${scheme} ${REDACTED}`],
   // Query values and header-like pairs: key=…, api_key=…, api-key: …, x-api-key: …, x-goog-api-key: …

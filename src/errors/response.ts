@@ -33,6 +33,8 @@ const FILTER_REASONS: Readonly<Record<string, ErrorKind>> = {
   prohibited_content: 'content_filter',
   spii: 'content_filter',
   image_safety: 'content_filter',
+  content_filtered: 'content_filter',
+  guardrail_intervened: 'content_filter',
   length: 'token_limit',
   max_tokens: 'token_limit',
   model_context_window_exceeded: 'token_limit',

@@ -74,6 +74,8 @@ function providers(raw: RawPolicy): Record<string, ProviderConfig> {
       timeoutMs: milliseconds(config.timeout),
       maxConnections: config.max_connections ?? null,
       headers: { ...config.headers },
+      ...(config.region === undefined ? {} : { region: config.region }),
+      ...(config.profile === undefined ? {} : { profile: config.profile }),
     };
   };
   for (const name of Object.keys(raw.provider_config ?? {})) add(name);

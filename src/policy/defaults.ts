@@ -82,6 +82,7 @@ export const DEFAULT_API_KEY_ENV: Readonly<Record<ProviderType, string | null>> 
   anthropic: 'ANTHROPIC_API_KEY',
   google: 'GEMINI_API_KEY',
   openai_compatible: null,
+  bedrock: null,
 };
 
 const providerByPrefix: readonly (readonly [RegExp, ProviderType])[] = [

@@ -27,6 +27,8 @@ export interface RawProviderConfig {
   readonly timeout?: RawDuration;
   readonly max_connections?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly region?: string;
+  readonly profile?: string;
 }
 
 export interface RawModel {

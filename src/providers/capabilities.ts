@@ -12,12 +12,15 @@ export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];
  * Each provider type's capabilities when a model declares none. The three
  * vendors' current models take everything; an OpenAI-compatible server is
  * only assumed to take tools and JSON schemas (declare the rest per model).
+ * Bedrock's Converse API carries all five; a model that lacks one (JSON
+ * schemas and reasoning are per model there) declares its own list.
  */
 export const DEFAULT_CAPABILITIES: Readonly<Record<ProviderType, readonly ModelCapability[]>> = {
   openai: MODEL_CAPABILITIES,
   anthropic: MODEL_CAPABILITIES,
   google: MODEL_CAPABILITIES,
   openai_compatible: ['tools', 'json_schema'],
+  bedrock: MODEL_CAPABILITIES,
 };
 
 /** What a request carries beyond text: the `request.*` facts and the capabilities it needs. */

@@ -14,6 +14,10 @@ export interface ProviderConfig {
   readonly timeoutMs: number | null;
   readonly maxConnections: number | null;
   readonly headers: Readonly<Record<string, string>>;
+  /** Bedrock: the AWS region (absent: AWS_REGION, AWS_DEFAULT_REGION, then the profile's). */
+  readonly region?: string;
+  /** Bedrock: the shared-config profile credentials and region come from (absent: AWS_PROFILE). */
+  readonly profile?: string;
 }
 
 /** One catalog entry as an adapter sees it. */

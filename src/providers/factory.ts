@@ -3,6 +3,7 @@
  * per provider configuration, built on first use and cached.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { GoogleGenAI } from '@google/genai';
 import type OpenAI from 'openai';
 import type { Agent } from 'undici';
@@ -10,6 +11,9 @@ import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { ModelEndpoint, ProviderCatalog, ProviderConfig } from './catalog.js';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { ANTHROPIC_DEFAULT_BASE_URL, createAnthropicClient } from './anthropic/create-anthropic-client.js';
+import { BedrockAdapter } from './bedrock/bedrock-adapter.js';
+import { bedrockBaseUrl, resolveBedrockSettings } from './bedrock/bedrock-settings.js';
+import { createBedrockClient } from './bedrock/create-bedrock-client.js';
 import { detourFact } from './call-error.js';
 import { pooledFetch, type ClientSettings, type FetchFunction } from './client-settings.js';
 import { createGoogleClient } from './google/create-google-client.js';
@@ -54,11 +58,11 @@ export interface SelfManagingFallbackFactoryOptions {
   readonly policies?: Iterable<ProviderCatalog>;
 }
 
-type SdkClient = OpenAI | Anthropic | GoogleGenAI;
+type SdkClient = OpenAI | Anthropic | GoogleGenAI | BedrockRuntimeClient;
 
 /** Where a client of this type sends requests: the configured base URL, else the SDK's default. */
-function requestBaseUrl(type: ProviderType, baseUrl: string | null): string {
-  switch (type) {
+function requestBaseUrl(provider: ProviderConfig, baseUrl: string | null, env: Readonly<Record<string, string | undefined>>): string {
+  switch (provider.type) {
     case 'openai':
       return baseUrl ?? OPENAI_DEFAULT_BASE_URL;
     case 'anthropic':
@@ -67,6 +71,8 @@ function requestBaseUrl(type: ProviderType, baseUrl: string | null): string {
       return baseUrl ?? GOOGLE_DEFAULT_BASE_URL;
     case 'openai_compatible':
       return openAICompatibleBaseUrl(baseUrl);
+    case 'bedrock':
+      return bedrockBaseUrl(provider, baseUrl, env);
   }
 }
 
@@ -111,6 +117,8 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   private readonly adapters = new Map<string, ProviderAdapter>();
   private readonly agents: Agent[] = [];
   private readonly knownModels = new Set<string>();
+  /** Each Bedrock client's credential values (by settings key), scrubbed from its adapters' errors. */
+  private readonly bedrockSecrets = new Map<string, readonly string[]>();
 
   constructor(options: SelfManagingFallbackFactoryOptions = {}) {
     this.env = options.env ?? process.env;
@@ -151,7 +159,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
    * @throws ProviderCallError kind `authentication` naming the missing variable
    *   (the promise rejects when the SDK is not installed).
    */
-  createClient(provider: ProviderConfig): Promise<OpenAI | Anthropic | GoogleGenAI> {
+  createClient(provider: ProviderConfig): Promise<SdkClient> {
     return this.clientFor(provider, null);
   }
 
@@ -235,7 +243,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     const key = settingsKey(provider, context);
     const cached = this.clients.get(key);
     if (cached !== undefined) return cached;
-    const client = this.buildClient(provider, resolveSettings(provider, context));
+    const client = provider.type === 'bedrock' ? this.buildBedrockClient(provider, context) : this.buildClient(provider, resolveSettings(provider, context));
     this.clients.set(key, client);
     // Not remembered when it fails (the SDK is missing): installing it lets a later call succeed.
     client.catch(() => {
@@ -254,17 +262,29 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
         return createGoogleClient(await loadSdk('@google/genai', provider), await this.withFetch(provider, resolved));
       case 'openai_compatible':
         return createOpenAICompatibleClient(await loadSdk('openai', provider), await this.withFetch(provider, resolved));
+      case 'bedrock':
+        throw new Error('bedrock clients are built by buildBedrockClient');
     }
   }
 
+  /** Settings are read now (a missing `api_key_env` variable throws here, synchronously); the SDK is imported on first use. */
+  private buildBedrockClient(provider: ProviderConfig, context: SettingsContext): Promise<BedrockRuntimeClient> {
+    const resolved = resolveBedrockSettings(provider, context);
+    this.bedrockSecrets.set(settingsKey(provider, context), resolved.secrets);
+    return (async () => createBedrockClient(await loadSdk('@aws-sdk/client-bedrock-runtime', provider), { ...resolved, fetch: await this.fetchFor(provider) }))();
+  }
+
   private async withFetch(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>): Promise<ClientSettings> {
-    let fetch: FetchFunction | null = this.fetch ?? null;
-    if (fetch === null && provider.maxConnections !== null && provider.maxConnections > 0) {
-      const pool = await pooledFetch(provider.maxConnections);
-      this.agents.push(pool.agent);
-      fetch = pool.fetch;
-    }
-    return { ...resolved, fetch };
+    return { ...resolved, fetch: await this.fetchFor(provider) };
+  }
+
+  /** The caller's fetch, else a pooled one for `max_connections`, else null (the global fetch). */
+  private async fetchFor(provider: ProviderConfig): Promise<FetchFunction | null> {
+    if (this.fetch !== undefined) return this.fetch;
+    if (provider.maxConnections === null || provider.maxConnections <= 0) return null;
+    const pool = await pooledFetch(provider.maxConnections);
+    this.agents.push(pool.agent);
+    return pool.fetch;
   }
 
   private adapterFor(provider: ProviderConfig, model: ModelEndpoint): ProviderAdapter {
@@ -279,14 +299,14 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
       provider: provider.name,
       providerType: provider.type,
       modelId: model.model,
-      baseUrl: requestBaseUrl(provider.type, baseUrl),
+      baseUrl: requestBaseUrl(provider, baseUrl, this.env),
       build: async () => this.adapterOver(provider, model, baseUrl, await this.clientFor(provider, model.name)),
     });
     this.adapters.set(key, adapter);
     return adapter;
   }
 
-  private adapterOver(provider: ProviderConfig, model: ModelEndpoint, baseUrl: string | null, client: SdkClient): ProviderAdapter {
+  private async adapterOver(provider: ProviderConfig, model: ModelEndpoint, baseUrl: string | null, client: SdkClient): Promise<ProviderAdapter> {
     const common = { modelId: model.model, provider: provider.name, params: model.params };
     switch (provider.type) {
       case 'openai':
@@ -297,6 +317,14 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
         return new GoogleAdapter({ client: client as GoogleGenAI, ...common, ...(baseUrl === null ? {} : { baseUrl }) });
       case 'openai_compatible':
         return createOpenAICompatibleAdapter({ client: client as OpenAI, ...common });
+      case 'bedrock':
+        return new BedrockAdapter({
+          client: client as BedrockRuntimeClient,
+          sdk: await loadSdk('@aws-sdk/client-bedrock-runtime', provider),
+          ...common,
+          baseUrl: requestBaseUrl(provider, baseUrl, this.env),
+          secrets: this.bedrockSecrets.get(settingsKey(provider, this.context(model.name))) ?? [],
+        });
     }
   }
 }

@@ -5,6 +5,7 @@
  * only the attempts that need it, with a one-line error naming the package.
  */
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
+import type * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
 import type * as GoogleSdk from '@google/genai';
 import type * as OpenAISdk from 'openai';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
@@ -17,6 +18,7 @@ export interface ProviderSdks {
   readonly openai: typeof OpenAISdk;
   readonly '@anthropic-ai/sdk': typeof AnthropicSdk;
   readonly '@google/genai': typeof GoogleSdk;
+  readonly '@aws-sdk/client-bedrock-runtime': typeof BedrockSdk;
 }
 
 export type SdkPackage = keyof ProviderSdks;
@@ -27,6 +29,7 @@ export const SDK_PACKAGES: Readonly<Record<ProviderType, SdkPackage>> = {
   openai_compatible: 'openai',
   anthropic: '@anthropic-ai/sdk',
   google: '@google/genai',
+  bedrock: '@aws-sdk/client-bedrock-runtime',
 };
 
 // Literal specifiers, so bundlers see (and can include) each SDK.
@@ -34,6 +37,7 @@ const importers: { readonly [Package in SdkPackage]: () => Promise<ProviderSdks[
   openai: () => import('openai'),
   '@anthropic-ai/sdk': () => import('@anthropic-ai/sdk'),
   '@google/genai': () => import('@google/genai'),
+  '@aws-sdk/client-bedrock-runtime': () => import('@aws-sdk/client-bedrock-runtime'),
 };
 
 const loads = new Map<SdkPackage, Promise<unknown>>();

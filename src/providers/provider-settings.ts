@@ -15,6 +15,7 @@ export const DEFAULT_API_KEY_ENV: Readonly<Record<ProviderType, readonly string[
   anthropic: ['ANTHROPIC_API_KEY'],
   google: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   openai_compatible: [],
+  bedrock: [],
 };
 
 /**
@@ -82,6 +83,8 @@ export function settingsKey(provider: ProviderConfig, context: SettingsContext):
     provider.timeoutMs,
     provider.maxConnections,
     provider.headers,
+    provider.region ?? null,
+    provider.profile ?? null,
   ]);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { providerErrorResponse, type DocumentedProvider, type FaultName } from '../errors/catalog.js';
-import type { HeaderList, ReplyPlan, WireProtocol } from './protocols/types.js';
+import { joinFrames, type Frame, type HeaderList, type ReplyPlan, type WireProtocol } from './protocols/types.js';
 import { sampleLatency, type Random } from './random.js';
 import type { Latency } from './scenarioTypes.js';
 
@@ -49,7 +49,7 @@ export function destroyConnection(exchange: Exchange): void {
  */
 export interface StreamInterruption {
   readonly after: number;
-  readonly then: 'cut' | 'stall' | { readonly errorFrame: string };
+  readonly then: 'cut' | 'stall' | { readonly errorFrame: Frame };
 }
 
 /**
@@ -76,19 +76,18 @@ export function sendStream(
   };
   response.writeHead(200, protocol.streamHeaders(requestId));
   if (chunkLatency.kind === 'fixed' && chunkLatency.ms === 0) {
-    let all = frames.head;
-    for (let index = 0; index < contentCount; index += 1) all += frames.content[index];
-    if (interruption === null) response.end(all + frames.tail);
-    else if (all === '') finish();
+    const all = joinFrames([frames.head, ...frames.content.slice(0, contentCount), ...(interruption === null ? [frames.tail] : [])]);
+    if (interruption === null) response.end(all);
+    else if (all.length === 0) finish();
     else response.write(all, finish);
     return;
   }
-  if (frames.head !== '') response.write(frames.head);
+  if (frames.head.length > 0) response.write(frames.head);
   let index = 0;
   const next = (): void => {
     if (exchange.closed) return;
     if (index < contentCount) {
-      response.write(frames.content[index] as string);
+      response.write(frames.content[index]!);
       index += 1;
       after(exchange, index < contentCount ? sampleLatency(chunkLatency, random) : 0, next);
       return;

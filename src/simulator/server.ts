@@ -1,6 +1,6 @@
 /**
  * The provider simulator: one `node:http` server that speaks the OpenAI,
- * Anthropic and Google wire protocols and fails exactly as a scenario says.
+ * Anthropic, Google and Bedrock wire protocols and fails exactly as a scenario says.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import type { DocumentedProvider, FaultName } from '../errors/catalog.js';
 import { CountBook, type SimulatorCounts } from './counts.js';
 import { chooseFault, newModelState, type ModelState } from './faults.js';
 import { anthropicProtocol } from './protocols/anthropic.js';
+import { bedrockAuthProblem, bedrockProtocol } from './protocols/bedrock.js';
 import { googleProtocol } from './protocols/google.js';
 import { azureOpenAIProtocol, openAIProtocol } from './protocols/openai.js';
 import { sequenceId, type SimulatedRequest, type WireProtocol } from './protocols/types.js';
@@ -44,7 +45,7 @@ export interface SimulatorOptions {
 
 /** One model request as the simulator received it (with `recordRequests: true`). */
 export interface RecordedRequest {
-  /** Whose wire format: `openai`, `azure_openai`, `anthropic`, `google`. */
+  /** Whose wire format: `openai`, `azure_openai`, `anthropic`, `google`, `bedrock`. */
   readonly protocol: DocumentedProvider;
   readonly path: string;
   readonly model: string;
@@ -79,6 +80,7 @@ async function resolveScenario(input: ScenarioInput | undefined): Promise<Scenar
 
 const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 const GOOGLE_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const BEDROCK_PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
 
 /**
  * Starts the simulator.
@@ -164,7 +166,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const then =
         type === 'hang'
           ? ('stall' as const)
-          : { errorFrame: protocol.streamErrorFrame(documentedError(fault.provider ?? protocol.provider, type as FaultName, fault.retryAfterSeconds, parsed.model).body) };
+          : (() => {
+              const error = documentedError(fault.provider ?? protocol.provider, type as FaultName, fault.retryAfterSeconds, parsed.model);
+              return { errorFrame: protocol.streamErrorFrame(error.body, error.headers) };
+            })();
       sendStream(exchange, protocol, plan, requestId, behaviour.chunkLatency, state.latencyRandom, { after: fault.afterChunks, then });
       return;
     }
@@ -193,7 +198,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           exchange.response.end(`data: ${error.body}\r\n\r\n`);
           return;
         }
-        const idHeader = protocol.provider === 'anthropic' ? 'request-id' : protocol.provider === 'openai' ? 'x-request-id' : null;
+        const idHeader = protocol.provider === 'anthropic' ? 'request-id' : protocol.provider === 'openai' ? 'x-request-id' : protocol.provider === 'bedrock' ? 'x-amzn-requestid' : null;
         sendBody(exchange, error.status, idHeader === null ? error.headers : { ...error.headers, [idHeader]: requestId }, error.body);
       }
     }
@@ -204,8 +209,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const error = documentedError(provider, fault, undefined, '');
     let body = error.body;
     try {
-      const parsed = JSON.parse(body) as { error?: { message?: string } };
+      const parsed = JSON.parse(body) as { error?: { message?: string }; message?: string };
       if (parsed.error !== undefined) parsed.error.message = message;
+      else if (typeof parsed.message === 'string') parsed.message = message;
       body = JSON.stringify(parsed);
     } catch {
       // keep the documented body as it is
@@ -251,6 +257,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const match = AZURE_PATH.exec(path);
       protocol = azureOpenAIProtocol;
       urlModel = match === null ? null : decodeURIComponent(match[1] ?? '');
+    } else if (path.startsWith('/model/')) {
+      const match = BEDROCK_PATH.exec(path);
+      protocol = bedrockProtocol;
+      urlModel = match === null ? null : decodeURIComponent(match[1] ?? '');
+      urlStream = match?.[2] === 'converse-stream';
+      const problem = bedrockAuthProblem(request.headers);
+      if (problem !== null) {
+        book.rejectedRequest();
+        sendBody(exchange, 403, { 'content-type': 'application/json', 'x-amzn-errortype': problem.errorType }, JSON.stringify({ message: problem.message }));
+        request.resume();
+        return;
+      }
     } else {
       const match = GOOGLE_PATH.exec(path);
       if (match === null) {

@@ -14,8 +14,8 @@ const PROMPT = 'Tell me about the weather today, in detail please.';
 /** What the simulator answers `model` with (its deterministic echo). */
 export const replyText = (model: string): string => `[${model}] reply to: ${PROMPT.slice(0, 40)}`;
 
-const RAW_STOP = { openai: 'stop', anthropic: 'end_turn', google: 'STOP' } as const;
-const RAW_LENGTH = { openai: 'length', anthropic: 'max_tokens', google: 'MAX_TOKENS' } as const;
+const RAW_STOP = { openai: 'stop', anthropic: 'end_turn', google: 'STOP', bedrock: 'end_turn' } as const;
+const RAW_LENGTH = { openai: 'length', anthropic: 'max_tokens', google: 'MAX_TOKENS', bedrock: 'max_tokens' } as const;
 
 /** Simulator fault → the kind the adapter must report, for plain calls and streams alike. */
 const ERROR_FAULTS: readonly (readonly [fault: string, kind: ErrorKind])[] = [
@@ -167,12 +167,12 @@ export function runAdapterContract(subject: AdapterSubject): void {
 
     describe.each(ERROR_FAULTS)('fault %s', (fault, kind) => {
       const model = `fault-${fault}`;
-      const expectedKind = (): ErrorKind => kind;
+      const expectedKind = (): ErrorKind => (subject.faultKinds?.[fault] as ErrorKind | undefined) ?? kind;
 
       it(`is classified as ${kind}, with exactly one request sent (plain)`, async () => {
         const error = await failureOf(adapterFor(model).generate(request(model)));
         expect(error.fact.kind).toBe(expectedKind());
-        if (kind === 'rate_limit') expect(error.fact.retryAfterMs).toBe(2000);
+        if (kind === 'rate_limit') expect(error.fact.retryAfterMs).toBe(subject.sendsRetryAfter === false ? null : 2000);
         expect(requestsFor(model)).toBe(1);
       });
 

@@ -4,10 +4,13 @@
  * SDK's transport (used to see the bytes each SDK sends).
  */
 import * as AnthropicSdk from '@anthropic-ai/sdk';
+import * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
 import * as GoogleSdk from '@google/genai';
 import * as OpenAISdk from 'openai';
 import { createAnthropicClient } from '../../src/providers/anthropic/create-anthropic-client.js';
 import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
+import { BedrockAdapter } from '../../src/providers/bedrock/bedrock-adapter.js';
+import { createBedrockClient } from '../../src/providers/bedrock/create-bedrock-client.js';
 import type { FetchFunction } from '../../src/providers/client-settings.js';
 import { createGoogleClient } from '../../src/providers/google/create-google-client.js';
 import { GoogleAdapter } from '../../src/providers/google/google-adapter.js';
@@ -17,13 +20,17 @@ import { createOpenAICompatibleAdapter } from '../../src/providers/openai-compat
 import { createOpenAICompatibleClient } from '../../src/providers/openai-compatible/create-openai-compatible-client.js';
 import type { ProviderAdapter } from '../../src/providers/spec.js';
 
-export type Protocol = 'openai' | 'anthropic' | 'google';
+export type Protocol = 'openai' | 'anthropic' | 'google' | 'bedrock';
 
 export interface AdapterSubject {
   readonly name: string;
   /** The wire protocol it speaks (decides the raw finish reasons). */
   readonly protocol: Protocol;
   createAdapter(serverRoot: string, modelId: string, options?: { readonly fetch?: FetchFunction; readonly params?: Record<string, unknown> }): ProviderAdapter;
+  /** Where a fault's kind differs from the contract's default (Bedrock's 503 is `overloaded`). */
+  readonly faultKinds?: Readonly<Record<string, string>>;
+  /** The provider sends a retry hint with its 429 (`retry-after`, Google's RetryInfo). @default true */
+  readonly sendsRetryAfter?: boolean;
 }
 
 const settings = (baseUrl: string, fetch: FetchFunction | undefined) => ({
@@ -63,6 +70,38 @@ export const openAICompatibleSubject: AdapterSubject = {
       client: createOpenAICompatibleClient(OpenAISdk, settings(`${root}/v1`, options.fetch)),
       modelId,
       provider: 'local',
+      ...(options.params ? { params: options.params } : {}),
+    }),
+};
+
+/** Static test credentials: SigV4 signing runs for real with them; only the credential source is stubbed. */
+export const BEDROCK_TEST_CREDENTIALS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENvalue',
+} as const;
+
+export const bedrockSubject: AdapterSubject = {
+  name: 'bedrock',
+  protocol: 'bedrock',
+  faultKinds: { service_unavailable: 'overloaded' },
+  sendsRetryAfter: false,
+  createAdapter: (root, modelId, options = {}) =>
+    new BedrockAdapter({
+      client: createBedrockClient(BedrockSdk, {
+        region: 'us-east-1',
+        profile: null,
+        endpoint: root,
+        credentials: BEDROCK_TEST_CREDENTIALS,
+        bearerToken: null,
+        timeoutMs: 10_000,
+        fetch: options.fetch ?? null,
+        headers: {},
+      }),
+      sdk: BedrockSdk,
+      modelId,
+      baseUrl: root,
+      secrets: [BEDROCK_TEST_CREDENTIALS.secretAccessKey, BEDROCK_TEST_CREDENTIALS.sessionToken],
       ...(options.params ? { params: options.params } : {}),
     }),
 };

@@ -72,13 +72,22 @@ export interface ReplyPlan {
   readonly refusal: string | null;
 }
 
-/** A stream's SSE frames, split so faults can stop or drop parts of it. */
+/** Bytes on the wire: SSE text, or binary frames (Bedrock's event stream). */
+export type Frame = string | Uint8Array;
+
+/** A stream's frames, split so faults can stop or drop parts of it. */
 export interface StreamFrames {
-  readonly head: string;
-  /** One SSE frame (or frames) per content chunk. */
-  readonly content: readonly string[];
+  readonly head: Frame;
+  /** One frame (or frames) per content chunk. */
+  readonly content: readonly Frame[];
   /** Finish, usage and terminator frames (whatever `ending` leaves of them). */
-  readonly tail: string;
+  readonly tail: Frame;
+}
+
+/** Frames as one write: text stays text, any binary frame makes the whole a Buffer. */
+export function joinFrames(frames: readonly Frame[]): Frame {
+  if (frames.every((frame) => typeof frame === 'string')) return (frames as readonly string[]).join('');
+  return Buffer.concat(frames.map((frame) => (typeof frame === 'string' ? Buffer.from(frame, 'utf8') : frame)));
 }
 
 export type HeaderList = Readonly<Record<string, string>>;
@@ -86,7 +95,7 @@ export type HeaderList = Readonly<Record<string, string>>;
 export interface WireProtocol {
   /** Whose documented error shape this endpoint answers with. */
   readonly provider: DocumentedProvider;
-  /** Reads the parsed JSON body (and the model/stream from the URL for Google); a string is what is wrong. */
+  /** Reads the parsed JSON body (and the model/stream from the URL for Google and Bedrock); a string is what is wrong. */
   readRequest(body: unknown, urlModel: string | null, urlStream: boolean): SimulatedRequest | string;
   /** The prefix of ids (`chatcmpl-`, `msg_`, or none). */
   newId(sequence: number): string;
@@ -96,9 +105,9 @@ export interface WireProtocol {
   streamFrames(plan: ReplyPlan): StreamFrames;
   /** A 200 body that is not valid JSON (or a stream whose first frame is not). */
   malformedJson(plan: ReplyPlan): string;
-  malformedStream(plan: ReplyPlan): string;
-  /** An error sent inside a stream that has already started (the documented error body, framed). */
-  streamErrorFrame(body: string): string;
+  malformedStream(plan: ReplyPlan): Frame;
+  /** An error sent inside a stream that has already started (the documented error body, framed; its headers name the error where the body does not). */
+  streamErrorFrame(body: string, headers: HeaderList): Frame;
 }
 
 /** The text of a message's content: a string, or an array of parts with `text`. */
