@@ -105,3 +105,73 @@ describe('an API key the provider echoes back', () => {
     for (const cause of causes) expect(inspect(cause, { depth: 10, showHidden: true })).not.toContain(key);
   });
 });
+
+describe('AWS credentials a Bedrock endpoint echoes back', () => {
+  const credentials = { accessKeyId: 'AKIAIOSFODNN7SECRETX', secretAccessKey: 'Zq8/7Yh+secretAccessKeyValue+Xy12EXAMPLE', sessionToken: 'FwoGZXIvYXdzEXAMPLEsessionTokenValue0123456789' };
+  let server: Server;
+  let url = '';
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const authorization = String(request.headers['authorization'] ?? '');
+        const token = String(request.headers['x-amz-security-token'] ?? '');
+        response.writeHead(403, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/',
+          'x-echo-authorization': authorization,
+          'x-echo-token': token,
+        });
+        const message = `The security token included in the request is invalid (token ${token}, secret ${credentials.secretAccessKey}, ${authorization}).`;
+        response.end(JSON.stringify({ message }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const expectNoCredential = (text: string): void => {
+    expect(text).not.toContain(credentials.accessKeyId);
+    expect(text).not.toContain(credentials.secretAccessKey);
+    expect(text).not.toContain(credentials.sessionToken);
+  };
+
+  it('the access key id, secret and session token appear nowhere in the error, its cause, the session or what telemetry is handed', async () => {
+    const causes: unknown[] = [];
+    const facts: unknown[] = [];
+    const telemetry: TelemetryHooks = {
+      sessionStarted: (info) => {
+        const session = noopTelemetry.sessionStarted(info);
+        return {
+          ...session,
+          attemptStarted: (attempt) => ({
+            ...session.attemptStarted(attempt),
+            failed: (fact, _duration, cause) => {
+              facts.push(fact);
+              causes.push(cause);
+            },
+          }),
+        };
+      },
+    };
+    const policy = parsePolicy(
+      `version: 1\nname: aws\nprovider_config:\n  bedrock: { region: us-east-1, base_url: "${url}" }\nmodels:\n  a: { provider: bedrock, model: us.anthropic.claude-3-5-haiku-20241022-v1:0 }\nprimary_model: a\n`,
+      'aws.yaml',
+    ).policy!;
+    const env = { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken };
+    const executor = new Executor({ policies: createPolicySet([policy]), factory: new SelfManagingFallbackFactory({ env }), telemetry });
+    const error = await executor.generate({ policy: 'aws', messages: [{ role: 'user', content: 'hi' }] }).then(() => null, (thrown: unknown) => thrown);
+    expect(LLMFallbackError.isInstance(error)).toBe(true);
+    const failure = error as LLMFallbackError;
+    expect(failure.attempts[0]?.error).toMatchObject({ kind: 'authentication', code: 'UnrecognizedClientException', provider: 'bedrock' });
+    expect(failure.attempts[0]?.error?.message).toContain('The security token included in the request is invalid');
+    expectNoCredential(inspect(error, { depth: 10, showHidden: true }));
+    expectNoCredential(JSON.stringify(failure.attempts));
+    expectNoCredential(JSON.stringify(executor.history(10)));
+    expect(causes).toHaveLength(1);
+    for (const cause of causes) expectNoCredential(inspect(cause, { depth: 10, showHidden: true }));
+    for (const fact of facts) expectNoCredential(JSON.stringify(fact));
+  });
+});
