@@ -8,7 +8,8 @@ export type ProviderType =
   | 'anthropic'
   | 'google'
   | 'openai_compatible'
-  | 'bedrock';
+  | 'bedrock'
+  | 'ai_sdk';
 
 export const PROVIDER_TYPES: readonly ProviderType[] = [
   'openai',
@@ -16,4 +17,5 @@ export const PROVIDER_TYPES: readonly ProviderType[] = [
   'google',
   'openai_compatible',
   'bedrock',
+  'ai_sdk',
 ];

@@ -4,6 +4,7 @@
  * one for the network (`network.ts`); they all end in `kindFromHttp`.
  */
 import type { ProviderType } from '../provider-type.js';
+import { classifyAiSdkError } from './ai-sdk.js';
 import { classifyAnthropicError, isAnthropicShaped } from './anthropic.js';
 import { classifyBedrockError, isAwsShaped } from './bedrock.js';
 import { makeFact } from './fact.js';
@@ -57,6 +58,8 @@ function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
     return makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError: sdkName });
   }
 
+  const aiSdk = classifyAiSdkError(error, context, providerLabel(context, 'ai_sdk') ?? 'ai_sdk');
+  if (aiSdk !== null) return aiSdk;
   if (context.provider === 'bedrock' || isAwsShaped(error)) {
     const bedrock = classifyBedrockError(error, context);
     if (bedrock !== null) return bedrock;

@@ -40,6 +40,8 @@ const DEFAULT_HISTORY_SIZE = 100;
 export const WATCH_NEEDS_FOLDER =
   'watch: true needs policies to be one folder path, given to createExecutor; a PolicySet or PolicySource is not watched (to watch yourself: pass watchPolicies(folder) as policies)';
 
+const MODELS_NEED_DEFAULT_FACTORY = 'models: AI SDK models go to the default factory; with your own factory, pass them to it (new SelfManagingFallbackFactory({ models }))';
+
 function isPolicySource(value: unknown): value is PolicySource {
   return typeof value === 'object' && value !== null && typeof (value as PolicySource).current === 'function';
 }
@@ -74,7 +76,8 @@ export class Executor {
     this.sessions = new SessionHistory(options.historySize ?? DEFAULT_HISTORY_SIZE);
     // The global API: no span while no SDK is registered, spans once one is (docs/tracing.md).
     this.telemetry = options.telemetry ?? createOpenTelemetryHooks();
-    const factory: AdapterSource = options.factory ?? new SelfManagingFallbackFactory();
+    if (options.factory !== undefined && options.models !== undefined) throw new TypeError(MODELS_NEED_DEFAULT_FACTORY);
+    const factory: AdapterSource = options.factory ?? new SelfManagingFallbackFactory(options.models === undefined ? {} : { models: options.models });
     const clock = options.clock ?? Date;
     this.stateStore = options.stateStore ?? new InMemoryStateStore();
     this.services = {

@@ -3,6 +3,7 @@
  */
 import type { ErrorFact } from '../errors/kinds.js';
 import type { PolicySet } from '../policy/types.js';
+import type { AiSdkLanguageModel } from '../providers/ai-sdk/ai-sdk-adapter.js';
 import type { AdapterSource } from '../providers/factory.js';
 import type { ContentPart, FinishReason, GenerateResponse, GenerationParams, Message, RequestFeatures, ToolCall, Usage } from '../providers/spec.js';
 import type { Facts } from '../rules/types.js';
@@ -110,6 +111,16 @@ export interface ExecutorOptions {
   readonly telemetry?: TelemetryHooks;
   /** Keep messages and response text in session records and telemetry. @default false */
   readonly captureContent?: boolean;
+  /**
+   * AI SDK language models by name: a policy model with `provider: ai_sdk`
+   * and `model: <name>` calls the one registered here (its `doGenerate` /
+   * `doStream`, with no AI SDK retries). Given to the default factory; with
+   * your own `factory`, pass them to it instead.
+   *
+   * @example
+   * createExecutor({ policies: './policies', models: { 'mistral-large': mistral('mistral-large-latest') } })
+   */
+  readonly models?: Readonly<Record<string, AiSdkLanguageModel>>;
 }
 
 /**

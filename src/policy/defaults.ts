@@ -83,6 +83,7 @@ export const DEFAULT_API_KEY_ENV: Readonly<Record<ProviderType, string | null>> 
   google: 'GEMINI_API_KEY',
   openai_compatible: null,
   bedrock: null,
+  ai_sdk: null,
 };
 
 const providerByPrefix: readonly (readonly [RegExp, ProviderType])[] = [

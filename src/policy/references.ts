@@ -72,6 +72,14 @@ function checkProviders(raw: RawPolicy, reporter: CheckReporter): void {
           message: `model \`${name}\` has no \`provider\` and its name does not imply one: add \`provider:\` (${PROVIDER_TYPES.join(', ')} or a provider_config key)`,
         });
       }
+    } else if (model.provider === 'ai_sdk' || declared[model.provider]?.type === 'ai_sdk') {
+      const registered = model.model ?? name;
+      reporter.report({
+        pointer: `${pointer}/provider`,
+        severity: 'warning',
+        check: 'reference',
+        message: `model \`${name}\` is the AI SDK model the service registers as \`${registered}\` (createExecutor({ models: { '${registered}': languageModel } })): validate cannot see it; if that name is not registered at run time, calls to \`${name}\` fail with model_not_found (code unregistered_model)`,
+      });
     } else if (!providerNames.has(model.provider)) {
       reporter.report({
         pointer: `${pointer}/provider`,

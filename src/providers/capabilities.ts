@@ -21,6 +21,7 @@ export const DEFAULT_CAPABILITIES: Readonly<Record<ProviderType, readonly ModelC
   google: MODEL_CAPABILITIES,
   openai_compatible: ['tools', 'json_schema'],
   bedrock: MODEL_CAPABILITIES,
+  ai_sdk: MODEL_CAPABILITIES,
 };
 
 /** What a request carries beyond text: the `request.*` facts and the capabilities it needs. */

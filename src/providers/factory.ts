@@ -9,6 +9,7 @@ import type OpenAI from 'openai';
 import type { Agent } from 'undici';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { ModelEndpoint, ProviderCatalog, ProviderConfig } from './catalog.js';
+import { AiSdkAdapter, type AiSdkLanguageModel } from './ai-sdk/ai-sdk-adapter.js';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { ANTHROPIC_DEFAULT_BASE_URL, createAnthropicClient } from './anthropic/create-anthropic-client.js';
 import { BedrockAdapter } from './bedrock/bedrock-adapter.js';
@@ -56,6 +57,14 @@ export interface SelfManagingFallbackFactoryOptions {
   readonly fetch?: FetchFunction;
   /** Policies whose catalogs `getAvailableModels()` lists before any is used. */
   readonly policies?: Iterable<ProviderCatalog>;
+  /**
+   * AI SDK language models by name, for policy models with `provider: ai_sdk`
+   * (their `model` is the name here).
+   *
+   * @example
+   * new SelfManagingFallbackFactory({ models: { 'mistral-large': mistral('mistral-large-latest') } })
+   */
+  readonly models?: Readonly<Record<string, AiSdkLanguageModel>>;
 }
 
 type SdkClient = OpenAI | Anthropic | GoogleGenAI | BedrockRuntimeClient;
@@ -73,6 +82,9 @@ function requestBaseUrl(provider: ProviderConfig, baseUrl: string | null, env: R
       return openAICompatibleBaseUrl(baseUrl);
     case 'bedrock':
       return bedrockBaseUrl(provider, baseUrl, env);
+    case 'ai_sdk':
+      // Never asked: an ai_sdk model's adapter is its registered instance, with no base URL of detour's.
+      return '';
   }
 }
 
@@ -119,12 +131,15 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   private readonly knownModels = new Set<string>();
   /** Each Bedrock client's credential values (by settings key), scrubbed from its adapters' errors. */
   private readonly bedrockSecrets = new Map<string, readonly string[]>();
+  private readonly aiSdkModels: Readonly<Record<string, AiSdkLanguageModel>>;
+  private readonly aiSdkAdapters = new Map<string, ProviderAdapter>();
 
   constructor(options: SelfManagingFallbackFactoryOptions = {}) {
     this.env = options.env ?? process.env;
     this.baseUrlOverride = options.baseUrlOverride;
     this.apiKeyOverride = options.apiKeyOverride;
     this.fetch = options.fetch;
+    this.aiSdkModels = options.models ?? {};
     for (const policy of options.policies ?? []) this.remember(policy);
   }
 
@@ -179,7 +194,8 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     for (const policy of policies) {
       for (const model of Object.values(policy.models)) {
         const provider = policy.providers[model.provider] ?? (isProviderType(model.provider) ? defaultProviderConfig(model.provider, model.provider) : null);
-        if (provider !== null && !needed.has(SDK_PACKAGES[provider.type])) needed.set(SDK_PACKAGES[provider.type], provider);
+        if (provider === null || provider.type === 'ai_sdk') continue;
+        if (!needed.has(SDK_PACKAGES[provider.type])) needed.set(SDK_PACKAGES[provider.type], provider);
       }
     }
     const loads = [...needed].map(([packageName, provider]) => loadSdk(packageName, provider).then(() => null, (error: unknown) => error as ProviderCallError));
@@ -254,6 +270,8 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
 
   private async buildClient(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>): Promise<SdkClient> {
     switch (provider.type) {
+      case 'ai_sdk':
+        throw new TypeError('an ai_sdk provider has no SDK client: its models are registered instances');
       case 'openai':
         return createOpenAIClient(await loadSdk('openai', provider), await this.withFetch(provider, resolved));
       case 'anthropic':
@@ -288,6 +306,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   }
 
   private adapterFor(provider: ProviderConfig, model: ModelEndpoint): ProviderAdapter {
+    if (provider.type === 'ai_sdk') return this.aiSdkAdapter(model);
     const clientKey = settingsKey(provider, this.context(model.name));
     const key = `${provider.name}\u0000${clientKey}\u0000${model.model}\u0000${JSON.stringify(model.params)}`;
     const cached = this.adapters.get(key);
@@ -306,9 +325,24 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     return adapter;
   }
 
+  /** The registered AI SDK model a `provider: ai_sdk` entry names; one adapter per model and params. */
+  private aiSdkAdapter(model: ModelEndpoint): ProviderAdapter {
+    const instance = Object.hasOwn(this.aiSdkModels, model.model) ? this.aiSdkModels[model.model] : undefined;
+    if (instance === undefined) throw unregisteredModel(model, Object.keys(this.aiSdkModels));
+    const key = `${model.model}\u0000${JSON.stringify(model.params)}`;
+    let adapter = this.aiSdkAdapters.get(key);
+    if (adapter === undefined) {
+      adapter = new AiSdkAdapter({ model: instance, params: model.params });
+      this.aiSdkAdapters.set(key, adapter);
+    }
+    return adapter;
+  }
+
   private async adapterOver(provider: ProviderConfig, model: ModelEndpoint, baseUrl: string | null, client: SdkClient): Promise<ProviderAdapter> {
     const common = { modelId: model.model, provider: provider.name, params: model.params };
     switch (provider.type) {
+      case 'ai_sdk':
+        return this.aiSdkAdapter(model);
       case 'openai':
         return new OpenAIAdapter({ client: client as OpenAI, ...common });
       case 'anthropic':
@@ -327,4 +361,14 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
         });
     }
   }
+}
+
+/** A `provider: ai_sdk` model whose name the service did not register. */
+function unregisteredModel(model: ModelEndpoint, registered: readonly string[]): ProviderCallError {
+  const known = registered.length === 0 ? 'no AI SDK model is registered' : `registered: ${registered.join(', ')}`;
+  return new ProviderCallError(
+    detourFact('model_not_found', `model ${model.name} (provider ai_sdk) names \`${model.model}\`, which is not registered (${known}): pass it to createExecutor({ models: { '${model.model}': languageModel } })`, 'ai_sdk', {
+      code: 'unregistered_model',
+    }),
+  );
 }

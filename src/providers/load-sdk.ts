@@ -24,7 +24,7 @@ export interface ProviderSdks {
 export type SdkPackage = keyof ProviderSdks;
 
 /** The package each provider type's client comes from. */
-export const SDK_PACKAGES: Readonly<Record<ProviderType, SdkPackage>> = {
+export const SDK_PACKAGES: Readonly<Record<Exclude<ProviderType, 'ai_sdk'>, SdkPackage>> = {
   openai: 'openai',
   openai_compatible: 'openai',
   anthropic: '@anthropic-ai/sdk',

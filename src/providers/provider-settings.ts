@@ -16,6 +16,7 @@ export const DEFAULT_API_KEY_ENV: Readonly<Record<ProviderType, readonly string[
   google: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   openai_compatible: [],
   bedrock: [],
+  ai_sdk: [],
 };
 
 /**

@@ -61,6 +61,36 @@ const PROVIDER_BY_TYPE: Readonly<Record<string, string>> = {
   bedrock: 'aws.bedrock',
 };
 
+/**
+ * AI SDK provider ids (the first segment of a model's `provider`, e.g.
+ * `mistral.chat`) with a well-known name; others report the segment itself.
+ */
+const PROVIDER_BY_AI_SDK_ID: Readonly<Record<string, string>> = {
+  openai: 'openai',
+  azure: 'azure.ai.openai',
+  anthropic: 'anthropic',
+  google: 'gcp.gemini',
+  'google-vertex': 'gcp.vertex_ai',
+  vertex: 'gcp.vertex_ai',
+  'amazon-bedrock': 'aws.bedrock',
+  bedrock: 'aws.bedrock',
+  mistral: 'mistral_ai',
+  groq: 'groq',
+  xai: 'x_ai',
+  deepseek: 'deepseek',
+  cohere: 'cohere',
+  perplexity: 'perplexity',
+  moonshotai: 'moonshot_ai',
+};
+
+/** `gen_ai.provider.name` of an AI SDK model from its `provider` (`google.vertex.chat` → `gcp.vertex_ai`). */
+function byAiSdkProvider(provider: string | null): string | null {
+  if (provider === null) return null;
+  const [first = '', second] = provider.toLowerCase().split('.');
+  if (first === 'google' && second === 'vertex') return 'gcp.vertex_ai';
+  return PROVIDER_BY_AI_SDK_ID[first] ?? (first === '' ? null : first);
+}
+
 function byHost(serverAddress: string | null): string | null {
   if (serverAddress === null) return null;
   const host = serverAddress.toLowerCase();
@@ -87,7 +117,8 @@ function byKey(providerKey: string | null): string | null {
  * base URL is an `aiplatform.googleapis.com` host; `openai` and
  * `openai_compatible` are named by their host (Azure OpenAI, Groq, DeepSeek,
  * Mistral, xAI, Perplexity…), else by their `provider_config` key, else
- * `openai` (the wire format they speak). Unknown adapter types report
+ * `openai` (the wire format they speak); `ai_sdk` by the AI SDK model's
+ * `provider` (`mistral.chat` → `mistral_ai`). Unknown adapter types report
  * themselves.
  *
  * @example
@@ -95,6 +126,7 @@ function byKey(providerKey: string | null): string | null {
  * genAiProviderName('openai_compatible', 'api.groq.com', 'fast') // 'groq'
  * genAiProviderName('openai_compatible', '127.0.0.1', 'deepseek') // 'deepseek'
  * genAiProviderName('openai_compatible', 'localhost', 'ollama') // 'openai'
+ * genAiProviderName('ai_sdk', null, 'mistral.chat') // 'mistral_ai'
  */
 export function genAiProviderName(providerType: ProviderType | string, serverAddress: string | null = null, providerKey: string | null = null): string {
   const fixed = PROVIDER_BY_TYPE[providerType];
@@ -105,6 +137,8 @@ export function genAiProviderName(providerType: ProviderType | string, serverAdd
     case 'openai':
     case 'openai_compatible':
       return byHost(serverAddress) ?? byKey(providerKey) ?? 'openai';
+    case 'ai_sdk':
+      return byAiSdkProvider(providerKey) ?? 'ai_sdk';
     default:
       return byHost(serverAddress) ?? byKey(providerKey) ?? providerType;
   }
