@@ -8,7 +8,7 @@ import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { detourModel } from '../../src/ai-sdk/index.js';
 import { LLMFallbackError } from '../../src/errors/LLMFallbackError.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { requestsTo, simulatedExecutor, simulator, yamlPolicy } from '../executor/simulated.js';
 
 // The AI SDK logs every warning to the console; the tests read them from the results.
@@ -200,5 +200,40 @@ describe('streamText through detourModel', () => {
     }
     await vi.waitFor(() => expect(sim.counts().connectionsClosedByClient).toBe(1));
     expect(requestsTo(sim, 'claude-b')).toBe(0);
+  });
+});
+
+describe('what detourModel sends and returns', () => {
+  const PNG = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+
+  it('system, image and file parts, tool history, tool choice, reasoning effort and parameters reach the provider; reasoning tokens come back', async () => {
+    const recording = await startSimulator({ port: 0, recordRequests: true, scenario: { models: { '*': { reasoning: 'Thinking it over.' } } } });
+    const executor = simulatedExecutor(recording, yamlPolicy('primary_model: a\n'));
+    try {
+      const result = await generateText({
+        model: detourModel(executor, { policy: 'default' }),
+        system: 'Be brief',
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'What is in these?' }, { type: 'image', image: PNG, mediaType: 'image/png' }, { type: 'file', data: Buffer.from('%PDF-1.4'), mediaType: 'application/pdf', filename: 'a.pdf' }] },
+          { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call_1', toolName: 'get_weather', input: { city: 'Paris' } }] },
+          { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'get_weather', output: { type: 'json', value: { celsius: 21 } } }] },
+        ],
+        tools: { get_weather: tool({ inputSchema: WEATHER }) },
+        toolChoice: 'none',
+        reasoning: 'high',
+        temperature: 0.2,
+        maxOutputTokens: 64,
+        stopSequences: ['END'],
+      });
+      expect(result.reasoningText).toBe('Thinking it over.');
+      expect(result.usage.outputTokenDetails.reasoningTokens).toBeGreaterThan(0);
+      expect(recording.counts().models['gpt-a']).toMatchObject({ images: 1, files: 1 });
+      const body = recording.requests()[0]?.body as Record<string, unknown> & { messages: { role: string; content: unknown; tool_call_id?: string }[] };
+      expect(body).toMatchObject({ reasoning_effort: 'high', tool_choice: 'none', temperature: 0.2, stop: ['END'] });
+      expect(body.messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+      expect(body.messages[3]).toMatchObject({ tool_call_id: 'call_1', content: '{"celsius":21}' });
+    } finally {
+      await recording.close();
+    }
   });
 });

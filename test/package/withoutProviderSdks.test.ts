@@ -205,6 +205,33 @@ console.log(JSON.stringify({ text, model }));
     expect(result).toEqual({ text: 'echo: Hi', model: 'echo' });
   });
 
+  it('detour-llm/ai-sdk needs neither `ai` nor `@ai-sdk/provider` at run time: detourModel over a provider ai_sdk model', async () => {
+    const result = await script(
+      'ai-sdk.mjs',
+      `import { createExecutor, createPolicySet, parsePolicy } from 'detour-llm';
+import { detourModel } from 'detour-llm/ai-sdk';
+const unresolvable = [];
+for (const name of ['ai', '@ai-sdk/provider']) {
+  try { import.meta.resolve(name); } catch { unresolvable.push(name); }
+}
+const { policy } = parsePolicy('version: 1\\nname: own\\nmodels:\\n  echo: { provider: ai_sdk, model: echo }\\nprimary_model: echo\\n', 'own.yaml');
+const echo = {
+  specificationVersion: 'v4', provider: 'echo.chat', modelId: 'echo', supportedUrls: {},
+  async doGenerate(options) {
+    const text = 'echo: ' + options.prompt[0].content[0].text;
+    return { content: [{ type: 'text', text }], finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: { total: 1 }, outputTokens: { total: 2 } }, warnings: [] };
+  },
+  async doStream() { throw new Error('not streamed here'); },
+};
+const executor = await createExecutor({ policies: createPolicySet([policy]), models: { echo } });
+const answer = await detourModel(executor, { policy: 'own' }).doGenerate({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
+await executor.close();
+console.log(JSON.stringify({ unresolvable, content: answer.content, model: answer.providerMetadata.detour.model, provider: answer.providerMetadata.detour.provider }));
+`,
+    );
+    expect(result).toEqual({ unresolvable: ['ai', '@ai-sdk/provider'], content: [{ type: 'text', text: 'echo: Hi' }], model: 'echo', provider: 'echo.chat' });
+  });
+
   it('detour run with an OTLP endpoint says which OpenTelemetry packages to install, and the missing SDK in one line', async () => {
     const result = await node(['node_modules/detour-llm/dist/src/cli/main.js', 'run', '--simulate', '--policy', 'node_modules/detour-llm/policies/first.yaml', 'Hello'], {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',

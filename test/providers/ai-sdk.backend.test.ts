@@ -99,6 +99,18 @@ describe('provider: ai_sdk, through the executor', () => {
     await expect(createExecutor({ policies: setOf(policyFrom(POLICY)), factory: new SelfManagingFallbackFactory(), models: compatModels() })).rejects.toThrow(/pass them to it/);
   });
 
+  it('detour validate says the name must be registered at run time (a warning at the model, file:line:col)', async () => {
+    const { parsePolicy } = await import('../../src/policy/load.js');
+    const { diagnostics, policy } = parsePolicy(POLICY, 'ai.yaml');
+    expect(policy).not.toBeNull();
+    const warnings = diagnostics.filter((diagnostic) => diagnostic.severity === 'warning');
+    expect(warnings.map((warning) => [warning.line, warning.pointer])).toEqual([
+      [7, '/models/x/provider'],
+      [8, '/models/y/provider'],
+    ]);
+    expect(warnings[0]?.message).toContain("createExecutor({ models: { 'compat-x': languageModel } })");
+  });
+
   it("the AI SDK's retries never run: one 500 is one request, then the fallback", async () => {
     await sim.setScenario({ models: { 'gpt-x': { faults: [{ type: 'server_error', retry_after: 0 }] } } });
     const { executor } = executorWith(POLICY);
