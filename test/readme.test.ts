@@ -16,13 +16,14 @@
  *   every other line is a `curl` against it and must exit 0; then SIGTERM must
  *   stop the gateway with exit 0.
  * - js: a block marked `<!-- readme-test: run -->` runs as an ES module with
- *   Node from the repository root, its `detour-llm` imports pointed at the
- *   built package (dist/), and must exit 0 (other js/ts blocks are not run).
+ *   Node from a folder inside the repository (`.tmp/`, so other packages
+ *   resolve from its node_modules), its `detour-llm` and `detour-llm/<subpath>`
+ *   imports pointed at the built package (dist/, through the exports map), and
+ *   must exit 0 (other js/ts blocks are not run).
  * The kinds, facts, strategies and command tables are compared with the code.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -179,15 +180,25 @@ describe.concurrent('README.md sh blocks', () => {
   }
 });
 
+/** The built file a `detour-llm` import (or `detour-llm/<subpath>`) resolves to, from the package's exports. */
+function builtEntry(subpath: string): string {
+  const exportsMap = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { exports: Record<string, { default: string }> }).exports;
+  const target = exportsMap[`.${subpath}`];
+  if (target === undefined) throw new Error(`package.json exports no ".${subpath}"`);
+  return pathToFileURL(path.join(root, target.default)).href;
+}
+
 describe.concurrent('README.md js blocks marked run', () => {
   const runnable = blocks.filter((block) => block.language === 'js' && marker(block, 'run') !== null);
   it('has one', () => expect(runnable.length).toBeGreaterThan(0));
   for (const block of runnable) {
     it(`line ${block.line}: runs and exits 0`, async () => {
-      const entry = pathToFileURL(path.join(root, 'dist/src/index.js')).href;
-      const file = path.join(mkdtempSync(path.join(tmpdir(), 'detour-readme-')), `block-${block.line}.mjs`);
-      writeFileSync(file, block.text.replace(/from 'detour-llm'/g, `from ${JSON.stringify(entry)}`));
-      const result = await shell(`node ${JSON.stringify(file)}`);
+      // Inside the repository, so other packages (`ai`, `@ai-sdk/…`) resolve from its node_modules.
+      mkdirSync(path.join(root, '.tmp'), { recursive: true });
+      const folder = mkdtempSync(path.join(root, '.tmp', 'readme-'));
+      const file = path.join(folder, `block-${block.line}.mjs`);
+      writeFileSync(file, block.text.replace(/from 'detour-llm(\/[\w-]+)?'/g, (_, subpath: string | undefined) => `from ${JSON.stringify(builtEntry(subpath ?? ''))}`));
+      const result = await shell(`node ${JSON.stringify(file)}`).finally(() => rmSync(folder, { recursive: true, force: true }));
       expect({ code: result.code, stderr: result.stderr }, `README.md:${block.line}`).toEqual({ code: 0, stderr: '' });
     });
   }

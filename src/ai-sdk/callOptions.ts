@@ -115,7 +115,8 @@ export function toDetourRequest(options: LanguageModelV4CallOptions, settings: D
     const reasoning = reasoningOf(options.reasoning, warnings);
     if (reasoning !== undefined) features.reasoning = reasoning;
   }
-  const headers = Object.entries(options.headers ?? {}).filter(([, value]) => value !== undefined);
+  // The AI SDK adds its own `user-agent` to every call: only the caller's headers deserve a warning.
+  const headers = Object.entries(options.headers ?? {}).filter(([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent');
   if (headers.length > 0) warnings.push({ type: 'unsupported', feature: 'headers', details: 'per-call headers are not sent; set them per provider in provider_config.headers' });
   const own = detourOptions(options, warnings);
   const metadata = own.metadata === undefined ? settings.metadata : { ...settings.metadata, ...own.metadata };

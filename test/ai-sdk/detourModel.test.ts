@@ -55,6 +55,7 @@ describe('generateText through detourModel', () => {
     expect(typeof result.providerMetadata?.['detour']?.['sessionId']).toBe('number');
     expect(result.providerMetadata?.['detour']?.['rule']).toEqual(expect.any(String));
     expect(result.response.modelId).toBe('claude-b');
+    expect(result.warnings).toEqual([]);
   });
 
   it('a failed session rejects with the LLMFallbackError itself, every attempt listed, and the AI SDK does not retry it', async () => {

@@ -97,8 +97,11 @@ describe('well-known provider and operation names', () => {
     ['azure_openai', 'my-resource.openai.azure.com', 'azure', 'azure.ai.openai'],
     ['vertex', 'us-central1-aiplatform.googleapis.com', 'vertex', 'gcp.vertex_ai'],
     ['bedrock', 'bedrock-runtime.eu-west-1.amazonaws.com', 'bedrock', 'aws.bedrock'],
-    ['ai_sdk', null, 'groq', 'groq'],
-    ['ai_sdk', null, 'custom', 'ai_sdk'],
+    // AI SDK models: named from the model's own `provider` (`mistral.chat`).
+    ['ai_sdk', null, 'groq.chat', 'groq'],
+    ['ai_sdk', null, 'mistral.chat', 'mistral_ai'],
+    ['ai_sdk', null, 'custom.chat', 'custom'],
+    ['ai_sdk', null, null, 'ai_sdk'],
   ] as const)('%s at %s (key %s) → %s', (providerType, serverAddress, providerKey, expected) => {
     expect(genAiProviderName(providerType, serverAddress, providerKey)).toBe(expected);
   });
