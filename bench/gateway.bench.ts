@@ -16,11 +16,21 @@
  * client and the simulator). Then the framework floor that chose node:http:
  * the same trivial JSON handler on node:http, fastify and hono.
  *
- * `npm run bench -- gateway` (BENCH_GATEWAY_CALLS: sequential calls per arm, default 1000).
+ * The 100-concurrent arm is a closed loop: each worker sends its next request
+ * the moment the last one ends, so it saturates whatever it calls and
+ * measures queueing in the gateway, not the latency the gateway adds. The
+ * open-loop arm (TensorZero's way) sends at a fixed rate below saturation to
+ * a model the simulator answers after a fixed latency, so about
+ * rate × latency requests are in flight (200/s × 500 ms = 100), and times
+ * each call from when it was due (a late send counts against the arm).
+ *
+ * `npm run bench -- gateway` (BENCH_GATEWAY_CALLS: sequential calls per arm,
+ * default 1000; BENCH_GATEWAY_RATE: open-loop requests/s, default 200;
+ * BENCH_GATEWAY_OPEN_SECONDS: open-loop seconds per arm and round, default 5).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +47,11 @@ const CONCURRENT_PER_ROUND = 1000;
 const ROUNDS = 2;
 const SATURATION_IN_FLIGHT = 200;
 const SATURATION_MS = 4000;
+const OPEN_LOOP_RATE = Number(process.env['BENCH_GATEWAY_RATE'] ?? 200);
+const OPEN_LOOP_SECONDS = Number(process.env['BENCH_GATEWAY_OPEN_SECONDS'] ?? 5);
+const OPEN_LOOP_ROUNDS = 2;
+/** The simulator answers the open-loop model after this long, every time. */
+const OPEN_LOOP_LATENCY_MS = 500;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../src/cli/main.js');
 const portkeyServer = fileURLToPath(new URL('../../node_modules/@portkey-ai/gateway/build/start-server.js', import.meta.url));
@@ -99,15 +114,20 @@ interface Arm {
   readonly name: string;
   readonly client: OpenAI;
   readonly model: string;
+  /** The model the simulator answers after OPEN_LOOP_LATENCY_MS. */
+  readonly slowModel: string;
   readonly server: Child | null;
   readonly sequential: number[];
   readonly concurrent: number[];
+  readonly openLoop: number[];
+  /** Server CPU µs and calls over the open-loop rounds. */
+  openLoopCpu: { micros: number; calls: number } | null;
   /** Calls that failed (counted, not timed), and the first failure. */
   errors: number;
   firstError: string | null;
 }
 
-const call = (arm: Arm): Promise<unknown> => arm.client.chat.completions.create({ model: arm.model, messages });
+const call = (arm: Arm, model = arm.model): Promise<unknown> => arm.client.chat.completions.create({ model, messages });
 
 function failed(arm: Arm, error: unknown): void {
   arm.errors += 1;
@@ -139,6 +159,43 @@ async function concurrentRound(arm: Arm, total: number): Promise<void> {
       }
     }),
   );
+}
+
+/**
+ * Open loop: OPEN_LOOP_RATE calls a second for OPEN_LOOP_SECONDS, each sent
+ * when due whether or not earlier ones have answered, timed from when it was
+ * due.
+ */
+async function openLoopRound(arm: Arm): Promise<void> {
+  const total = Math.round(OPEN_LOOP_RATE * OPEN_LOOP_SECONDS);
+  const interval = 1000 / OPEN_LOOP_RATE;
+  const cpuBefore = arm.server?.cpuMicros() ?? null;
+  const calls: Promise<void>[] = [];
+  const start = performance.now();
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const send = (): void => {
+      const now = performance.now();
+      for (let due = start + next * interval; next < total && due <= now; due = start + next * interval) {
+        const dueAt = due;
+        next += 1;
+        calls.push(
+          call(arm, arm.slowModel).then(
+            () => void arm.openLoop.push((performance.now() - dueAt) * 1000),
+            (error: unknown) => failed(arm, error),
+          ),
+        );
+      }
+      if (next < total) setTimeout(send, Math.max(0, start + next * interval - performance.now()));
+      else resolve();
+    };
+    send();
+  });
+  await Promise.all(calls);
+  const cpuAfter = arm.server?.cpuMicros() ?? null;
+  if (cpuBefore !== null && cpuAfter !== null) {
+    arm.openLoopCpu = { micros: (arm.openLoopCpu?.micros ?? 0) + cpuAfter - cpuBefore, calls: (arm.openLoopCpu?.calls ?? 0) + total };
+  }
 }
 
 /** Requests per second with SATURATION_IN_FLIGHT in flight, and the server's CPU µs per request. */
@@ -221,39 +278,52 @@ export async function run(): Promise<BenchResult[]> {
   const folder = await mkdtemp(path.join(tmpdir(), 'detour-gateway-bench-'));
   const children: Child[] = [];
   try {
-    const simulator = await startChild([cli, 'simulate', '--port', '0'], /listening on (\S+)/);
+    const scenario = path.join(folder, 'scenario.yaml');
+    await writeFile(scenario, `name: gateway-bench\nmodels:\n  gpt-slow: { latency: ${OPEN_LOOP_LATENCY_MS}ms }\n`);
+    const simulator = await startChild([cli, 'simulate', '--port', '0', '--scenario', scenario], /listening on (\S+)/);
     children.push(simulator);
-    const policy = path.join(folder, 'bench.yaml');
-    await writeFile(
-      policy,
-      `version: 1\nname: bench\nprovider_config:\n  openai: { base_url: ${simulator.url}/v1 }\n  anthropic: { base_url: ${simulator.url} }\nmodels:\n  a: { provider: openai, model: gpt-a }\n  b: { provider: anthropic, model: claude-b, params: { max_tokens: 256 } }\nprimary_model: a\nfallback_models: [b]\n`,
-    );
-    const detour = await startChild([cli, 'serve', policy, '--port', '0', '--no-watch'], /listening on (\S+) /, { OPENAI_API_KEY: 'bench', ANTHROPIC_API_KEY: 'bench' });
+    const policies = path.join(folder, 'policies');
+    await mkdir(policies);
+    const providers = `provider_config:\n  openai: { base_url: ${simulator.url}/v1 }\n  anthropic: { base_url: ${simulator.url} }\n`;
+    for (const [name, primary] of [
+      ['bench', 'gpt-a'],
+      ['bench-slow', 'gpt-slow'],
+    ] as const) {
+      await writeFile(
+        path.join(policies, `${name}.yaml`),
+        `version: 1\nname: ${name}\n${providers}models:\n  a: { provider: openai, model: ${primary} }\n  b: { provider: anthropic, model: claude-b, params: { max_tokens: 256 } }\nprimary_model: a\nfallback_models: [b]\n`,
+      );
+    }
+    const detour = await startChild([cli, 'serve', policies, '--port', '0', '--no-watch'], /listening on (\S+) /, { OPENAI_API_KEY: 'bench', ANTHROPIC_API_KEY: 'bench' });
     children.push(detour);
     const portkeyPort = await freePort();
     const portkey = await startChild([portkeyServer, `--port=${portkeyPort}`, '--headless'], (output) => (output.includes('Ready for connections') ? `http://127.0.0.1:${portkeyPort}` : null));
     children.push(portkey);
+    // The fallback config's first target answers; the request's model picks the simulator's gpt-a or gpt-slow.
     const portkeyConfig = JSON.stringify({
       strategy: { mode: 'fallback' },
       targets: [
-        { provider: 'openai', api_key: 'bench', custom_host: `${simulator.url}/v1`, override_params: { model: 'gpt-a' } },
+        { provider: 'openai', api_key: 'bench', custom_host: `${simulator.url}/v1` },
         { provider: 'anthropic', api_key: 'bench', custom_host: `${simulator.url}/v1`, override_params: { model: 'claude-b', max_tokens: 256 } },
       ],
     });
-    const arm = (name: string, baseURL: string, model: string, server: Child | null, headers: Record<string, string> = {}): Arm => ({
+    const arm = (name: string, baseURL: string, [model, slowModel]: readonly [string, string], server: Child | null, headers: Record<string, string> = {}): Arm => ({
       name,
       client: new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, defaultHeaders: headers }),
       model,
+      slowModel,
       server,
       sequential: [],
       concurrent: [],
+      openLoop: [],
+      openLoopCpu: null,
       errors: 0,
       firstError: null,
     });
     const arms = [
-      arm('direct', `${simulator.url}/v1`, 'gpt-a', simulator),
-      arm('detour serve', `${detour.url}/v1`, 'bench', detour),
-      arm('Portkey gateway', `${portkey.url}/v1`, 'gpt-a', portkey, { 'x-portkey-config': portkeyConfig }),
+      arm('direct', `${simulator.url}/v1`, ['gpt-a', 'gpt-slow'], simulator),
+      arm('detour serve', `${detour.url}/v1`, ['bench', 'bench-slow'], detour),
+      arm('Portkey gateway', `${portkey.url}/v1`, ['gpt-a', 'gpt-slow'], portkey, { 'x-portkey-config': portkeyConfig }),
     ] as const;
     const [direct, viaDetour, viaPortkey] = arms;
 
@@ -264,6 +334,9 @@ export async function run(): Promise<BenchResult[]> {
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (let offset = 0; offset < arms.length; offset++) await concurrentRound(arms[(round + offset) % arms.length]!, CONCURRENT_PER_ROUND);
+    }
+    for (let round = 0; round < OPEN_LOOP_ROUNDS; round++) {
+      for (let offset = 0; offset < arms.length; offset++) await openLoopRound(arms[(round + offset) % arms.length]!);
     }
     const added = (samples: readonly number[], base: readonly number[], p: number): number => (percentile(samples, p) - percentile(base, p)) / 1000;
     for (const [kind, pick] of [
@@ -281,6 +354,28 @@ export async function run(): Promise<BenchResult[]> {
           aim: kind === 'sequential' ? 'less than Portkey' : p === 99 ? '< 1 ms, less than Portkey' : 'less than Portkey',
         });
       }
+    }
+    const inFlight = Math.round((OPEN_LOOP_RATE * OPEN_LOOP_LATENCY_MS) / 1000);
+    for (const p of [50, 99]) {
+      const label = p === 50 ? 'median' : 'p99';
+      results.push({
+        name: `added latency, open loop ${OPEN_LOOP_RATE} req/s (~${inFlight} in flight), ${label}: detour serve`,
+        value: added(viaDetour.openLoop, direct.openLoop, p),
+        unit: 'ms',
+        baseline: { name: 'Portkey gateway', value: added(viaPortkey.openLoop, direct.openLoop, p) },
+        note: `the simulator answers after ${OPEN_LOOP_LATENCY_MS} ms; direct SDK call ${label}: ${(percentile(direct.openLoop, p) / 1000).toFixed(3)} ms; calls timed from when they were due`,
+        aim: p === 99 ? '< 1 ms, less than Portkey' : 'less than Portkey',
+      });
+    }
+    if (viaDetour.openLoopCpu !== null && viaPortkey.openLoopCpu !== null) {
+      const perCall = (cpu: { micros: number; calls: number }): number => cpu.micros / cpu.calls;
+      results.push({
+        name: `gateway CPU per request, open loop ${OPEN_LOOP_RATE} req/s: detour serve`,
+        value: perCall(viaDetour.openLoopCpu),
+        unit: 'µs',
+        baseline: { name: 'Portkey gateway', value: perCall(viaPortkey.openLoopCpu), unit: 'µs' },
+        note: `the simulator: ${direct.openLoopCpu === null ? '?' : perCall(direct.openLoopCpu).toFixed(0)} µs per request`,
+      });
     }
     const saturated = new Map<string, { perSecond: number; cpuPerRequest: number | null }>();
     for (const each of arms) saturated.set(each.name, await saturation(each));

@@ -30,6 +30,8 @@ export interface SimulatedProvidersOptions {
   readonly seed?: number;
   /** The clock the scenario's time windows run on (the demo compresses them). */
   readonly now?: () => number;
+  /** How the SDK clients send requests (`detour serve`: `undici`). @default 'fetch' */
+  readonly transport?: 'fetch' | 'undici';
 }
 
 /**
@@ -57,7 +59,7 @@ export async function simulatedProviders(options: SimulatedProvidersOptions = {}
     if (ScenarioError.isInstance(error)) throw new CliError(`scenario ${error.message}`, { cause: error });
     throw error;
   }
-  const factory = new SelfManagingFallbackFactory({ baseUrlOverride: simulator.url, apiKeyOverride: SIMULATOR_API_KEY });
+  const factory = new SelfManagingFallbackFactory({ baseUrlOverride: simulator.url, apiKeyOverride: SIMULATOR_API_KEY, transport: options.transport ?? 'fetch' });
   return {
     factory,
     simulator,

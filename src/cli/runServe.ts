@@ -47,8 +47,11 @@ async function gatewayKeys(options: ServeCommandOptions): Promise<GatewayKeys | 
   }
 }
 
+/** The gateway's SDK clients use the lean undici transport: a gateway lives on its per-request CPU. */
+const TRANSPORT = 'undici';
+
 function realProviders(): ProviderSetup {
-  const factory = new SelfManagingFallbackFactory();
+  const factory = new SelfManagingFallbackFactory({ transport: TRANSPORT });
   return { factory, simulator: null, close: () => factory.close().catch(() => undefined) };
 }
 
@@ -105,6 +108,7 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
   try {
     providers = options.simulate === true
       ? await simulatedProviders({
+          transport: TRANSPORT,
           ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
         })

@@ -25,13 +25,22 @@ export interface AccessLogEntry {
 }
 
 /**
- * An access log that writes one JSON line per request.
+ * An access log that writes one JSON line per request. The lines of requests
+ * that end in the same turn of the event loop go out in one write (one
+ * system call instead of one per request under load).
  *
  * @example
  * createGateway({ executor, accessLog: jsonLinesAccessLog(process.stdout) })
  */
 export function jsonLinesAccessLog(stream: { write(text: string): unknown }): (entry: AccessLogEntry) => void {
+  let pending = '';
+  const flush = (): void => {
+    const text = pending;
+    pending = '';
+    stream.write(text);
+  };
   return (entry) => {
-    stream.write(`${JSON.stringify(entry)}\n`);
+    if (pending === '') setImmediate(flush);
+    pending += `${JSON.stringify(entry)}\n`;
   };
 }

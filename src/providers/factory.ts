@@ -55,6 +55,14 @@ export interface SelfManagingFallbackFactoryOptions {
   readonly apiKeyOverride?: string;
   /** A fetch for every client; it replaces the pooled fetch `max_connections` would create. */
   readonly fetch?: FetchFunction;
+  /**
+   * How clients without a `fetch` of their own send requests: `fetch` (the
+   * SDKs' default, undici's WHATWG fetch) or `undici` (a lean fetch over
+   * undici's `request` on keep-alive connections: about a third less CPU per
+   * call; no redirects; what `detour serve` uses). `max_connections` applies to both.
+   * @default 'fetch'
+   */
+  readonly transport?: 'fetch' | 'undici';
   /** Policies whose catalogs `getAvailableModels()` lists before any is used. */
   readonly policies?: Iterable<ProviderCatalog>;
   /**
@@ -124,6 +132,9 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   private readonly baseUrlOverride: string | undefined;
   private readonly apiKeyOverride: string | undefined;
   private readonly fetch: FetchFunction | undefined;
+  private readonly transport: 'fetch' | 'undici';
+  /** `transport: 'undici'`: the fetch of providers without `max_connections`, over one shared agent. */
+  private sharedFetch: Promise<FetchFunction> | null = null;
   private readonly byPolicy = new WeakMap<ProviderCatalog, Map<string, ProviderAdapter>>();
   private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly adapters = new Map<string, ProviderAdapter>();
@@ -140,6 +151,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     this.apiKeyOverride = options.apiKeyOverride;
     this.fetch = options.fetch;
     this.aiSdkModels = options.models ?? {};
+    this.transport = options.transport ?? 'fetch';
     for (const policy of options.policies ?? []) this.remember(policy);
   }
 
@@ -210,6 +222,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   /** Close the connection pools created for `max_connections`. */
   async close(): Promise<void> {
     await Promise.allSettled(this.clients.values());
+    this.sharedFetch = null;
     const agents = this.agents.splice(0);
     await Promise.all(agents.map((agent) => agent.close().catch(() => undefined)));
   }
@@ -296,13 +309,21 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     return { ...resolved, fetch: await this.fetchFor(provider) };
   }
 
-  /** The caller's fetch, else a pooled one for `max_connections`, else null (the global fetch). */
+  /** The caller's fetch, else a pooled one for `max_connections`, else the lean transport's shared one, else null (the global fetch). */
   private async fetchFor(provider: ProviderConfig): Promise<FetchFunction | null> {
     if (this.fetch !== undefined) return this.fetch;
-    if (provider.maxConnections === null || provider.maxConnections <= 0) return null;
-    const pool = await pooledFetch(provider.maxConnections);
-    this.agents.push(pool.agent);
-    return pool.fetch;
+    if (provider.maxConnections !== null && provider.maxConnections > 0) {
+      const pool = await pooledFetch(provider.maxConnections, this.transport);
+      this.agents.push(pool.agent);
+      return pool.fetch;
+    }
+    if (this.transport === 'fetch') return null;
+    this.sharedFetch ??= Promise.all([import('undici'), import('./request-fetch.js')]).then(([{ Agent }, { requestFetch }]) => {
+      const agent = new Agent();
+      this.agents.push(agent);
+      return requestFetch(agent);
+    });
+    return this.sharedFetch;
   }
 
   private adapterFor(provider: ProviderConfig, model: ModelEndpoint): ProviderAdapter {

@@ -9,6 +9,7 @@ import type { Executor } from '../../src/executor/Executor.js';
 import type { ExecutorOptions } from '../../src/executor/types.js';
 import type { AccessLogEntry } from '../../src/gateway/accessLog.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/createGateway.js';
+import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import type { ScenarioInput, Simulator } from '../../src/simulator/index.js';
 import { noopTelemetry } from '../../src/telemetry/hooks.js';
 import { simulatedExecutor, simulator, yamlPolicy } from '../executor/simulated.js';
@@ -36,7 +37,9 @@ export async function gatewayFixture(
   } = {},
 ): Promise<GatewayFixture> {
   const sim = await simulator(options.scenario ?? { models: {} });
-  const executor = simulatedExecutor(sim, options.policy ?? SEQUENTIAL, { telemetry: noopTelemetry, ...options.executor });
+  // The transport `detour serve` uses.
+  const factory = new SelfManagingFallbackFactory({ baseUrlOverride: sim.url, apiKeyOverride: 'test-key', transport: 'undici' });
+  const executor = simulatedExecutor(sim, options.policy ?? SEQUENTIAL, { telemetry: noopTelemetry, factory, ...options.executor });
   const log: AccessLogEntry[] = [];
   const gateway = createGateway({ executor, accessLog: (entry) => log.push(entry), ...options.gateway });
   const { url } = await gateway.listen({ port: 0 });
@@ -51,6 +54,7 @@ export async function gatewayFixture(
     async close() {
       await gateway.close({ drainTimeout: 0 });
       await executor.close();
+      await factory.close();
       await sim.close();
     },
   };
