@@ -44,6 +44,7 @@ function scenario(): Record<string, unknown> {
       'json-valid': { json: 'valid' },
       'json-invalid': { json: 'invalid' },
       thinker: { chunks: 3, reasoning: 'The user wants the weather; I should answer briefly.' },
+      'anthropic.claude-thinker': { chunks: 3, reasoning: 'The user wants the weather; I should answer briefly.' },
       refuser: { refusal: 'I cannot help with that.' },
     },
   };
@@ -149,6 +150,12 @@ export function runFeatureContract(subject: AdapterSubject): void {
         expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
         expect(messages[1]?.content).toContainEqual({ type: 'tool_use', id: 'call_abc123', name: 'get_weather', input: { city: 'Paris', days: 3 } });
         expect(messages[2]?.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'call_abc123' });
+      } else if (subject.protocol === 'bedrock') {
+        const messages = body['messages'] as { role: string; content: Record<string, unknown>[] }[];
+        expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+        expect(body['system']).toEqual([{ text: 'You are a weather bot.' }]);
+        expect(messages[1]?.content).toContainEqual({ toolUse: { toolUseId: 'call_abc123', name: 'get_weather', input: { city: 'Paris', days: 3 } } });
+        expect(messages[2]?.content[0]).toEqual({ toolResult: { toolUseId: 'call_abc123', content: [{ json: { forecast: 'sunny', temperature: 21 } }] } });
       } else {
         const contents = body['contents'] as { role: string; parts: Record<string, unknown>[] }[];
         expect(contents.map((content) => content.role)).toEqual(['user', 'model', 'user']);
@@ -170,29 +177,36 @@ export function runFeatureContract(subject: AdapterSubject): void {
       const responseFormat = { type: 'json', schema: ANSWER_SCHEMA, name: 'weather' } as const;
       const valid = await adapterFor('json-valid').generate(request('json-valid', { responseFormat }));
       expect(JSON.parse(valid.text)).toEqual({ city: 'text', temperature: 1 });
-      expect(JSON.stringify(lastBody())).toContain('"temperature"');
+      // Bedrock carries the schema as JSON text (outputConfig.textFormat.structure.jsonSchema.schema).
+      expect(subject.protocol === 'bedrock' ? JSON.stringify(lastBody()).replaceAll('\\"', '"') : JSON.stringify(lastBody())).toContain('"temperature"');
       const invalid = await adapterFor('json-invalid').generate(request('json-invalid', { responseFormat }));
       expect(JSON.parse(invalid.text)).toEqual(['not', 'an', 'object']);
     });
 
     it('reasoning: thinking comes back as reasoning (streamed as reasoning deltas) and goes back as the provider wants it', async () => {
       const reasoning = { effort: 'low' } as const;
-      const response = await adapterFor('thinker').generate(request('thinker', { reasoning, maxTokens: 2000 }));
+      // Bedrock maps reasoning by model family: a Claude model id gets Claude's thinking field.
+      const thinker = subject.protocol === 'bedrock' ? 'anthropic.claude-thinker' : 'thinker';
+      const response = await adapterFor(thinker).generate(request(thinker, { reasoning, maxTokens: 2000 }));
       expect(response.reasoning).toBe('The user wants the weather; I should answer briefly.');
       expect(response.content[0]?.type).toBe('reasoning');
       const signature = (response.content[0] as { signature?: string }).signature;
       if (subject.protocol !== 'openai') expect(signature).toEqual(expect.any(String));
-      const parts = await collect(adapterFor('thinker').stream(request('thinker', { reasoning })));
+      const parts = await collect(adapterFor(thinker).stream(request(thinker, { reasoning })));
       const deltas = parts.flatMap((part) => (part.type === 'reasoning-delta' ? [part.text] : []));
       expect(deltas.join('')).toBe(response.reasoning);
       expect(finishOf(parts).content[0]).toEqual(response.content[0]);
 
-      await adapterFor('thinker').generate({ model: 'thinker', messages: [ask('Weather?'), { role: 'assistant', content: response.content }, ask('And tomorrow?')], reasoning });
+      await adapterFor(thinker).generate({ model: thinker, messages: [ask('Weather?'), { role: 'assistant', content: response.content }, ask('And tomorrow?')], reasoning });
       const body = lastBody();
       if (subject.protocol === 'anthropic') {
         const messages = body['messages'] as { role: string; content: Record<string, unknown>[] }[];
         expect(messages[1]?.content[0]).toEqual({ type: 'thinking', thinking: response.reasoning, signature });
         expect(body['thinking']).toEqual({ type: 'enabled', budget_tokens: 1024 });
+      } else if (subject.protocol === 'bedrock') {
+        const messages = body['messages'] as { role: string; content: Record<string, unknown>[] }[];
+        expect(messages[1]?.content[0]).toEqual({ reasoningContent: { reasoningText: { text: response.reasoning, signature } } });
+        expect(body['additionalModelRequestFields']).toEqual({ thinking: { type: 'enabled', budget_tokens: 1024 } });
       } else if (subject.protocol === 'google') {
         expect((body['generationConfig'] as Record<string, unknown>)['thinkingConfig']).toEqual({ thinkingBudget: 1024, includeThoughts: true });
       } else {
@@ -201,12 +215,12 @@ export function runFeatureContract(subject: AdapterSubject): void {
       }
     });
 
-    it('a refusal is reported the provider way: OpenAI refusal field, Anthropic content_filter, Gemini an empty answer', async () => {
+    it('a refusal is reported the provider way: OpenAI refusal field, Anthropic and Bedrock content_filter, Gemini an empty answer', async () => {
       const outcome = await adapterFor('refuser').generate(request('refuser')).then(
         (response) => ({ response }),
         (error: unknown) => ({ error }),
       );
-      if (subject.protocol === 'anthropic') {
+      if (subject.protocol === 'anthropic' || subject.protocol === 'bedrock') {
         expect('error' in outcome && ProviderCallError.isInstance(outcome.error) && outcome.error.fact.kind).toBe('content_filter');
         return;
       }
