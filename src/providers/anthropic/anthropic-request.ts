@@ -1,9 +1,8 @@
 /** detour's request as an Anthropic messages body (wire shapes stay in this folder). */
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages/messages';
-import { ProviderCallError } from '../../errors/ProviderCallError.js';
-import { detourFact } from '../call-error.js';
 import { mediaOf, toolResultText } from '../media.js';
 import type { ContentPart, GenerateRequest, Message, ReasoningOptions, ToolChoice } from '../spec.js';
+import { alternatingTurns } from '../turns.js';
 import { unsupportedInput } from '../unsupported.js';
 
 /** Anthropic requires `max_tokens`; this is sent when neither the caller nor the catalog gives one. */
@@ -103,30 +102,13 @@ function resultsFirst(blocks: Block[]): Block[] {
  * a final assistant text (a prefill), which the API also rejects.
  */
 export function toAnthropicMessages(request: GenerateRequest, modelId = request.model): AnthropicMessages {
-  let system: string | undefined;
-  const messages: { role: 'user' | 'assistant'; content: Block[] }[] = [];
-  for (const message of request.messages) {
-    if (message.role === 'system') {
-      if (typeof message.content !== 'string' && message.content.some((part) => part.type !== 'text')) {
-        throw unsupportedInput('anthropic', modelId, 'system messages take text only');
-      }
-      const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-      if (text !== '') system = system === undefined ? text : `${system}\n\n${text}`;
-      continue;
-    }
-    const blocks = blocksOf(message, modelId);
-    if (blocks.length === 0) continue;
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const last = messages[messages.length - 1];
-    if (last !== undefined && last.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
-  }
-  if (messages.length === 0) {
-    throw new ProviderCallError(
-      detourFact('invalid_request', 'Anthropic needs at least one non-empty user or assistant message; the request has none', 'anthropic'),
-    );
-  }
-  if (messages[0]?.role === 'assistant') messages.unshift({ role: 'user', content: [{ type: 'text', text: LEADING_USER_TEXT }] });
+  const { system: texts, turns: messages } = alternatingTurns<Block>(request.messages, (message) => blocksOf(message, modelId), {
+    provider: 'anthropic',
+    label: 'Anthropic',
+    modelId,
+    leading: { type: 'text', text: LEADING_USER_TEXT },
+  });
+  const system = texts.length === 0 ? undefined : texts.join('\n\n');
   const final = messages[messages.length - 1]!;
   if (final.role === 'assistant' && messages.length > 1) {
     const lastBlock = final.content[final.content.length - 1];

@@ -1,10 +1,9 @@
 /** detour's request as a Bedrock Converse request (wire shapes stay in this folder). */
 import type { ContentBlock, ConverseCommandInput, Message as ConverseMessage } from '@aws-sdk/client-bedrock-runtime';
-import { ProviderCallError } from '../../errors/ProviderCallError.js';
 import { thinkingBudgetOf } from '../anthropic/anthropic-request.js';
-import { detourFact } from '../call-error.js';
 import { mediaOf, toolResultText } from '../media.js';
 import type { ContentPart, GenerateRequest, Message } from '../spec.js';
+import { alternatingTurns } from '../turns.js';
 import { unsupportedInput } from '../unsupported.js';
 
 /** `maxTokens` when neither the caller nor the catalog gives one and thinking needs room beside its budget. */
@@ -109,30 +108,14 @@ function blocksOf(message: Message, modelId: string, counter: { documents: numbe
  * with the assistant (Converse requires both).
  */
 function conversation(request: GenerateRequest, modelId: string): { system: { text: string }[]; messages: ConverseMessage[] } {
-  const system: { text: string }[] = [];
-  const messages: { role: 'user' | 'assistant'; content: ContentBlock[] }[] = [];
   const counter = { documents: 0 };
-  for (const message of request.messages) {
-    if (message.role === 'system') {
-      if (typeof message.content !== 'string' && message.content.some((part) => part.type !== 'text')) {
-        throw unsupportedInput('bedrock', modelId, 'system messages take text only');
-      }
-      const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-      if (text !== '') system.push({ text });
-      continue;
-    }
-    const blocks = blocksOf(message, modelId, counter);
-    if (blocks.length === 0) continue;
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const last = messages[messages.length - 1];
-    if (last !== undefined && last.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
-  }
-  if (messages.length === 0) {
-    throw new ProviderCallError(detourFact('invalid_request', 'Bedrock needs at least one non-empty user or assistant message; the request has none', 'bedrock'));
-  }
-  if (messages[0]?.role === 'assistant') messages.unshift({ role: 'user', content: [{ text: '.' }] });
-  return { system, messages };
+  const { system, turns } = alternatingTurns<ContentBlock>(request.messages, (message) => blocksOf(message, modelId, counter), {
+    provider: 'bedrock',
+    label: 'Bedrock',
+    modelId,
+    leading: { text: '.' },
+  });
+  return { system: system.map((text) => ({ text })), messages: turns };
 }
 
 function hasToolBlocks(messages: readonly ConverseMessage[]): boolean {
