@@ -103,6 +103,8 @@ export { AnthropicAdapter } from './providers/anthropic/anthropic-adapter.js';
 export type { AnthropicAdapterOptions } from './providers/anthropic/anthropic-adapter.js';
 export { GoogleAdapter } from './providers/google/google-adapter.js';
 export type { GoogleAdapterOptions } from './providers/google/google-adapter.js';
+export { BedrockAdapter } from './providers/bedrock/bedrock-adapter.js';
+export type { BedrockAdapterOptions } from './providers/bedrock/bedrock-adapter.js';
 export { createOpenAICompatibleAdapter } from './providers/openai-compatible/openai-compatible-adapter.js';
 export type { OpenAICompatibleAdapterOptions } from './providers/openai-compatible/openai-compatible-adapter.js';
 

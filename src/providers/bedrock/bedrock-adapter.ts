@@ -18,7 +18,7 @@ import { BedrockStreamReader } from './bedrock-stream-reader.js';
 import { mapBedrockFinishReason } from './map-bedrock-finish-reason.js';
 
 export interface BedrockAdapterOptions {
-  /** A `BedrockRuntimeClient`; detour's factory builds it with `maxAttempts: 1`. */
+  /** A `BedrockRuntimeClient`; detour's factory builds it with `maxAttempts: 1` (build yours so too: the adapter cannot turn the SDK's retries off per call). */
   readonly client: BedrockRuntimeClient;
   /** The `@aws-sdk/client-bedrock-runtime` module the client came from (for its commands). */
   readonly sdk: Pick<typeof BedrockSdk, 'ConverseCommand' | 'ConverseStreamCommand'>;
