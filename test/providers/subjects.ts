@@ -81,12 +81,21 @@ export const BEDROCK_TEST_CREDENTIALS = {
   sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENvalue',
 } as const;
 
-export const bedrockSubject: AdapterSubject = {
-  name: 'bedrock',
-  protocol: 'bedrock',
-  faultKinds: { service_unavailable: 'overloaded' },
-  sendsRetryAfter: false,
-  createAdapter: (root, modelId, options = {}) =>
+/** The Bedrock adapter, its SDK sending through `transport` (global fetch unless the test passes one). */
+export function bedrockSubjectOver(name: string, transport: FetchFunction | null): AdapterSubject {
+  return {
+    name,
+    protocol: 'bedrock',
+    faultKinds: { service_unavailable: 'overloaded' },
+    sendsRetryAfter: false,
+    createAdapter: (root, modelId, options = {}) => bedrockAdapter(root, modelId, { ...options, ...(options.fetch === undefined && transport !== null ? { fetch: transport } : {}) }),
+  };
+}
+
+export const bedrockSubject: AdapterSubject = bedrockSubjectOver('bedrock', null);
+
+function bedrockAdapter(root: string, modelId: string, options: { readonly fetch?: FetchFunction; readonly params?: Record<string, unknown> }): ProviderAdapter {
+  return (
     new BedrockAdapter({
       client: createBedrockClient(BedrockSdk, {
         region: 'us-east-1',
@@ -103,5 +112,6 @@ export const bedrockSubject: AdapterSubject = {
       baseUrl: root,
       secrets: [BEDROCK_TEST_CREDENTIALS.secretAccessKey, BEDROCK_TEST_CREDENTIALS.sessionToken],
       ...(options.params ? { params: options.params } : {}),
-    }),
-};
+    })
+  );
+}
