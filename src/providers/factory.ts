@@ -350,6 +350,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   private aiSdkAdapter(model: ModelEndpoint): ProviderAdapter {
     const instance = Object.hasOwn(this.aiSdkModels, model.model) ? this.aiSdkModels[model.model] : undefined;
     if (instance === undefined) throw unregisteredModel(model, Object.keys(this.aiSdkModels));
+    if ((instance as { specificationVersion?: unknown }).specificationVersion !== 'v4') throw unsupportedSpecification(model, instance);
     const key = `${model.model}\u0000${JSON.stringify(model.params)}`;
     let adapter = this.aiSdkAdapters.get(key);
     if (adapter === undefined) {
@@ -390,6 +391,15 @@ function unregisteredModel(model: ModelEndpoint, registered: readonly string[]):
   return new ProviderCallError(
     detourFact('model_not_found', `model ${model.name} (provider ai_sdk) names \`${model.model}\`, which is not registered (${known}): pass it to createExecutor({ models: { '${model.model}': languageModel } })`, 'ai_sdk', {
       code: 'unregistered_model',
+    }),
+  );
+}
+
+/** A registered model of another specification than the one detour speaks (v4, `ai` 7's). */
+function unsupportedSpecification(model: ModelEndpoint, instance: { readonly specificationVersion?: unknown }): ProviderCallError {
+  return new ProviderCallError(
+    detourFact('invalid_request', `model ${model.name} (provider ai_sdk): \`${model.model}\` implements the AI SDK language model specification ${String(instance.specificationVersion)}; detour takes v4 models (the provider packages of \`ai\` 7)`, 'ai_sdk', {
+      code: 'unsupported_specification',
     }),
   );
 }

@@ -234,3 +234,29 @@ describe('the AI SDK on top, an AI SDK backend underneath', () => {
     expect(requestsTo(sim, 'claude-b')).toBe(0);
   });
 });
+
+describe('the AI SDK error classes, as the AI SDK builds them', () => {
+  it('RetryError is its last error; TypeValidationError and JSONParseError are malformed answers; a v3 model is refused', async () => {
+    const { APICallError, JSONParseError, TypeValidationError } = await import('@ai-sdk/provider');
+    const { RetryError } = await import('ai');
+    const { classifyError } = await import('../../src/errors/classify.js');
+    const tooMany = new APICallError({
+      message: 'Too Many Requests',
+      url: 'http://127.0.0.1/v1/chat/completions',
+      requestBodyValues: {},
+      statusCode: 429,
+      responseHeaders: { 'retry-after': '3' },
+      responseBody: '{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}',
+      isRetryable: true,
+    });
+    expect(classifyError(tooMany, { provider: 'ai_sdk' })).toMatchObject({ kind: 'rate_limit', status: 429, code: 'rate_limit_exceeded', retryAfterMs: 3_000, message: 'Rate limit reached', sdkError: 'APICallError' });
+    const retried = new RetryError({ message: 'Failed after 3 attempts', reason: 'maxRetriesExceeded', errors: [tooMany, tooMany] });
+    expect(classifyError(retried, { provider: 'ai_sdk' })).toMatchObject({ kind: 'rate_limit', retryAfterMs: 3_000 });
+    const invalid = new TypeValidationError({ value: { choices: null }, cause: new Error('expected array') });
+    expect(classifyError(invalid, { provider: 'ai_sdk' })).toMatchObject({ kind: 'service_unavailable', code: 'malformed_response', sdkError: 'TypeValidationError' });
+    expect(classifyError(new JSONParseError({ text: '{"cut', cause: new SyntaxError('Unexpected end') }), { provider: 'ai_sdk' })).toMatchObject({ kind: 'service_unavailable', code: 'malformed_response' });
+    const v3 = { specificationVersion: 'v3', provider: 'old.chat', modelId: 'old', doGenerate: async () => ({}), doStream: async () => ({}) };
+    const factory = new SelfManagingFallbackFactory({ models: { 'compat-x': v3 as never } });
+    expect(() => factory.getAdapter(policyFrom(POLICY), 'x')).toThrow(/specification v3; detour takes v4/);
+  });
+});

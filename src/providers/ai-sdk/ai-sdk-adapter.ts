@@ -1,6 +1,6 @@
 /**
  * An AI SDK language model (`@ai-sdk/mistral`, `@ai-sdk/groq`, any
- * `LanguageModelV4`, or V3) as a detour backend: policies name it with
+ * `LanguageModelV4`) as a detour backend: policies name it with
  * `provider: ai_sdk`. detour calls the model's `doGenerate` / `doStream`
  * directly, so the AI SDK's own retries never run: the policy is the only
  * retry logic.
@@ -17,11 +17,11 @@ import { AiSdkStreamReader } from './ai-sdk-stream-reader.js';
 
 /**
  * What detour needs of an AI SDK language model: the spec's fields and its
- * two `do*` methods. Every `LanguageModelV4` (and V3) from the AI SDK's
- * provider packages is one.
+ * two `do*` methods. Every `LanguageModelV4` from the AI SDK's provider
+ * packages (the line `ai` 7 uses) is one.
  */
 export interface AiSdkLanguageModel {
-  readonly specificationVersion: 'v3' | 'v4';
+  readonly specificationVersion: 'v4';
   readonly provider: string;
   readonly modelId: string;
   doGenerate(options: never): PromiseLike<unknown>;
