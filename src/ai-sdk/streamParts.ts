@@ -18,8 +18,8 @@ import { sessionMetadata, type StreamRestart } from './sessionMetadata.js';
 
 /** Turns executor events into stream parts, keeping track of the open blocks. */
 class PartWriter {
-  private text: string | null = null;
-  private reasoning: string | null = null;
+  /** The text or reasoning block open now (one at a time: a new kind closes the other). */
+  private open: { readonly kind: 'text' | 'reasoning'; readonly id: string } | null = null;
   private readonly toolInputs = new Set<string>();
   private blocks = 0;
   readonly restarts: StreamRestart[] = [];
@@ -30,20 +30,8 @@ class PartWriter {
     const out = this.out;
     switch (event.type) {
       case 'text-delta':
-        if (this.text === null) {
-          this.closeReasoning();
-          this.text = `text-${++this.blocks}`;
-          out.push({ type: 'text-start', id: this.text });
-        }
-        out.push({ type: 'text-delta', id: this.text, delta: event.text });
-        return;
       case 'reasoning-delta':
-        if (this.reasoning === null) {
-          this.closeText();
-          this.reasoning = `reasoning-${++this.blocks}`;
-          out.push({ type: 'reasoning-start', id: this.reasoning });
-        }
-        out.push({ type: 'reasoning-delta', id: this.reasoning, delta: event.text });
+        this.delta(event.type === 'text-delta' ? 'text' : 'reasoning', event.text);
         return;
       case 'tool-call-start':
         this.closeBlocks();
@@ -84,20 +72,21 @@ class PartWriter {
   }
 
   closeBlocks(): void {
-    this.closeText();
-    this.closeReasoning();
+    const open = this.open;
+    if (open === null) return;
+    this.out.push(open.kind === 'text' ? { type: 'text-end', id: open.id } : { type: 'reasoning-end', id: open.id });
+    this.open = null;
   }
 
-  private closeText(): void {
-    if (this.text === null) return;
-    this.out.push({ type: 'text-end', id: this.text });
-    this.text = null;
-  }
-
-  private closeReasoning(): void {
-    if (this.reasoning === null) return;
-    this.out.push({ type: 'reasoning-end', id: this.reasoning });
-    this.reasoning = null;
+  private delta(kind: 'text' | 'reasoning', delta: string): void {
+    let open = this.open;
+    if (open?.kind !== kind) {
+      this.closeBlocks();
+      open = { kind, id: `${kind}-${++this.blocks}` };
+      this.open = open;
+      this.out.push(kind === 'text' ? { type: 'text-start', id: open.id } : { type: 'reasoning-start', id: open.id });
+    }
+    this.out.push(kind === 'text' ? { type: 'text-delta', id: open.id, delta } : { type: 'reasoning-delta', id: open.id, delta });
   }
 }
 

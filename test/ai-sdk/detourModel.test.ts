@@ -4,30 +4,17 @@
  * calls `detourModel`, whose executor calls the simulator through the real
  * provider SDKs. Nothing of the AI SDK is mocked.
  */
-import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateText, Output, stepCountIs, streamText, tool } from 'ai';
+import { describe, expect, it, vi } from 'vitest';
 import { detourModel } from '../../src/ai-sdk/index.js';
 import { LLMFallbackError } from '../../src/errors/LLMFallbackError.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { requestsTo, simulatedExecutor, simulator, yamlPolicy } from '../executor/simulated.js';
-
-// The AI SDK logs every warning to the console; the tests read them from the results.
-(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+import { requestsTo, simulatedExecutor, yamlPolicy } from '../executor/simulated.js';
+import { shareSimulator, WEATHER } from './support.js';
 
 let sim: Simulator;
+shareSimulator((started) => (sim = started));
 const SEQUENTIAL = yamlPolicy('primary_model: a\nfallback_models: [b, c]\nmax_attempts: 3\n');
-const WEATHER = jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false });
-
-beforeAll(async () => {
-  sim = await simulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-afterEach(async () => {
-  await sim.setScenario({ models: {} });
-  sim.reset();
-});
 
 function detourOf(policy = SEQUENTIAL) {
   const executor = simulatedExecutor(sim, policy);
@@ -70,23 +57,10 @@ describe('generateText through detourModel', () => {
     expect(sim.counts().requests).toBe(3);
   });
 
-  it('system prompt, sampling parameters and warnings for what is not sent', async () => {
-    const recording = await simulator({ models: {} });
-    const executor = simulatedExecutor(recording, SEQUENTIAL);
-    try {
-      const result = await generateText({
-        model: detourModel(executor, { policy: 'default' }),
-        system: 'Be brief',
-        prompt: 'ping',
-        temperature: 0.3,
-        maxOutputTokens: 50,
-        headers: { 'x-trace': '1' },
-        providerOptions: { openai: { user: 'u1' } },
-      });
-      expect(result.warnings?.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['headers', 'providerOptions.openai']);
-    } finally {
-      await recording.close();
-    }
+  it('warnings for what is not sent: per-call headers and other providers\' options', async () => {
+    const { model } = detourOf();
+    const result = await generateText({ model, system: 'Be brief', prompt: 'ping', headers: { 'x-trace': '1' }, providerOptions: { openai: { user: 'u1' } } });
+    expect(result.warnings?.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['headers', 'providerOptions.openai']);
   });
 
   it('structured output with Output.object: the schema goes to the fallback model, the object comes back parsed', async () => {

@@ -6,8 +6,8 @@
  * `openai` adapter's for the same faults.
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateText, Output, stepCountIs, streamText, tool } from 'ai';
+import { describe, expect, it, vi } from 'vitest';
 import { detourModel } from '../../src/ai-sdk/index.js';
 import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
 import type { ErrorFact } from '../../src/errors/kinds.js';
@@ -17,13 +17,12 @@ import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import type { ProviderAdapter } from '../../src/providers/spec.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { genAiProviderName } from '../../src/telemetry/genAiProviderName.js';
-import { requestsTo, simulator } from '../executor/simulated.js';
+import { requestsTo } from '../executor/simulated.js';
 import { policyFrom, setOf } from '../executor/support.js';
-
-(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+import { shareSimulator, WEATHER } from '../ai-sdk/support.js';
 
 let sim: Simulator;
-const WEATHER = jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false });
+shareSimulator((started) => (sim = started));
 
 const POLICY = `version: 1
 name: default
@@ -38,17 +37,6 @@ primary_model: x
 fallback_models: [b]
 max_attempts: 3
 `;
-
-beforeAll(async () => {
-  sim = await simulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-afterEach(async () => {
-  await sim.setScenario({ models: {} });
-  sim.reset();
-});
 
 function compatModels(apiKey = 'test-key') {
   const provider = createOpenAICompatible({ name: 'sim', baseURL: `${sim.url}/v1`, apiKey, supportsStructuredOutputs: true, includeUsage: true });

@@ -6,14 +6,12 @@
 import type { LanguageModelV4FinishReason, LanguageModelV4StreamPart, LanguageModelV4Usage } from '@ai-sdk/provider';
 import { filteredResponseError, streamEndedError } from '../call-error.js';
 import type { StreamReader } from '../run-stream.js';
-import type { ContentPart, GenerateResponse, StreamPart, ToolCall } from '../spec.js';
-import { fromAiSdkFinishReason, fromAiSdkUsage, parseToolInput } from './result.js';
+import { ContentBuilder, parseToolArguments } from '../content-builder.js';
+import type { GenerateResponse, StreamPart } from '../spec.js';
+import { fromAiSdkFinishReason, fromAiSdkUsage } from './result.js';
 
 export class AiSdkStreamReader implements StreamReader<LanguageModelV4StreamPart> {
-  private readonly content: ContentPart[] = [];
-  private readonly toolCalls: ToolCall[] = [];
-  private readonly toolNames = new Map<string, string>();
-  private reasoning: string | null = null;
+  private readonly content = new ContentBuilder();
   private finishReason: LanguageModelV4FinishReason | null = null;
   private usage: LanguageModelV4Usage | undefined;
   private responseModel: string | null = null;
@@ -22,33 +20,22 @@ export class AiSdkStreamReader implements StreamReader<LanguageModelV4StreamPart
   read(part: LanguageModelV4StreamPart, out: StreamPart[]): void {
     switch (part.type) {
       case 'text-delta':
-        if (part.delta === '') return;
-        this.appendText(part.delta);
-        out.push({ type: 'text-delta', text: part.delta });
+        this.content.text(part.delta, out);
         return;
       case 'reasoning-delta':
-        if (part.delta === '') return;
-        this.reasoning = (this.reasoning ?? '') + part.delta;
-        this.appendReasoning(part.delta);
-        out.push({ type: 'reasoning-delta', text: part.delta });
+        if (part.delta !== '') this.content.reasoning(part.delta, out);
         return;
       case 'tool-input-start':
-        if (part.providerExecuted === true) return;
-        this.toolNames.set(part.id, part.toolName);
-        out.push({ type: 'tool-call-start', id: part.id, name: part.toolName });
+        if (part.providerExecuted !== true) this.content.toolStart(part.id, part.id, part.toolName, out);
         return;
       case 'tool-input-delta':
-        if (this.toolNames.has(part.id)) out.push({ type: 'tool-call-delta', id: part.id, argumentsDelta: part.delta });
+        this.content.toolArguments(part.id, part.delta, out);
         return;
-      case 'tool-call': {
+      case 'tool-call':
         if (part.providerExecuted === true) return;
-        const call = { id: part.toolCallId, name: part.toolName, arguments: parseToolInput(part.input) };
-        if (!this.toolNames.has(part.toolCallId)) out.push({ type: 'tool-call-start', id: call.id, name: call.name });
-        this.toolCalls.push(call);
-        this.content.push({ type: 'tool-call', ...call });
-        out.push({ type: 'tool-call', ...call });
+        if (this.content.hasTool(part.toolCallId)) this.content.endTool(part.toolCallId, out);
+        else this.content.toolCall(part.toolCallId, part.toolCallId, part.toolName, parseToolArguments(part.input), out);
         return;
-      }
       case 'response-metadata':
         this.responseModel = part.modelId ?? this.responseModel;
         this.responseId = part.id ?? this.responseId;
@@ -64,13 +51,16 @@ export class AiSdkStreamReader implements StreamReader<LanguageModelV4StreamPart
     }
   }
 
-  finish(partialText: string): GenerateResponse {
+  finish(partialText: string, out: StreamPart[]): GenerateResponse {
     if (this.finishReason === null) throw streamEndedError('ai_sdk', partialText, 'a finish part');
+    this.content.endTools(out);
+    const content = this.content.content();
+    const reasoningParts = content.filter((part) => part.type === 'reasoning');
     const response: GenerateResponse = {
       text: partialText,
-      content: this.content,
-      toolCalls: this.toolCalls,
-      reasoning: this.reasoning,
+      content,
+      toolCalls: content.flatMap((part) => (part.type === 'tool-call' ? [{ id: part.id, name: part.name, arguments: part.arguments }] : [])),
+      reasoning: reasoningParts.length === 0 ? null : reasoningParts.map((part) => part.text).join(''),
       finishReason: fromAiSdkFinishReason(this.finishReason),
       usage: fromAiSdkUsage(this.usage),
       responseModel: this.responseModel,
@@ -78,17 +68,5 @@ export class AiSdkStreamReader implements StreamReader<LanguageModelV4StreamPart
     };
     if (response.finishReason.unified === 'content_filter') throw filteredResponseError('ai_sdk', response.finishReason, partialText, null, response);
     return response;
-  }
-
-  private appendText(delta: string): void {
-    const last = this.content.at(-1);
-    if (last?.type === 'text') this.content[this.content.length - 1] = { type: 'text', text: last.text + delta };
-    else this.content.push({ type: 'text', text: delta });
-  }
-
-  private appendReasoning(delta: string): void {
-    const last = this.content.at(-1);
-    if (last?.type === 'reasoning') this.content[this.content.length - 1] = { type: 'reasoning', text: last.text + delta };
-    else this.content.push({ type: 'reasoning', text: delta });
   }
 }

@@ -3,6 +3,7 @@
  * language-model spec, both ways.
  */
 import type { LanguageModelV4Content, LanguageModelV4FinishReason, LanguageModelV4Usage } from '@ai-sdk/provider';
+import { parseToolArguments } from '../content-builder.js';
 import type { ContentPart, FinishReason, ToolCall, UnifiedFinishReason, Usage } from '../spec.js';
 
 const TO_AI_SDK: Readonly<Record<UnifiedFinishReason, LanguageModelV4FinishReason['unified']>> = {
@@ -62,16 +63,6 @@ export function fromAiSdkUsage(usage: LanguageModelV4Usage | Record<string, unkn
   return { inputTokens, outputTokens, ...(cached === undefined ? {} : { cachedInputTokens: cached }), ...(reasoning === undefined ? {} : { reasoningTokens: reasoning }) };
 }
 
-/** A tool call's input JSON text as detour's parsed arguments (the text itself when it does not parse). */
-export function parseToolInput(input: string): unknown {
-  if (input.trim() === '') return {};
-  try {
-    return JSON.parse(input) as unknown;
-  } catch {
-    return input;
-  }
-}
-
 /** A tool call's arguments as the AI SDK's JSON text. */
 export function toolInputText(argumentsValue: unknown): string {
   return typeof argumentsValue === 'string' ? argumentsValue : (JSON.stringify(argumentsValue ?? {}) ?? '{}');
@@ -102,7 +93,7 @@ export function fromAiSdkContent(content: readonly LanguageModelV4Content[]): { 
       parts.push({ type: 'reasoning', text: part.text });
       reasoning = (reasoning ?? '') + part.text;
     } else if (part.type === 'tool-call' && part.providerExecuted !== true) {
-      const call = { id: part.toolCallId, name: part.toolName, arguments: parseToolInput(part.input) };
+      const call = { id: part.toolCallId, name: part.toolName, arguments: parseToolArguments(part.input) };
       parts.push({ type: 'tool-call', ...call });
       toolCalls.push(call);
     }
