@@ -126,6 +126,21 @@ describe('streamText through detourModel', () => {
     expect((await result.providerMetadata)?.['detour']).toMatchObject({ model: 'b', modelsTried: ['a', 'b'] });
   });
 
+  it('every model down before the first chunk: the stream ends with one error part carrying the LLMFallbackError, no text', async () => {
+    await sim.setScenario({ models: { '*': { faults: [{ type: 'server_error', retry_after: 0 }] } } });
+    const { model } = detourOf();
+    const errors: unknown[] = [];
+    const result = streamText({ model, prompt: 'ping', onError: ({ error }) => void errors.push(error) });
+    const types: string[] = [];
+    for await (const part of result.fullStream) types.push(part.type);
+    expect(types).toContain('error');
+    expect(types).not.toContain('text-delta');
+    expect(errors).toHaveLength(1);
+    expect(LLMFallbackError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as LLMFallbackError).attempts.map((attempt) => attempt.model)).toEqual(['a', 'b', 'c']);
+    expect(sim.counts().requests).toBe(3);
+  });
+
   it('tool calls stream as tool-input parts and arrive as a tool call', async () => {
     await sim.setScenario({ models: { 'gpt-a': { faults: [{ type: 'overloaded' }] }, '*': { tool_calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }], reasoning: 'Weather, then.' } } });
     const { model } = detourOf();
