@@ -3,7 +3,7 @@
  * watches for cooldowns another process sets (`watch`), or runs sessions for
  * a while and reports how many (`load`). Talks to its parent over IPC.
  */
-import { InMemoryStateStore } from '../src/executor/StateStore.js';
+import { InMemoryStateStore } from '../src/executor/InMemoryStateStore.js';
 import type { StateStore } from '../src/executor/StateStore.js';
 import { RedisStateStore } from '../src/redis/index.js';
 import { benchExecutor, benchSession } from './redis-workload.js';

@@ -17,7 +17,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { InMemoryStateStore } from '../src/executor/StateStore.js';
+import { InMemoryStateStore } from '../src/executor/InMemoryStateStore.js';
 import { RedisStateStore } from '../src/redis/index.js';
 import { startRedis, uniquePrefix } from './redis-server.js';
 import { benchExecutor, benchSession } from './redis-workload.js';

@@ -112,7 +112,7 @@ export type { OpenAICompatibleAdapterOptions } from './providers/openai-compatib
 export { Executor } from './executor/Executor.js';
 export { createExecutor } from './executor/createExecutor.js';
 export { PolicyLoadError } from './executor/PolicyLoadError.js';
-export { InMemoryStateStore } from './executor/StateStore.js';
+export { InMemoryStateStore } from './executor/InMemoryStateStore.js';
 export type { StateStore, StateStoreHealth, StoredValue, TripRule } from './executor/StateStore.js';
 export type {
   ExecutorOptions,

@@ -2,95 +2,86 @@
  * One executor session: runs a policy's plan across models until one answers
  * or the session has to give up (docs/embedding.md). Event-driven: attempts, timers
  * and the caller's signal push events; one loop handles them in order, so
- * state is only ever changed in one place.
+ * state is only ever changed in one place — this class's methods.
  *
- * The loop, starting attempts, a success and the end live here; the rest is
- * in the session's parts, functions over the session: attemptFailed (a
- * failure, mid-stream modes), afterFailure (the rules' decision and the
- * delay), hedge, abortAttempts (race losers, the session's end), pumpStream
- * (streams and the first-chunk race), attemptUnavailable (no adapter),
- * sessionRecord and sessionFailure (what the caller gets).
+ * What the steps compute lives beside it as functions of their inputs:
+ * decideNext (the rules' decision), launchAttempt (a call and how it
+ * settles), attemptFact (a failure's fact), attemptRecord, abortRun,
+ * attemptUnavailable, SessionRequest (what the request needs), sessionRecord
+ * and sessionFailure (what the caller gets).
  */
 import type { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import type { FallbackFailureReason } from '../errors/LLMFallbackError.js';
 import type { ErrorFact } from '../errors/kinds.js';
+import { scrubCause } from '../errors/toProviderCallError.js';
 import type { Policy } from '../policy/types.js';
-import { ProviderCallError } from '../errors/ProviderCallError.js';
-import { neededCapabilities, requestShape, type ModelCapability, type RequestShape } from '../providers/capabilities.js';
-import type { GenerateRequest, GenerateResponse } from '../providers/spec.js';
-import type { RequestFactsInput } from '../rules/facts.js';
+import type { ModelCapability } from '../providers/capabilities.js';
+import type { GenerateResponse } from '../providers/spec.js';
+import type { StreamPhase } from '../rules/facts.js';
 import { drawSeed } from '../rules/random.js';
 import type { Plan } from '../rules/types.js';
-import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
+import type { AttemptOutcome, FallbackAttempt } from '../stats/FallbackAttempt.js';
 import type { SessionOutcome, SessionScope } from '../telemetry/hooks.js';
-import { abortAll, abortLosers } from './abortAttempts.js';
-import { afterFailure } from './afterFailure.js';
-import { settledFact } from './attemptFact.js';
-import { attemptFailed } from './attemptFailed.js';
+import { abortRun } from './abortRun.js';
+import { failedAttempt } from './attemptFact.js';
 import { attemptRecord } from './attemptRecord.js';
-import { AttemptRun } from './AttemptRun.js';
-import { attemptUnavailable } from './attemptUnavailable.js';
+import type { AttemptRun } from './AttemptRun.js';
+import { unavailableAttempt } from './attemptUnavailable.js';
 import { pickNextCandidate, planCandidates } from './candidates.js';
 import type { Candidate, CandidateContext } from './candidates.js';
-import { armHedge, hedge } from './hedge.js';
-import { callEnded, callStarted } from './liveCalls.js';
-import { pumpStream } from './pumpStream.js';
-import { acceptedAnswer, checkOutput, unacceptedCut } from './outputChecks.js';
-import { adapterRequest, estimateInputTokens, sentParams } from './request.js';
+import { decideNext, failureReasonOf } from './decideNext.js';
+import type { FailedCall } from './decideNext.js';
+import { launchAttempt } from './launchAttempt.js';
+import type { LaunchContext } from './launchAttempt.js';
 import type { SessionEvent } from './SessionEvent.js';
 import { lastFailureFact, sessionFailure } from './sessionFailure.js';
-import { sessionRecord } from './sessionRecord.js';
+import { sessionRecord, sessionResult } from './sessionRecord.js';
+import { SessionRequest } from './SessionRequest.js';
 import type { SessionServices, StreamSink } from './services.js';
 import type { ExecutorResult, GenerateOptions } from './types.js';
 
 /**
- * Internal to the executor: Executor calls `run()` and `cancel()`. The state
- * below is not private because the session's parts read and write it; they
- * run from the loop like its methods (pumpStream's commit aside, which only
- * claims the stream and aborts the losers).
+ * Internal to the executor: Executor calls `run()` and `cancel()`; the
+ * attempts it launches call `push` (they settled) and, streams, `claim`.
  */
-export class Session implements CandidateContext {
+export class Session implements CandidateContext, LaunchContext {
   private readonly events: SessionEvent[] = [];
   private wake: (() => void) | null = null;
-  readonly inFlight = new Set<AttemptRun>();
+  private readonly inFlight = new Set<AttemptRun>();
   /** Every attempt and skipped model so far, in the order they ended. */
-  readonly records: FallbackAttempt[] = [];
+  private readonly records: FallbackAttempt[] = [];
   readonly tried: string[] = [];
-  queue: Candidate[];
+  private queue: Candidate[];
   /** How many attempts may run at once (parallel: `parallel.width`). */
-  width: number;
-  sent = 0;
+  private width: number;
+  private sent = 0;
   /** Hedged attempts started. */
-  extras = 0;
+  private extras = 0;
   /** Backoff waited so far, for `max_total_delay`. */
-  waitedMs = 0;
-  failures = 0;
+  private waitedMs = 0;
+  private failures = 0;
   /** Streams: the attempt that sent the first chunk. */
-  committed: AttemptRun | null = null;
+  private committed: AttemptRun | null = null;
   /** A backoff delay or a pending decision holds new attempts back. */
-  waiting = false;
+  private waiting = false;
   /** How the session ends if nothing is left to start: the last decision's reason when it was `fail`. */
-  failReason: 'exhausted' | 'rejected' | 'deadline' = 'exhausted';
-  lastCause: unknown = undefined;
+  private failReason: 'exhausted' | 'rejected' | 'deadline' = 'exhausted';
+  private lastCause: unknown = undefined;
   /** Streams: the text of the attempt that broke mid-stream, for LLMFallbackError.partialText. */
-  partialText: string | null = null;
-  finished: { result: ExecutorResult } | { error: LLMFallbackError } | null = null;
+  private partialText: string | null = null;
+  private finished: { result: ExecutorResult } | { error: LLMFallbackError } | null = null;
   private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
-  hedgeTimer: ReturnType<typeof setTimeout> | null = null;
-  delayTimer: ReturnType<typeof setTimeout> | null = null;
-  readonly startTime: number;
-  readonly deadlineAt: number | null;
+  private hedgeTimer: ReturnType<typeof setTimeout> | null = null;
+  private delayTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly startTime: number;
+  private readonly deadlineAt: number | null;
   private onAbort: (() => void) | null = null;
-  private inputTokens: number | undefined;
-  /** The request's facts for the rules, built when a failure first needs them. */
-  requestFacts: RequestFactsInput | null = null;
-  private requestShapeOf: RequestShape | undefined;
-  private needed: readonly ModelCapability[] | undefined;
+  private readonly request: SessionRequest;
 
   constructor(
     readonly services: SessionServices,
     readonly policy: Policy,
-    readonly plan: Plan,
+    private readonly plan: Plan,
     private seedValue: number | null,
     readonly options: GenerateOptions,
     readonly scope: SessionScope,
@@ -100,10 +91,11 @@ export class Session implements CandidateContext {
     this.deadlineAt = policy.deadlineMs === null ? null : this.startTime + policy.deadlineMs;
     this.queue = planCandidates(plan, policy);
     this.width = policy.enabled && plan.strategy === 'parallel' ? Math.max(1, policy.parallel.width) : 1;
+    this.request = new SessionRequest(options, sink !== null);
   }
 
   /** The session's seed (drawn on first need when the plan drew nothing at random). */
-  get seed(): number {
+  private get seed(): number {
     return (this.seedValue ??= drawSeed(this.services.random));
   }
 
@@ -161,15 +153,15 @@ export class Session implements CandidateContext {
         if (this.inFlight.delete(event.run)) this.succeed(event.run, event.response);
         return;
       case 'failed':
-        if (this.inFlight.delete(event.run)) attemptFailed(this, event.run, event.error);
+        if (this.inFlight.delete(event.run)) this.attemptFailed(event.run, event.error);
         return;
       case 'unavailable':
         this.waiting = false;
-        afterFailure(this, event.model, event.provider, event.fact, event.number, this.sink === null ? 'none' : 'before_first_chunk', null);
+        this.afterFailure({ model: event.model, provider: event.provider, fact: event.fact, number: event.number, phase: this.sink === null ? 'none' : 'before_first_chunk' }, null);
         return;
       case 'hedge':
         this.hedgeTimer = null;
-        hedge(this);
+        this.hedge();
         return;
       case 'delay-over':
         this.delayTimer = null;
@@ -177,33 +169,29 @@ export class Session implements CandidateContext {
         this.fill();
         return;
       case 'aborted':
-        abortAll(this);
+        this.abortAll();
         this.end('aborted');
         return;
       case 'deadline':
         this.deadlineTimer = null;
-        abortAll(this);
+        this.abortAll();
         this.end('deadline');
         return;
     }
   }
 
   /** Start attempts until `width` are in flight (or nothing is left to start). */
-  fill(): void {
+  private fill(): void {
     if (this.waiting || this.committed !== null || this.finished !== null) return;
     const maxAttempts = this.policy.enabled ? this.plan.maxAttempts : 1;
     while (!this.waiting && this.inFlight.size < this.width && this.sent < maxAttempts) {
-      const next = this.nextCandidate();
+      const next = pickNextCandidate(this.queue, this);
       if (next === null) break;
       this.start(next, false);
     }
     if (this.inFlight.size === 0 && !this.waiting && this.finished === null) {
       this.end(this.policy.enabled ? this.failReason : 'disabled');
     }
-  }
-
-  nextCandidate(): Candidate | null {
-    return pickNextCandidate(this.queue, this);
   }
 
   /**
@@ -215,9 +203,8 @@ export class Session implements CandidateContext {
     return this.sink === null && this.options.signal === undefined && this.deadlineAt === null && this.policy.hedge === null && this.width === 1 && this.inFlight.size === 0;
   }
 
-  start(candidate: Candidate, hedged: boolean): void {
-    const services = this.services;
-    const policy = this.policy;
+  private start(candidate: Candidate, hedged: boolean): void {
+    const { services, policy } = this;
     const number = this.records.length + this.inFlight.size + 1;
     this.sent++;
     this.tried.push(candidate.model);
@@ -226,68 +213,35 @@ export class Session implements CandidateContext {
     try {
       adapter = services.factory.getAdapter(policy, candidate.model);
     } catch (error) {
-      attemptUnavailable(this, candidate, hedged, number, now, error);
+      this.unavailable(candidate, hedged, number, now, error);
       return;
     }
-    const scope = this.scope.attemptStarted({
-      model: candidate.model,
-      modelId: adapter.modelId,
-      provider: adapter.provider,
-      providerType: adapter.providerType,
-      serverAddress: adapter.serverAddress,
-      serverPort: adapter.serverPort,
-      number,
-      reason: candidate.reason,
-      hedged,
-      params: sentParams(policy.models[candidate.model], this.options.params),
-      outputType: this.options.responseFormat?.type,
-      ...((this.options.captureContent ?? (this.services.captureContent || this.services.telemetry.captureContent === true)) ? { messages: this.options.messages } : {}),
-      ...(this.options.tools === undefined ? {} : { toolCount: this.options.tools.length }),
-    });
-    const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, this.onlyCloseAborts() ? services.sharedAbort : null);
+    const run = launchAttempt(this, candidate, adapter, number, hedged, now, this.onlyCloseAborts() ? services.sharedAbort : null);
     this.inFlight.add(run);
-    callStarted(services, policy, candidate.model);
-    const request: GenerateRequest = adapterRequest(this.options, adapter.modelId);
-    const config = policy.models[candidate.model];
-    const timeout = config?.timeoutMs ?? (policy.strategyType === 'parallel' && policy.parallel.timeoutMs !== null ? policy.parallel.timeoutMs : policy.timeoutMs);
-    const callOptions = { signal: run.signal, timeout, deferCauseScrub: true };
-    let call: Promise<GenerateResponse>;
-    try {
-      call = scope.run(() => (this.sink === null ? adapter.generate(request, callOptions) : pumpStream(this, run, request, callOptions)));
-    } catch (error) {
-      call = Promise.reject(error);
-    }
-    call.then(
-      (response) => {
-        run.settled();
-        const problem = this.answerProblem(response, adapter.providerType);
-        if (problem === null) {
-          callEnded(services, policy, run, response);
-          this.push({ type: 'succeeded', run, response });
-          return;
-        }
-        run.fact = settledFact(problem, run, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
-        callEnded(services, policy, run, null);
-        this.push({ type: 'failed', run, error: problem });
-      },
-      (error: unknown) => {
-        run.settled();
-        const accepted = acceptedAnswer(error, policy.accept);
-        if (accepted !== null) {
-          callEnded(services, policy, run, accepted);
-          this.push({ type: 'succeeded', run, response: accepted });
-          return;
-        }
-        run.fact = settledFact(error, run, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
-        callEnded(services, policy, run, null);
-        this.push({ type: 'failed', run, error });
-      },
-    );
-    const firstChunkTimeoutMs = config?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs;
-    if (this.sink !== null && firstChunkTimeoutMs !== null) {
-      run.firstChunkTimer = setTimeout(() => run.abort('first-chunk-timeout'), firstChunkTimeoutMs);
-    }
-    if (policy.hedge !== null) armHedge(this, policy.hedge);
+    if (policy.hedge !== null) this.armHedge(policy.hedge);
+  }
+
+  /** An attempt whose adapter could not be built: recorded failed, decided on from the loop like any failure. */
+  private unavailable(candidate: Candidate, hedged: boolean, number: number, now: number, error: unknown): void {
+    const { fact, record } = unavailableAttempt(this.scope, this.policy, candidate, hedged, number, now, error);
+    this.lastCause = error;
+    this.records.push(record);
+    this.services.logger?.logAttemptFailed?.(record, { policy: this.policy.name, primaryModel: this.plan.primary });
+    this.failures++;
+    // Until the loop decides, start nothing else.
+    this.waiting = true;
+    this.push({ type: 'unavailable', model: candidate.model, provider: this.policy.models[candidate.model]?.provider ?? null, fact, number });
+  }
+
+  /** Streams: make `run` the session's stream, unless another attempt got there first or the session is over. */
+  claim(run: AttemptRun): boolean {
+    if (this.committed !== null || this.finished !== null || run.abortReason !== null) return false;
+    this.committed = run;
+    run.committed = true;
+    run.firstChunkAt = this.services.clock.now();
+    run.clearTimers();
+    this.abortLosers(run);
+    return true;
   }
 
   private succeed(run: AttemptRun, response: GenerateResponse): void {
@@ -297,31 +251,156 @@ export class Session implements CandidateContext {
     run.scope.succeeded(response, duration);
     this.records.push(attemptRecord(run.number, run.model, run.adapter.modelId, run.adapter.provider, 'success', run.reason, run.hedged, run.startTime, duration, null, response));
     if (this.policy.circuitBreaker !== null) this.services.cooldowns.recordResult(this.policy, run.model, null, now);
-    abortLosers(this, run);
+    this.abortLosers(run);
     this.end('success', run, response);
   }
 
-  /** What the request carries beyond text, read once. */
-  shape(): RequestShape {
-    return (this.requestShapeOf ??= requestShape(this.options, this.options.messages));
+  /**
+   * `run` rejected with `error`: record it, then end the session (the caller
+   * aborted; a broken stream under `mid_stream: fail`) or ask the rules what
+   * next. A stream broken after its first chunk leaves its text as the
+   * session's `partialText`; under `mid_stream: restart` the next model starts over.
+   */
+  private attemptFailed(run: AttemptRun, error: unknown): void {
+    const { policy, services } = this;
+    run.clearTimers();
+    const now = services.clock.now();
+    const duration = now - run.startTime;
+    const { fact, midStream } = failedAttempt(run, error, policy.models[run.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs);
+    if (run.committed) this.committed = null;
+    this.lastCause = error;
+    this.failures++;
+    run.scope.failed(fact, duration, services.telemetry.usesCause === false ? error : scrubCause(error));
+    const outcome: AttemptOutcome = fact.kind === 'aborted' ? 'aborted' : 'failure';
+    const record = attemptRecord(run.number, run.model, run.adapter.modelId, run.adapter.provider, outcome, run.reason, run.hedged, run.startTime, duration, fact);
+    this.records.push(record);
+    services.logger?.logAttemptFailed?.(record, { policy: policy.name, primaryModel: this.plan.primary });
+    if (fact.kind === 'aborted') {
+      // Nobody but the caller aborts an attempt we did not abort ourselves: never fall back.
+      this.abortAll();
+      this.end('aborted');
+      return;
+    }
+    if (policy.circuitBreaker !== null) services.cooldowns.recordResult(policy, run.model, fact, now);
+    services.cooldowns.countFailure(policy, run.model, fact, now);
+    const sink = this.sink;
+    const streamPhase = midStream ? 'mid_stream' : 'before_first_chunk';
+    if (sink !== null) void sink.push({ type: 'attempt-failed', model: run.model, number: run.number, error: fact, phase: streamPhase });
+    const phase: StreamPhase = sink === null ? 'none' : streamPhase;
+    if (midStream) {
+      this.partialText = run.text;
+      if (policy.midStream === 'fail' || !policy.enabled) {
+        this.abortAll();
+        this.end(policy.enabled ? 'rejected' : 'disabled');
+        return;
+      }
+    }
+    this.afterFailure({ model: run.model, provider: run.adapter.provider, fact, number: run.number, phase }, midStream ? run.text : null);
+  }
+
+  /**
+   * Act on the rules' decision about `failed`: apply its cooldown, then end
+   * the session or queue the next models and start them after its delay.
+   * `restartText` is the text a mid-stream failure voids (null otherwise): the
+   * consumer hears `restart` only when another model will actually try.
+   */
+  private afterFailure(failed: FailedCall, restartText: string | null): void {
+    const { policy, services } = this;
+    if (!policy.enabled) {
+      if (this.inFlight.size === 0) this.end('disabled');
+      return;
+    }
+    const decision = decideNext(policy, services, failed, {
+      plan: this.plan,
+      seed: this.seed,
+      sent: this.sent,
+      failures: this.failures,
+      waitedMs: this.waitedMs,
+      startTime: this.startTime,
+      tried: this.tried,
+      estimatedInputTokens: this.estimatedInputTokens(),
+      request: this.request.ruleFacts(),
+      fallbackWhen: this.options.fallbackWhen,
+    });
+    if (decision.cooldownMs !== null) services.cooldowns.coolDown(policy, failed.model, decision.cooldownMs, services.clock.now());
+    if (decision.action === 'fail') {
+      this.failReason = failureReasonOf(decision, policy);
+      if (this.inFlight.size === 0) this.end(this.failReason);
+      return;
+    }
+    this.failReason = 'exhausted';
+    this.queue = decision.next.map((next) => ({ model: next, reason: decision.rule }));
+    this.width = decision.strategy === 'parallel' ? Math.max(1, policy.parallel.width) : 1;
+    if (this.committed !== null) return;
+    if (restartText !== null && this.sent < this.plan.maxAttempts && this.queue.length > 0) {
+      void this.sink?.push({ type: 'restart', failedModel: failed.model, error: failed.fact, discardedText: restartText });
+    }
+    this.schedule(decision.delayMs, failed.number);
+  }
+
+  /** Start the next attempts now, or after `delayMs` (a backoff the session's span records). */
+  private schedule(delayMs: number, afterAttempt: number): void {
+    if (!(delayMs > 0)) {
+      this.fill();
+      return;
+    }
+    if (this.deadlineAt !== null && this.inFlight.size === 0 && this.services.clock.now() + delayMs >= this.deadlineAt) {
+      // Waiting would only run into the deadline: give up now rather than hold the caller.
+      this.end('deadline');
+      return;
+    }
+    this.scope.backoff(delayMs, afterAttempt);
+    this.waitedMs += delayMs;
+    this.waiting = true;
+    this.delayTimer = setTimeout(() => this.push({ type: 'delay-over' }), delayMs);
+  }
+
+  /** Hedging (policy `hedge`): (re)start the hedge timer for the attempt just started, while extras are left. */
+  private armHedge(hedge: NonNullable<Policy['hedge']>): void {
+    if (!this.policy.enabled || this.extras >= hedge.maxExtra) return;
+    if (this.hedgeTimer !== null) clearTimeout(this.hedgeTimer);
+    this.hedgeTimer = setTimeout(() => this.push({ type: 'hedge' }), hedge.afterMs);
+  }
+
+  /** The hedge timer fired: start the next candidate beside the attempt in flight, unless the session has moved on. */
+  private hedge(): void {
+    const hedge = this.policy.hedge;
+    if (hedge === null || !this.policy.enabled || this.committed !== null || this.waiting || this.inFlight.size === 0) return;
+    if (this.extras >= hedge.maxExtra || this.sent >= this.plan.maxAttempts) return;
+    const next = pickNextCandidate(this.queue, this);
+    if (next === null) return;
+    this.extras++;
+    this.start({ model: next.model, reason: 'hedge' }, true);
+  }
+
+  /** Abort every attempt in flight but `winner` (their spans end `cancelled`). */
+  private abortLosers(winner: AttemptRun): void {
+    for (const run of this.inFlight) {
+      if (run === winner) continue;
+      this.inFlight.delete(run);
+      this.records.push(abortRun(run, 'loser', this.services.clock));
+    }
+  }
+
+  /** Abort every attempt in flight: the session is ending. */
+  private abortAll(): void {
+    for (const run of this.inFlight) {
+      this.inFlight.delete(run);
+      this.records.push(abortRun(run, 'session', this.services.clock));
+    }
   }
 
   /** The capabilities a model needs to serve this request. */
   neededCapabilities(): readonly ModelCapability[] {
-    return (this.needed ??= neededCapabilities(this.shape()));
-  }
-
-  /** A 200 that fails the policy's output checks, or a cut the policy does not accept: the failure it counts as. */
-  private answerProblem(response: GenerateResponse, providerType: string): ProviderCallError | null {
-    const fact = checkOutput(response, this.options, this.policy.outputChecks, providerType) ?? unacceptedCut(response, this.policy.accept, providerType);
-    return fact === null ? null : new ProviderCallError(fact, { partialText: response.text === '' ? null : response.text, response });
+    return this.request.neededCapabilities();
   }
 
   /** The prompt's size for the context-window pre-check and the rules (estimated once, only when needed). */
   estimatedInputTokens(): number {
-    return (this.inputTokens ??= estimateInputTokens(this.options.messages));
+    return this.request.estimatedInputTokens();
   }
 
+  /** Record a model passed over, and why. */
   recordSkip(model: string, reason: string, fact: ErrorFact | null): void {
     const config = this.policy.models[model];
     this.scope.skipped(model, reason);
@@ -337,32 +416,32 @@ export class Session implements CandidateContext {
     this.deadlineTimer = this.hedgeTimer = this.delayTimer = null;
   }
 
-  end(outcome: SessionOutcome, winner?: AttemptRun, response?: GenerateResponse): void {
+  private end(outcome: SessionOutcome, winner?: AttemptRun, response?: GenerateResponse): void {
     if (this.finished !== null) return;
     this.clearTimers();
-    const services = this.services;
+    const { services, options } = this;
     const records = this.records.length > 1 ? this.records.sort((a, b) => a.number - b.number) : this.records;
-    const session = sessionRecord(this, outcome, records, winner, response);
+    const session = sessionRecord({
+      id: services.nextId(),
+      policy: this.policy,
+      plan: this.plan,
+      options,
+      stream: this.sink !== null,
+      startTime: this.startTime,
+      endTime: services.clock.now(),
+      outcome,
+      records,
+      finalModel: winner?.model ?? null,
+      response,
+      captureContent: options.captureContent ?? services.captureContent,
+    });
     services.record(session);
     // Attempts the session aborted itself (deadline, a failed stream) are not what went wrong.
     const lastError = lastFailureFact(records);
     this.scope.ended(outcome, { attempts: this.sent, finalModel: session.finalModel, error: lastError });
     if (outcome === 'success' && winner !== undefined && response !== undefined) {
       services.logger?.logSessionSucceeded?.(session);
-      this.finished = {
-        result: {
-          text: response.text,
-          content: response.content,
-          toolCalls: response.toolCalls,
-          reasoning: response.reasoning,
-          finishReason: response.finishReason,
-          usage: response.usage,
-          response,
-          model: winner.model,
-          provider: winner.adapter.provider,
-          session,
-        },
-      };
+      this.finished = { result: sessionResult(response, winner.model, winner.adapter.provider, session) };
       return;
     }
     const error = sessionFailure(this.policy.name, outcome as FallbackFailureReason, this.sent, records, lastError, this.partialText, session, this.lastCause);

@@ -104,5 +104,3 @@ export interface StateStoreHealth {
 export function cooldownKey(policyName: string, model: string): string {
   return `${policyName}/${model}`;
 }
-
-export { InMemoryStateStore } from './InMemoryStateStore.js';

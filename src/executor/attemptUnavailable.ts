@@ -1,26 +1,33 @@
 /**
  * An attempt whose adapter could not be built (a missing key, a bad provider
  * entry): it fails at once, and fails only itself, not the session. It counts
- * like any attempt — a span, a record, the logger — and its failure goes to
- * the rules from the loop like any other.
+ * like any attempt — a span, a record — and its failure goes to the rules
+ * from the session's loop like any other.
  */
+import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
 import { PROVIDER_TYPES } from '../providers/spec.js';
 import type { ProviderType } from '../providers/spec.js';
-import type { ErrorFact } from '../errors/kinds.js';
+import type { FallbackAttempt } from '../stats/FallbackAttempt.js';
+import type { SessionScope } from '../telemetry/hooks.js';
 import { attemptFact } from './attemptFact.js';
 import { attemptRecord } from './attemptRecord.js';
 import type { Candidate } from './candidates.js';
-import type { Session } from './Session.js';
 
-/** Record attempt `number` at `candidate` as failed by `error` (what building its adapter threw). */
-export function attemptUnavailable(session: Session, candidate: Candidate, hedged: boolean, number: number, now: number, error: unknown): void {
-  const policy = session.policy;
+/** Attempt `number` at `candidate`, failed by `error` (what building its adapter threw): its span, fact and record. */
+export function unavailableAttempt(
+  scope: SessionScope,
+  policy: Policy,
+  candidate: Candidate,
+  hedged: boolean,
+  number: number,
+  now: number,
+  error: unknown,
+): { readonly fact: ErrorFact; readonly record: FallbackAttempt } {
   const config = policy.models[candidate.model];
   const fact = attemptFact(error, null);
-  session.lastCause = error;
   // The span says what the policy knows of the attempt: there is no adapter to ask.
-  session.scope
+  scope
     .attemptStarted({
       model: candidate.model,
       modelId: config?.model ?? candidate.model,
@@ -34,12 +41,7 @@ export function attemptUnavailable(session: Session, candidate: Candidate, hedge
     })
     .failed(fact, 0, error);
   const record = attemptRecord(number, candidate.model, config?.model ?? null, config?.provider ?? null, 'failure', candidate.reason, hedged, now, 0, fact);
-  session.records.push(record);
-  session.services.logger?.logAttemptFailed?.(record, { policy: policy.name, primaryModel: session.plan.primary });
-  session.failures++;
-  // Decide in the loop like any failure; until then start nothing else.
-  session.waiting = true;
-  session.push({ type: 'unavailable', model: candidate.model, provider: config?.provider ?? null, fact, number });
+  return { fact, record };
 }
 
 /** The provider type of a model whose adapter could not be built: its provider entry's, else the best name at hand. */

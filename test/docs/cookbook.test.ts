@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLMFallbackError } from '../../src/errors/LLMFallbackError.js';
 import { Executor } from '../../src/executor/Executor.js';
-import { InMemoryStateStore } from '../../src/executor/StateStore.js';
+import { InMemoryStateStore } from '../../src/executor/InMemoryStateStore.js';
 import { loadPolicyFile, parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/types.js';
 import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';

@@ -15,7 +15,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { LLMFallbackError } from '../../src/errors/LLMFallbackError.js';
 import { Executor } from '../../src/executor/Executor.js';
-import { InMemoryStateStore, cooldownKey } from '../../src/executor/StateStore.js';
+import { InMemoryStateStore } from '../../src/executor/InMemoryStateStore.js';
+import { cooldownKey } from '../../src/executor/StateStore.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/types.js';
 import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { InMemoryStateStore } from '../../src/executor/StateStore.js';
+import { InMemoryStateStore } from '../../src/executor/InMemoryStateStore.js';
 import { FallbackMonitor } from '../../src/stats/FallbackMonitor.js';
 import { SessionHistory } from '../../src/stats/SessionHistory.js';
 

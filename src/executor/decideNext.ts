@@ -1,0 +1,135 @@
+/**
+ * What a session does next after an attempt fails: the policy's rules decide
+ * (docs/embedding.md) from the failure's facts; when the rules cannot (they
+ * threw) or a gate rejected a failure the caller's `fallbackWhen` accepts, the
+ * executor takes the rest of the plan in order. Pure: the session acts on the
+ * decision.
+ */
+import type { ErrorFact } from '../errors/kinds.js';
+import type { Policy } from '../policy/types.js';
+import { decideDetailed } from '../rules/decide.js';
+import { computeDelay, nextTarget } from '../rules/delay.js';
+import { buildFailureFacts } from '../rules/facts.js';
+import type { RequestFactsInput, StreamPhase } from '../rules/facts.js';
+import { addStatsFacts, statsFactsOf } from '../rules/stats-facts.js';
+import type { Decision, Plan } from '../rules/types.js';
+import { sessionCost } from './liveCalls.js';
+import type { SessionServices } from './services.js';
+import { cooldownKey } from './StateStore.js';
+import type { FallbackPredicate } from './types.js';
+
+/** The attempt that failed. */
+export interface FailedCall {
+  readonly model: string;
+  /** Its provider entry (null when no adapter could be built and the policy names none). */
+  readonly provider: string | null;
+  readonly fact: ErrorFact;
+  readonly number: number;
+  readonly phase: StreamPhase;
+}
+
+/** Where the session stands when it asks. */
+export interface SessionSoFar {
+  readonly plan: Plan;
+  readonly seed: number;
+  /** Attempts sent so far. */
+  readonly sent: number;
+  /** Attempts failed so far (the backoff's exponent). */
+  readonly failures: number;
+  /** Backoff waited so far, for `max_total_delay`. */
+  readonly waitedMs: number;
+  readonly startTime: number;
+  readonly tried: readonly string[];
+  readonly estimatedInputTokens: number;
+  /** The `request.*` facts, estimated input tokens included. */
+  readonly request: RequestFactsInput;
+  readonly fallbackWhen: FallbackPredicate | undefined;
+}
+
+/** The decision after `failed`; never throws (a rules error falls back to the plan order). */
+export function decideNext(policy: Policy, services: SessionServices, failed: FailedCall, soFar: SessionSoFar): Decision {
+  const { fact, model, provider } = failed;
+  const facts = buildFailureFacts({
+    error: fact,
+    attempt: { model, provider, number: failed.number },
+    session: {
+      attempts: soFar.sent,
+      elapsedMs: services.clock.now() - soFar.startTime,
+      tried: soFar.tried,
+      estimatedCost: sessionCost(policy, soFar.tried, soFar.estimatedInputTokens),
+    },
+    streamPhase: failed.phase,
+    request: soFar.request,
+  });
+  const statsFacts = statsFactsOf(policy).rules;
+  if (statsFacts.length > 0) {
+    addStatsFacts(facts as Record<string, unknown>, statsFacts, (name) => services.live.get(cooldownKey(policy.name, name), policy.statsWindowMs, services.clock.now()));
+  }
+  let decision: Decision;
+  try {
+    decision = decideDetailed(policy, facts, {
+      random: services.random,
+      plan: soFar.plan,
+      seed: soFar.seed,
+      sticky: services.sticky,
+      now: () => services.clock.now(),
+      turn: (key) => services.cooldowns.turn(key),
+      waitedMs: soFar.waitedMs,
+    }).decision;
+  } catch (error) {
+    services.logger?.logInternalError?.('decide failed; falling back to the plan order', error);
+    decision = planOrderDecision(policy, soFar, services.random, failed, 'executor:decide-error');
+  }
+  if (decision.action === 'fail' && failureReasonOf(decision, policy) === 'rejected' && decision.source !== 'rule' && soFar.fallbackWhen !== undefined) {
+    let holds = false;
+    try {
+      holds = soFar.fallbackWhen(fact, facts);
+    } catch (error) {
+      services.logger?.logInternalError?.('fallbackWhen threw; treated as false', error);
+    }
+    if (holds) return planOrderDecision(policy, soFar, services.random, failed, 'condition:function');
+  }
+  return decision;
+}
+
+/** The executor's own decision: the rest of the plan, in order, after the policy's backoff (see computeDelay). */
+function planOrderDecision(policy: Policy, soFar: SessionSoFar, random: () => number, failed: FailedCall, rule: string): Decision {
+  const plan = soFar.plan;
+  const next = [plan.primary, ...plan.chain].filter((model) => !soFar.tried.includes(model));
+  const first = next[0];
+  return {
+    action: next.length === 0 ? 'fail' : 'fallback',
+    next,
+    delayMs:
+      first === undefined
+        ? 0
+        : computeDelay({
+            policy,
+            failedAttempts: soFar.failures,
+            retryAfterMs: failed.fact.retryAfterMs,
+            overrideMs: null,
+            random,
+            target: nextTarget(policy, failed.model, first, failed.provider),
+            providerWide: failed.fact.scope === 'provider',
+          }).delayMs,
+    cooldownMs: null,
+    rule,
+    source: 'default',
+    strategy: plan.strategy,
+    explanation: 'the executor chose the rest of the plan',
+  };
+}
+
+/**
+ * Why a `fail` decision ends the session: limits and a chain with nothing
+ * left are `exhausted` (or `deadline`); gates, a rule's `fail`, an unmapped
+ * error or no condition holding are `rejected`.
+ */
+export function failureReasonOf(decision: Decision, policy: Policy): 'exhausted' | 'rejected' | 'deadline' {
+  const rule = decision.rule;
+  if (rule === 'limit:deadline') return 'deadline';
+  if (rule === 'limit:max_attempts') return 'exhausted';
+  if (rule.startsWith('gate:') || rule === 'strategy:error_type:no-mapping' || rule === 'strategy:conditional:no-condition') return 'rejected';
+  if (decision.source === 'rule') return policy.rules.find((candidate) => candidate.name === rule)?.then.fail === true ? 'rejected' : 'exhausted';
+  return decision.source === 'strategy' ? 'exhausted' : 'rejected';
+}
