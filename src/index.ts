@@ -87,6 +87,7 @@ export type {
   UnifiedFinishReason,
   Usage,
   StreamPart,
+  ReasoningDelta,
   CallOptions,
 } from './providers/spec.js';
 export { SelfManagingFallbackFactory, adapterForClient, detectClientType } from './providers/factory.js';

@@ -40,7 +40,7 @@ export async function pumpStream(
         event = { type: 'text-delta', text: part.text, model };
         break;
       case 'reasoning-delta':
-        event = { type: 'reasoning-delta', text: part.text, model };
+        event = { ...part, model };
         break;
       case 'tool-call-start':
         event = { type: 'tool-call-start', id: part.id, name: part.name, model };

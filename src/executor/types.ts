@@ -186,7 +186,8 @@ export interface ExecutorResult {
  */
 export type ExecutorStreamEvent =
   | { readonly type: 'text-delta'; readonly text: string; readonly model: string }
-  | { readonly type: 'reasoning-delta'; readonly text: string; readonly model: string }
+  /** Thinking; `signature` / `redactedData` as in the adapters' stream (a signed block's signature, a redacted block). */
+  | { readonly type: 'reasoning-delta'; readonly text: string; readonly signature?: string; readonly redactedData?: string; readonly model: string }
   | { readonly type: 'tool-call-start'; readonly id: string; readonly name: string; readonly model: string }
   | { readonly type: 'tool-call-delta'; readonly id: string; readonly argumentsDelta: string; readonly model: string }
   | { readonly type: 'tool-call'; readonly id: string; readonly name: string; readonly arguments: unknown; readonly model: string }

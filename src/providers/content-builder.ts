@@ -84,20 +84,25 @@ export class ContentBuilder {
     if (delta !== '') out?.push({ type: 'reasoning-delta', text: delta });
   }
 
-  /** The signature of the latest reasoning part (Anthropic `signature_delta`, Gemini `thoughtSignature`). */
-  reasoningSignature(signature: string): void {
-    for (let index = this.entries.length - 1; index >= 0; index--) {
-      const entry = this.entries[index]!;
-      if (entry.kind === 'reasoning') {
-        entry.signature = (entry.signature ?? '') + signature;
-        return;
-      }
+  /**
+   * A piece of the signature of the latest reasoning part (Anthropic
+   * `signature_delta`, Gemini `thoughtSignature`); `out` gets the part's
+   * whole signature so far.
+   */
+  reasoningSignature(signature: string, out: StreamPart[] | null): void {
+    let entry: ReasoningEntry | undefined;
+    for (let index = this.entries.length - 1; index >= 0 && entry === undefined; index--) {
+      const candidate = this.entries[index]!;
+      if (candidate.kind === 'reasoning') entry = candidate;
     }
-    this.entries.push({ kind: 'reasoning', text: '', signature, redactedData: undefined });
+    if (entry === undefined) this.entries.push((entry = { kind: 'reasoning', text: '', signature, redactedData: undefined }));
+    else entry.signature = (entry.signature ?? '') + signature;
+    out?.push({ type: 'reasoning-delta', text: '', signature: entry.signature! });
   }
 
   /** Anthropic's `redacted_thinking`: kept so it can be sent back. */
-  redactedReasoning(data: string): void {
+  redactedReasoning(data: string, out: StreamPart[] | null): void {
+    out?.push({ type: 'reasoning-delta', text: '', redactedData: data });
     this.entries.push({ kind: 'reasoning', text: '', signature: undefined, redactedData: data });
   }
 

@@ -200,15 +200,38 @@ export interface GenerateResponse {
 /**
  * A stream yields deltas, then exactly one `finish`. Tool calls arrive as
  * `tool-call-start`, `tool-call-delta`s (argument JSON text in pieces) and one
- * `tool-call` with the parsed arguments.
+ * `tool-call` with the parsed arguments. Reasoning arrives as
+ * `reasoning-delta`s; see ReasoningDelta for its signature and redacted blocks.
  */
 export type StreamPart =
   | { readonly type: 'text-delta'; readonly text: string }
-  | { readonly type: 'reasoning-delta'; readonly text: string }
+  | ReasoningDelta
   | { readonly type: 'tool-call-start'; readonly id: string; readonly name: string }
   | { readonly type: 'tool-call-delta'; readonly id: string; readonly argumentsDelta: string }
   | { readonly type: 'tool-call'; readonly id: string; readonly name: string; readonly arguments: unknown }
   | { readonly type: 'finish'; readonly response: GenerateResponse };
+
+/**
+ * A piece of the model's thinking. Most carry `text`; a signed block's
+ * signature (Anthropic `signature_delta`, Gemini `thoughtSignature`) comes as
+ * one with `text: ''` and `signature` — the current block's whole signature
+ * so far (a later one for the same block replaces it, as Anthropic's clients
+ * read `signature_delta`). It ends the block: later reasoning text starts a
+ * new one. An
+ * Anthropic `redacted_thinking` block comes whole as one with `text: ''` and
+ * `redactedData`. Keep both to send the thinking back (the `finish` response's
+ * `content` has them assembled).
+ *
+ * @example
+ * { type: 'reasoning-delta', text: 'The user wants ' }
+ * { type: 'reasoning-delta', text: '', signature: 'EqQBCkgIAR…' }
+ */
+export interface ReasoningDelta {
+  readonly type: 'reasoning-delta';
+  readonly text: string;
+  readonly signature?: string;
+  readonly redactedData?: string;
+}
 
 export interface CallOptions {
   /** Aborts the call; the adapter throws a ProviderCallError of kind `aborted`. */

@@ -3,9 +3,8 @@
  * characters of the last user message>`, split into stream chunks, with
  * token counts estimated at four characters a token.
  */
-import { createHash } from 'node:crypto';
 import { mismatchFor, sampleFor } from './jsonAnswers.js';
-import type { PlannedToolCall, ReplyEnding, ReplyPlan, SimulatedRequest } from './protocols/types.js';
+import { reasoningSignature, type PlannedToolCall, type ReplyEnding, type ReplyPlan, type SimulatedRequest } from './protocols/types.js';
 import type { ModelBehaviour } from './scenarioTypes.js';
 
 export function estimateTokens(characters: number): number {
@@ -62,7 +61,7 @@ export function planReply(
     toolCalls,
     reasoning,
     reasoningChunks: reasoning === null ? [] : splitIntoChunks(reasoning, behaviour.chunks),
-    reasoningSignature: reasoning === null ? null : createHash('sha256').update(reasoning).digest('base64'),
+    reasoningSignature: reasoning === null ? null : reasoningSignature(reasoning),
     refusal,
   };
 }

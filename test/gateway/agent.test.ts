@@ -68,6 +68,32 @@ describe('an agent loop through the gateway during an outage', () => {
     expect(final.content.find((block) => block.type === 'tool_use')).toMatchObject({ name: 'get_weather', input: { city: 'Paris' } });
   });
 
+  it('Anthropic client, multi-turn, streamed: signed thinking and the tool call go back; the model accepts its own signature', async () => {
+    fixture = await gatewayFixture({ scenario: OUTAGE_WITH_TOOLS });
+    const client = fixture.anthropic();
+    const tools = [{ name: 'get_weather', input_schema: WEATHER as Anthropic.Tool.InputSchema }];
+    const thinking = { type: 'enabled' as const, budget_tokens: 1024 };
+    const ask: Anthropic.MessageParam = { role: 'user', content: 'Weather in Paris?' };
+    const first = await client.messages.stream({ model: 'default', max_tokens: 2048, thinking, tools, messages: [ask] }).finalMessage();
+    const signed = first.content[0];
+    expect(signed).toEqual({ type: 'thinking', thinking: 'The user wants the weather.', signature: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
+    const call = first.content.find((block) => block.type === 'tool_use')!;
+    const turn = (content: Anthropic.ContentBlockParam[]): Anthropic.MessageParam[] => [
+      ask,
+      { role: 'assistant', content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '{"temperature":21}' }] },
+    ];
+    const second = await client.messages.stream({ model: 'default', max_tokens: 2048, thinking, tools, messages: turn(first.content) }).finalMessage();
+    expect(second.stop_reason).toBe('end_turn');
+    expect(second.content.map((block) => block.type)).toEqual(['thinking', 'text']);
+    // The check is real: thinking sent back with another signature is refused, as Anthropic refuses it.
+    const forged = turn([{ ...(signed as Anthropic.ThinkingBlock), signature: 'forged' }, call]);
+    const refused = await client.messages.stream({ model: 'default', max_tokens: 2048, thinking, tools, messages: forged }).finalMessage().catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as { status?: number }).status).toBe(400);
+    expect(String(refused)).toContain('Invalid `signature` in `thinking` block');
+  });
+
   it('structured output: response_format json_schema gets an object of the schema from the fallback', async () => {
     fixture = await gatewayFixture({ scenario: OUTAGE_WITH_TOOLS });
     const answer = await fixture.openai().chat.completions.create({

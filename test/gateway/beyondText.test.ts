@@ -203,6 +203,49 @@ describe('Anthropic Messages beyond text', () => {
     ]);
   });
 
+  it('streams signed and redacted thinking: signature_delta per block, redacted_thinking whole; the OpenAI stream leaves both out', async () => {
+    const parts: StreamPart[] = [
+      { type: 'reasoning-delta', text: 'First, ' },
+      { type: 'reasoning-delta', text: 'the city.' },
+      { type: 'reasoning-delta', text: '', signature: 'sig-' },
+      { type: 'reasoning-delta', text: '', signature: 'sig-1' },
+      { type: 'reasoning-delta', text: 'Then the tool.' },
+      { type: 'reasoning-delta', text: '', signature: 'sig-2' },
+      { type: 'reasoning-delta', text: '', redactedData: 'ENCRYPTED' },
+      ...STREAMED_CALL.slice(2),
+    ];
+    const content: ContentPart[] = [
+      { type: 'reasoning', text: 'First, the city.', signature: 'sig-1' },
+      { type: 'reasoning', text: 'Then the tool.', signature: 'sig-2' },
+      { type: 'reasoning', text: '', redactedData: 'ENCRYPTED' },
+      CALL,
+    ];
+    const gateway = await over(new ScriptedModels(toolAnswer(content), parts));
+    const request = { model: 'default', max_tokens: 2048, messages: [{ role: 'user' as const, content: 'Weather in Paris?' }] };
+    const stream = gateway.anthropic().messages.stream(request);
+    const deltas: string[] = [];
+    stream.on('streamEvent', (event) => {
+      if (event.type === 'content_block_delta') deltas.push(event.delta.type);
+    });
+    const final = await stream.finalMessage();
+    expect(final.content).toEqual([
+      { type: 'thinking', thinking: 'First, the city.', signature: 'sig-1' },
+      { type: 'thinking', thinking: 'Then the tool.', signature: 'sig-2' },
+      { type: 'redacted_thinking', data: 'ENCRYPTED' },
+      { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } },
+    ]);
+    // One signature_delta per signed block, as Anthropic sends them.
+    expect(deltas.filter((type) => type === 'signature_delta')).toHaveLength(2);
+
+    const chunks = await gateway.openai().chat.completions.create({ model: 'default', messages: request.messages, stream: true });
+    const reasoning: unknown[] = [];
+    for await (const chunk of chunks) {
+      const delta = chunk.choices[0]?.delta as { reasoning_content?: unknown } | undefined;
+      if (delta !== undefined && 'reasoning_content' in delta) reasoning.push(delta.reasoning_content);
+    }
+    expect(reasoning).toEqual(['First, ', 'the city.', 'Then the tool.']);
+  });
+
   it('turns tool_result blocks into tool messages and base64 images into image parts', async () => {
     const models = new ScriptedModels(toolAnswer([{ type: 'text', text: 'It is 21 °C.' }], 'stop'));
     const gateway = await over(models);

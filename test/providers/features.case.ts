@@ -195,6 +195,9 @@ export function runFeatureContract(subject: AdapterSubject): void {
       const parts = await collect(adapterFor(thinker).stream(request(thinker, { reasoning })));
       const deltas = parts.flatMap((part) => (part.type === 'reasoning-delta' ? [part.text] : []));
       expect(deltas.join('')).toBe(response.reasoning);
+      // The stream carries the block's signature too (a reasoning-delta with no text), so a gateway can pass it on.
+      const signed = parts.flatMap((part) => (part.type === 'reasoning-delta' && part.signature !== undefined ? [part.signature] : []));
+      expect(signed.at(-1)).toBe(signature);
       expect(finishOf(parts).content[0]).toEqual(response.content[0]);
 
       await adapterFor(thinker).generate({ model: thinker, messages: [ask('Weather?'), { role: 'assistant', content: response.content }, ask('And tomorrow?')], reasoning });

@@ -61,8 +61,13 @@ function answer(result: ExecutorResult): unknown {
 function stream(sse: SseWriter): StreamRenderer {
   const id = responseId('msg_');
   let started = false;
-  /** The open content block: its kind and, for tool use, the call's id and whether its input was streamed. */
-  let open: { kind: 'text' | 'thinking' | 'tool_use'; callId: string | null; streamed: boolean } | null = null;
+  /**
+   * The open content block: its kind; for tool use, the call's id and whether
+   * its input was streamed; for thinking, its signature once it came (more
+   * thinking then starts a new block; the signature goes out as one
+   * `signature_delta` when the block closes, as Anthropic sends it).
+   */
+  let open: { kind: 'text' | 'thinking' | 'tool_use'; callId: string | null; streamed: boolean; signature: string | null } | null = null;
   let index = -1;
   const event = (type: string, data: Record<string, unknown>): Promise<void> | undefined => sse.send(JSON.stringify({ type, ...data }), type);
   const begin = (model: string): void => {
@@ -74,14 +79,15 @@ function stream(sse: SseWriter): StreamRenderer {
   };
   const close = (): void => {
     if (open === null) return;
+    if (open.signature !== null) void event('content_block_delta', { index, delta: { type: 'signature_delta', signature: open.signature } });
     void event('content_block_stop', { index });
     open = null;
   };
   const block = (kind: 'text' | 'thinking' | 'tool_use', contentBlock: Record<string, unknown>, callId: string | null = null): void => {
-    if (open !== null && open.kind === kind && open.callId === callId) return;
+    if (open !== null && open.kind === kind && open.callId === callId && open.signature === null) return;
     close();
     index += 1;
-    open = { kind, callId, streamed: false };
+    open = { kind, callId, streamed: false, signature: null };
     void event('content_block_start', { index, content_block: contentBlock });
   };
   return {
@@ -92,6 +98,17 @@ function stream(sse: SseWriter): StreamRenderer {
           block('text', { type: 'text', text: '' });
           return event('content_block_delta', { index, delta: { type: 'text_delta', text: output.text } });
         case 'reasoning-delta':
+          if (output.redactedData !== undefined) {
+            close();
+            index += 1;
+            void event('content_block_start', { index, content_block: { type: 'redacted_thinking', data: output.redactedData } });
+            return event('content_block_stop', { index });
+          }
+          if (output.signature !== undefined) {
+            if (open?.kind !== 'thinking') block('thinking', { type: 'thinking', thinking: '', signature: '' });
+            open!.signature = output.signature;
+            return undefined;
+          }
           block('thinking', { type: 'thinking', thinking: '', signature: '' });
           return event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: output.text } });
         case 'tool-call-start':

@@ -97,7 +97,8 @@ function stream(sse: SseWriter, request: ParsedRequest): StreamRenderer {
         case 'text-delta':
           return chunk({ content: event.text });
         case 'reasoning-delta':
-          return chunk({ reasoning_content: event.text });
+          // Signatures and redacted thinking have no place in Chat Completions.
+          return event.text === '' ? undefined : chunk({ reasoning_content: event.text });
         case 'tool-call-start':
           startCall(event.id, event.name);
           return undefined;

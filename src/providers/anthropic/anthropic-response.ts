@@ -29,10 +29,10 @@ export function anthropicContent(message: AnthropicMessage): ContentBuilder {
         break;
       case 'thinking':
         content.reasoning(block.thinking, null, true);
-        if (block.signature) content.reasoningSignature(block.signature);
+        if (block.signature) content.reasoningSignature(block.signature, null);
         break;
       case 'redacted_thinking':
-        content.redactedReasoning(block.data);
+        content.redactedReasoning(block.data, null);
         break;
       case 'tool_use':
         content.toolCall(index, block.id, block.name, block.input, null);
@@ -52,8 +52,8 @@ export function readAnthropicContentEvent(event: RawMessageStreamEvent, content:
       if (block.type === 'tool_use') content.toolStart(event.index, block.id, block.name, out);
       else if (block.type === 'thinking') {
         content.reasoning(block.thinking ?? '', out, true);
-        if (block.signature) content.reasoningSignature(block.signature);
-      } else if (block.type === 'redacted_thinking') content.redactedReasoning(block.data);
+        if (block.signature) content.reasoningSignature(block.signature, out);
+      } else if (block.type === 'redacted_thinking') content.redactedReasoning(block.data, out);
       else if (block.type === 'text' && block.text) content.text(block.text, out);
       return;
     }
@@ -62,7 +62,7 @@ export function readAnthropicContentEvent(event: RawMessageStreamEvent, content:
       if (delta.type === 'text_delta') content.text(delta.text, out);
       else if (delta.type === 'input_json_delta') content.toolArguments(event.index, delta.partial_json, out);
       else if (delta.type === 'thinking_delta') content.reasoning(delta.thinking, out);
-      else if (delta.type === 'signature_delta') content.reasoningSignature(delta.signature);
+      else if (delta.type === 'signature_delta') content.reasoningSignature(delta.signature, out);
       return;
     }
     case 'content_block_stop':

@@ -22,8 +22,8 @@ export function bedrockContent(blocks: readonly ContentBlock[]): ContentBuilder 
       const reasoning = block.reasoningContent;
       if (reasoning.reasoningText !== undefined) {
         content.reasoning(reasoning.reasoningText.text ?? '', null, true);
-        if (reasoning.reasoningText.signature !== undefined) content.reasoningSignature(reasoning.reasoningText.signature);
-      } else if (reasoning.redactedContent !== undefined) content.redactedReasoning(base64(reasoning.redactedContent));
+        if (reasoning.reasoningText.signature !== undefined) content.reasoningSignature(reasoning.reasoningText.signature, null);
+      } else if (reasoning.redactedContent !== undefined) content.redactedReasoning(base64(reasoning.redactedContent), null);
     }
   });
   return content;
@@ -55,7 +55,7 @@ export function readBlockDelta(event: ContentBlockDeltaEvent, content: ContentBu
   else if (delta.reasoningContent !== undefined) {
     const reasoning = delta.reasoningContent;
     if (reasoning.text !== undefined) content.reasoning(reasoning.text, out, newReasoningBlock);
-    else if (reasoning.signature !== undefined) content.reasoningSignature(reasoning.signature);
-    else if (reasoning.redactedContent !== undefined) content.redactedReasoning(base64(reasoning.redactedContent));
+    else if (reasoning.signature !== undefined) content.reasoningSignature(reasoning.signature, out);
+    else if (reasoning.redactedContent !== undefined) content.redactedReasoning(base64(reasoning.redactedContent), out);
   }
 }

@@ -39,7 +39,7 @@ export function readGoogleParts(response: GenerateContentResponse, content: Cont
     } else if (typeof part.text === 'string') {
       if (part.thought === true) {
         content.reasoning(part.text, out);
-        if (part.thoughtSignature) content.reasoningSignature(part.thoughtSignature);
+        if (part.thoughtSignature) content.reasoningSignature(part.thoughtSignature, out);
       } else content.text(part.text, out);
     }
   }

@@ -2,7 +2,7 @@
  * Anthropic messages (`POST /v1/messages`), as api.anthropic.com sends them:
  * a `message` object, or named SSE events from `message_start` to `message_stop`.
  */
-import { isRecord, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
+import { isRecord, reasoningSignature, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
 
 const STOP_REASON: Record<ReplyPlan['ending'], string | null> = {
   stop: 'end_turn',
@@ -61,6 +61,22 @@ function blockFrames(plan: ReplyPlan): string[] {
   return frames;
 }
 
+/**
+ * Thinking sent back must be the model's own, as Anthropic checks: a thinking
+ * block in an assistant turn needs the signature the simulator gave it.
+ */
+function unsignedThinking(messages: readonly unknown[]): string | null {
+  for (const [position, message] of messages.entries()) {
+    if (!isRecord(message) || message['role'] !== 'assistant' || !Array.isArray(message['content'])) continue;
+    for (const [index, block] of message['content'].entries()) {
+      if (!isRecord(block) || block['type'] !== 'thinking') continue;
+      const thinking = typeof block['thinking'] === 'string' ? block['thinking'] : '';
+      if (block['signature'] !== reasoningSignature(thinking)) return `messages.${position}.content.${index}: Invalid \`signature\` in \`thinking\` block`;
+    }
+  }
+  return null;
+}
+
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
 }
@@ -84,6 +100,8 @@ export const anthropicProtocol: WireProtocol = {
     if (!Array.isArray(messages)) return 'messages: Field required';
     const maxTokens = body['max_tokens'];
     if (typeof maxTokens !== 'number') return 'max_tokens: Field required';
+    const unsigned = unsignedThinking(messages);
+    if (unsigned !== null) return unsigned;
     let lastUserText = '';
     let inputCharacters = textOfContent(body['system']).length;
     let images = 0;

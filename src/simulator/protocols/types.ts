@@ -2,6 +2,7 @@
  * What each wire protocol (OpenAI chat completions, Anthropic messages,
  * Google generateContent) supplies to the simulator's one request loop.
  */
+import { createHash } from 'node:crypto';
 import type { DocumentedProvider } from '../../errors/catalog.js';
 
 /** The facts about a request the simulator needs, whatever the protocol. */
@@ -131,4 +132,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** A fixed-width, ordered, unique id suffix from a sequence number (cheaper than random bytes). */
 export function sequenceId(prefix: string, sequence: number, width: number): string {
   return prefix + sequence.toString(36).padStart(width, '0');
+}
+
+/** The simulator's signature of a thinking text (Anthropic and Gemini sign theirs; the simulator checks Anthropic's when sent back). */
+export function reasoningSignature(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }
