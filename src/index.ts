@@ -120,6 +120,7 @@ export type {
   GenerateOptions,
   ExecutorResult,
   ExecutorStreamEvent,
+  ExecutorStream,
   PolicySource,
   FallbackLogger,
   FallbackPredicate,

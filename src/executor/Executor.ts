@@ -33,7 +33,7 @@ import { addStatsFacts, statsFactsOf } from '../rules/stats-facts.js';
 import type { StateStore, StateStoreHealth } from './StateStore.js';
 import { StoreStickyStore } from './StoreStickyStore.js';
 import { messagesProblem, requestRejected, toolsProblem, unknownPolicy } from './validateRequest.js';
-import type { ExecutorOptions, ExecutorResult, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
+import type { ExecutorOptions, ExecutorResult, ExecutorStream, ExecutorStreamEvent, GenerateOptions, PolicySource } from './types.js';
 
 const DEFAULT_HISTORY_SIZE = 100;
 
@@ -131,20 +131,26 @@ export class Executor {
    * carries the result. A failed session throws `LLMFallbackError` from the
    * loop (with `partialText` when it broke mid-stream). Nothing is sent until
    * the first `next()`; leaving the loop early aborts the session.
+   * `sessionId` is the session's number at once, before the first event (the
+   * `id` its history record and its `LLMFallbackError.session` will carry),
+   * e.g. for a response header sent ahead of the stream.
    *
    * @example
-   * for await (const event of executor.stream({ policy: 'default', messages })) {
+   * const events = executor.stream({ policy: 'default', messages })
+   * response.setHeader('x-session', String(events.sessionId))
+   * for await (const event of events) {
    *   if (event.type === 'restart') output.clear()
    *   if (event.type === 'text-delta') output.write(event.text)
    *   if (event.type === 'finish') console.log('answered by', event.result.model)
    * }
    */
-  stream(options: GenerateOptions): AsyncIterable<ExecutorStreamEvent> {
+  stream(options: GenerateOptions): ExecutorStream {
+    const sessionId = this.services.nextId();
     let session: Session | null = null;
     const channel: EventChannel<ExecutorStreamEvent> = new EventChannel<ExecutorStreamEvent>(
       () => {
         try {
-          session = this.open(options, channel);
+          session = this.open(options, channel, sessionId);
         } catch (error) {
           channel.fail(error);
           return;
@@ -165,7 +171,7 @@ export class Executor {
       },
       () => session?.cancel(),
     );
-    return { [Symbol.asyncIterator]: () => channel };
+    return { sessionId, [Symbol.asyncIterator]: () => channel };
   }
 
   /**
@@ -211,7 +217,7 @@ export class Executor {
     if (this.ownsSource) await this.policies.close?.();
   }
 
-  private open(options: GenerateOptions, sink: StreamSink | null): Session {
+  private open(options: GenerateOptions, sink: StreamSink | null, id: number | null = null): Session {
     if (this.closed) throw new LLMFallbackError({ message: 'executor is closed', reason: 'aborted', attempts: [], policy: typeof options?.policy === 'string' ? options.policy : null });
     if (typeof options !== 'object' || options === null) throw requestRejected('generate takes { policy, messages, … }', null);
     const set = this.policies.current();
@@ -227,7 +233,7 @@ export class Executor {
       requestModel: options.model ?? null,
       stream: sink !== null,
     });
-    return new Session(this.services, policy, plan, seed, options, scope, sink);
+    return new Session(this.services, policy, plan, seed, options, scope, sink, id ?? this.services.nextId());
   }
 
   /**

@@ -86,6 +86,8 @@ export class Session implements CandidateContext, LaunchContext {
     readonly options: GenerateOptions,
     readonly scope: SessionScope,
     readonly sink: StreamSink | null,
+    /** The session's number, taken when it opened (a stream's is known before its first event). */
+    readonly id: number,
   ) {
     this.startTime = services.clock.now();
     this.deadlineAt = policy.deadlineMs === null ? null : this.startTime + policy.deadlineMs;
@@ -422,7 +424,7 @@ export class Session implements CandidateContext, LaunchContext {
     const { services, options } = this;
     const records = this.records.length > 1 ? this.records.sort((a, b) => a.number - b.number) : this.records;
     const session = sessionRecord({
-      id: services.nextId(),
+      id: this.id,
       policy: this.policy,
       plan: this.plan,
       options,

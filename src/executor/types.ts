@@ -184,6 +184,20 @@ export interface ExecutorResult {
  * (policy `mid_stream: restart`). The last event is `finish`; a session that
  * fails throws `LLMFallbackError` from the iterator instead.
  */
+/**
+ * What `executor.stream()` returns: the events to iterate, and the session's
+ * number before the first of them.
+ *
+ * @example
+ * const events = executor.stream({ policy: 'default', messages })
+ * console.log('session', events.sessionId)
+ * for await (const event of events) if (event.type === 'text-delta') process.stdout.write(event.text)
+ */
+export interface ExecutorStream extends AsyncIterable<ExecutorStreamEvent> {
+  /** The `id` of the session's history record and of its `LLMFallbackError.session`. */
+  readonly sessionId: number;
+}
+
 export type ExecutorStreamEvent =
   | { readonly type: 'text-delta'; readonly text: string; readonly model: string }
   /** Thinking; `signature` / `redactedData` as in the adapters' stream (a signed block's signature, a redacted block). */

@@ -121,6 +121,9 @@ async function answer(context: GenerationContext, exchange: Exchange, wire: Wire
 
 async function stream(context: GenerationContext, exchange: Exchange, wire: WireFormat, request: ParsedRequest, options: GenerateOptions, spanContext: Context): Promise<void> {
   const response = exchange.response;
+  // The session is opened (inside the span) by the first read; its number is known now, for the headers.
+  const events = context.executor.stream(options);
+  exchange.session = events.sessionId;
   const sse = new SseWriter(response);
   let renderer: StreamRenderer | null = null;
   // Headers go out with the first output, so a session that fails before it still gets its real status.
@@ -130,6 +133,7 @@ async function stream(context: GenerationContext, exchange: Exchange, wire: Wire
     response.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
+      'x-detour-session': String(events.sessionId),
       'x-detour-model': model,
       'x-detour-policy': options.policy,
       ...(context.draining() ? { connection: 'close' } : {}),
@@ -139,7 +143,7 @@ async function stream(context: GenerationContext, exchange: Exchange, wire: Wire
   };
   try {
     await otelContext.with(spanContext, async () => {
-      for await (const event of context.executor.stream(options)) {
+      for await (const event of events) {
         if (event.type === 'finish') {
           exchange.session = event.result.session.id;
           exchange.attempts = event.result.session.attempts.length;

@@ -39,6 +39,22 @@ describe('stream', () => {
     expect(factory.calls.map((call) => call.model)).toEqual(['a', 'b']);
   });
 
+  test('a stream knows its session number before its first event: the one its record and its error carry', async () => {
+    const overloaded = { error: fact('overloaded') };
+    const { executor } = executorFor(BASE_POLICY, { a: [{ answer: '', chunks: ['one'] }, { answer: 'two' }, overloaded], b: [overloaded], c: [overloaded] });
+    const first = executor.stream(request);
+    const second = executor.stream(request);
+    expect([first.sessionId, second.sessionId]).toEqual([1, 2]);
+    const answered = await collect(first);
+    const finish = answered.events.at(-1);
+    expect(finish?.type === 'finish' && finish.result.session.id).toBe(1);
+    // A generate in between takes the next number when it opens.
+    await executor.generate(request).catch(() => undefined);
+    const failed = await collect(second);
+    expect(LLMFallbackError.isInstance(failed.error) && (failed.error.session as { id?: number } | null)?.id).toBe(2);
+    expect(executor.history().map((record) => record.id)).toEqual([1, 3, 2]);
+  });
+
   test('mid_stream: fail ends with stream_interrupted and the partial text', async () => {
     const { executor, factory } = executorFor(BASE_POLICY, { a: [{ answer: '', chunks: ['par', 'tial', 'never'], breakAfter: 2 }] });
     const { events, error } = await collect(executor.stream(request));

@@ -42,8 +42,13 @@ describe('POST /v1/messages with the Anthropic client', () => {
     fixture = await gatewayFixture({ scenario: { models: { 'gpt-a': { faults: [{ type: 'overloaded' }] } } } });
     const answer = await fixture.anthropic().messages.create({ model: 'default', max_tokens: 64, messages });
     expect(answer.content).toEqual([{ type: 'text', text: '[claude-b] reply to: Hello gateway' }]);
-    const streamed = await fixture.anthropic().messages.stream({ model: 'default', max_tokens: 64, messages }).finalText();
-    expect(streamed).toBe('[claude-b] reply to: Hello gateway');
+    const stream = fixture.anthropic().messages.stream({ model: 'default', max_tokens: 64, messages });
+    expect(await stream.finalText()).toBe('[claude-b] reply to: Hello gateway');
+    // The stream's headers name its session (the second one here) and the model that answered.
+    const { response } = await stream.withResponse();
+    expect(response.headers.get('x-detour-session')).toBe(String(fixture.executor.history().at(-1)!.id));
+    expect(response.headers.get('x-detour-model')).toBe('b');
+    expect(fixture.executor.history().map((record) => record.id)).toEqual([1, 2]);
   });
 
   it('maps an overloaded session to 529 for Anthropic clients, with the attempts', async () => {

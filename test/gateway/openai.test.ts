@@ -29,9 +29,13 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(fixture.log).toMatchObject([{ method: 'POST', path: '/v1/chat/completions', status: 200, policy: 'default', model: 'a', attempts: 1, stream: false }]);
   });
 
-  it('streams chunks, then a usage chunk with stream_options.include_usage, then ends', async () => {
+  it('streams chunks, then a usage chunk with stream_options.include_usage, then ends; the headers name the session', async () => {
     fixture = await gatewayFixture();
-    const stream = await fixture.openai().chat.completions.create({ model: 'default', messages, stream: true, stream_options: { include_usage: true } });
+    const { data: stream, response } = await fixture.openai().chat.completions.create({ model: 'default', messages, stream: true, stream_options: { include_usage: true } }).withResponse();
+    // Known when the stream starts: the same number as the session's history record and the access log.
+    const session = Number(response.headers.get('x-detour-session'));
+    expect(response.headers.get('x-detour-policy')).toBe('default');
+    expect(response.headers.get('x-detour-model')).toBe('a');
     let text = '';
     const finishReasons: (string | null)[] = [];
     let usage: OpenAI.CompletionUsage | null | undefined;
@@ -43,7 +47,8 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(text).toBe('[gpt-a] reply to: Hello gateway');
     expect(finishReasons).toEqual(['stop']);
     expect(usage?.completion_tokens).toBeGreaterThan(0);
-    expect(fixture.log[0]).toMatchObject({ status: 200, stream: true, model: 'a' });
+    expect(fixture.log[0]).toMatchObject({ status: 200, stream: true, model: 'a', session });
+    expect(fixture.executor.history().map((record) => record.id)).toEqual([session]);
   });
 
   it('falls back during an outage: the primary is down, the next model answers', async () => {
