@@ -31,6 +31,8 @@ class PartWriter {
     switch (event.type) {
       case 'text-delta':
       case 'reasoning-delta':
+        // A reasoning signature or a redacted block (text ''): the finish result's content keeps them.
+        if (event.text === '') return;
         this.delta(event.type === 'text-delta' ? 'text' : 'reasoning', event.text);
         return;
       case 'tool-call-start':
