@@ -23,8 +23,9 @@ export interface DetourModelOptions {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-// detour's adapters take image URLs as they are; anything else the AI SDK downloads first.
-const SUPPORTED_URLS: Record<string, RegExp[]> = { 'image/*': [/^https?:\/\/.*$/] };
+// None: the policy picks the provider per call, and some take no URLs (Bedrock wants the bytes),
+// so the AI SDK downloads every URL first and each adapter gets the bytes.
+const SUPPORTED_URLS: Record<string, RegExp[]> = {};
 
 class DetourLanguageModel implements LanguageModelV4 {
   readonly specificationVersion = 'v4' as const;
