@@ -9,6 +9,7 @@ import { ProviderCallError } from '../errors/ProviderCallError.js';
 import { createExecutor } from '../executor/createExecutor.js';
 import type { Executor } from '../executor/Executor.js';
 import { PolicyLoadError } from '../executor/PolicyLoadError.js';
+import type { StateStore } from '../executor/StateStore.js';
 import type { FallbackLogger } from '../executor/types.js';
 import { jsonLinesAccessLog } from '../gateway/accessLog.js';
 import { createGateway } from '../gateway/createGateway.js';
@@ -50,6 +51,21 @@ async function gatewayKeys(options: ServeCommandOptions): Promise<GatewayKeys | 
 /** The gateway's SDK clients use the lean undici transport: a gateway lives on its per-request CPU. */
 const TRANSPORT = 'undici';
 
+/** A Redis state store (the optional `redis` package); its outages are said on stderr, once each. */
+async function redisStore(url: string): Promise<StateStore> {
+  let module: typeof import('../redis/index.js');
+  try {
+    module = await import('../redis/index.js');
+  } catch (error) {
+    throw new CliError('--redis needs the redis package: npm install redis', { cause: error });
+  }
+  try {
+    return new module.RedisStateStore({ url, log: say });
+  } catch (error) {
+    throw new CliError(`--redis: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 function realProviders(): ProviderSetup {
   const factory = new SelfManagingFallbackFactory({ transport: TRANSPORT });
   return { factory, simulator: null, close: () => factory.close().catch(() => undefined) };
@@ -85,6 +101,7 @@ const reloadLogger: FallbackLogger = {
  */
 export async function serve(paths: readonly string[], options: ServeCommandOptions): Promise<number> {
   if (options.scenario !== undefined && options.simulate !== true) throw new CliError('--scenario needs --simulate', { exitCode: 2 });
+  if (options.requireRedis === true && options.redis === undefined) throw new CliError('--require-redis needs --redis', { exitCode: 2 });
   const folders: string[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
@@ -105,7 +122,9 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
   }
   let providers: ProviderSetup | null = null;
   let executor: Executor | null = null;
+  let stateStore: StateStore | null = null;
   try {
+    if (options.redis !== undefined) stateStore = await redisStore(options.redis);
     providers = options.simulate === true
       ? await simulatedProviders({
           transport: TRANSPORT,
@@ -119,6 +138,7 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
         watch,
         logger: reloadLogger,
         factory: providers.factory,
+        ...(stateStore === null ? {} : { stateStore }),
         ...(telemetry === null ? {} : { telemetry: telemetry.hooks }),
         ...(options.seed === undefined ? {} : { random: mulberry32(options.seed) }),
       });
@@ -136,6 +156,7 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
       requestTimeout: options.requestTimeout,
       drainTimeout: options.drainTimeout,
       accessLog: options.accessLog ? jsonLinesAccessLog(process.stdout) : null,
+      requireStateStore: options.requireRedis === true,
       ...(telemetry === null ? {} : { tracerProvider: telemetry.tracerProvider }),
     });
     let address;
@@ -158,6 +179,7 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
     return 0;
   } finally {
     await executor?.close();
+    await stateStore?.close?.();
     await providers?.close();
     await telemetry?.shutdown();
   }

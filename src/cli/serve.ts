@@ -21,6 +21,8 @@ export interface ServeCommandOptions {
   readonly requestTimeout: number;
   readonly drainTimeout: number;
   readonly accessLog: boolean;
+  readonly redis?: string;
+  readonly requireRedis?: boolean;
   readonly debug?: boolean;
 }
 
@@ -57,6 +59,8 @@ export function registerServeCommand(program: Command): void {
     .option('--request-timeout <time>', 'abort a request still running after this long', parseTime('--request-timeout'), 600_000)
     .option('--drain-timeout <time>', 'on SIGTERM, how long requests in flight may finish', parseTime('--drain-timeout'), 30_000)
     .option('--no-access-log', 'do not print one JSON line per request on stdout')
+    .option('--redis <url>', 'share cooldowns, breakers, budgets and sticky choices with other replicas through Redis (npm install redis)')
+    .option('--require-redis', 'with --redis: /readyz answers 503 while Redis is unreachable (default: 200, status "degraded")')
     .option('--debug', 'show stack traces')
     .addHelpText(
       'after',

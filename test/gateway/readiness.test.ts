@@ -3,6 +3,7 @@
  * ready but says `degraded` (requests are served from local state), or, with
  * `requireStateStore`, answers 503; Redis back → ready again.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -79,3 +80,33 @@ it('fails while draining, whatever the store says (the gateway mounted in a serv
     await fixture.close();
   }
 });
+
+it('detour serve --redis --require-redis: the CLI gateway shares state through Redis and /readyz follows it', async () => {
+  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', 'policies/first.yaml', '--simulate', '--port', '0', '--no-access-log', '--redis', redis.url, '--require-redis'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const look = (data: Buffer): void => {
+        output += data.toString();
+        const found = /listening on (\S+) /.exec(output);
+        if (found !== null) resolve(found[1]!);
+      };
+      child.stdout.on('data', look);
+      child.stderr.on('data', look);
+      child.once('exit', (code) => reject(new Error(`detour serve exited with ${String(code)}: ${output}`)));
+    });
+    await eventually(async () => (await readyz(url)).status === 200, 'the gateway to connect to Redis');
+    expect((await readyz(url)).body).toMatchObject({ status: 'ready', stateStore: { store: 'redis', state: 'ok' } });
+    await redis.kill();
+    await eventually(async () => (await readyz(url)).status === 503, '/readyz to fail without Redis');
+    expect((await readyz(url)).body).toMatchObject({ status: 'state store unreachable', ready: false, stateStore: { store: 'redis', state: 'degraded' } });
+    await redis.restart();
+    await eventually(async () => (await readyz(url)).status === 200, '/readyz to recover', 10_000);
+  } finally {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+}, 30_000);
