@@ -2,7 +2,7 @@
  * Chaos: 10,000 sessions, 200 at a time, through the real SDKs against a
  * simulator failing 30% of requests with every fault it knows. Every session
  * must end in an answer or an LLMFallbackError, the simulator must have seen
- * exactly the attempts the records say were sent, nothing may reject
+ * every attempt the records say were sent (a timed-out one may not have left the client), nothing may reject
  * unhandled, and history must stay bounded.
  */
 import { readFileSync } from 'node:fs';
@@ -84,9 +84,12 @@ test('10,000 sessions at 200 concurrent against 30% faults of every kind', async
   expect(succeeded).toBeGreaterThan(SESSIONS * 0.75);
   expect(stats.totalSessions).toBe(SESSIONS);
   expect(stats.averageAttempts * SESSIONS).toBeCloseTo(sentAttempts, 6);
-  // Connections that ended by timeout are still counted once, as received.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(sim.counts().requests).toBe(sentAttempts);
+  // Every attempt reached the simulator once, except that one whose timeout fired while it still waited for a
+  // connection (a loaded machine, 200 sessions at once) never left the client: those are among the timeouts.
+  const timedOut = stats.byErrorKind.timeout ?? 0;
+  await vi.waitFor(() => expect(sim.counts().requests).toBeGreaterThanOrEqual(sentAttempts - timedOut));
+  expect(sim.counts().requests).toBeLessThanOrEqual(sentAttempts);
+  if (timedOut === 0) expect(sim.counts().requests).toBe(sentAttempts);
   expect(executor.history().length).toBeLessThanOrEqual(HISTORY);
   expect(unhandled).toEqual([]);
 }, 600_000); // a hang guard: CPU-bound, ~20 s alone and minutes on a loaded 2-core machine
