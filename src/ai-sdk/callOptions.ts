@@ -7,6 +7,7 @@
 import type { LanguageModelV4CallOptions, SharedV4Warning } from '@ai-sdk/provider';
 import type { GenerateOptions } from '../executor/types.js';
 import { fromAiSdkPrompt } from '../providers/ai-sdk/prompt.js';
+import { METADATA_HEADER_PREFIX, metadataFromHeaders } from '../metadata-headers.js';
 import type { GenerationParams, JSONSchema, ReasoningOptions, RequestFeatures, Tool, ToolChoice } from '../providers/spec.js';
 
 /** What `detourModel` was built with: the policy, and request facts for every call. */
@@ -115,11 +116,18 @@ export function toDetourRequest(options: LanguageModelV4CallOptions, settings: D
     const reasoning = reasoningOf(options.reasoning, warnings);
     if (reasoning !== undefined) features.reasoning = reasoning;
   }
-  // The AI SDK adds its own `user-agent` to every call: only the caller's headers deserve a warning.
-  const headers = Object.entries(options.headers ?? {}).filter(([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent');
-  if (headers.length > 0) warnings.push({ type: 'unsupported', feature: 'headers', details: 'per-call headers are not sent; set them per provider in provider_config.headers' });
+  // `x-detour-metadata-*` headers are request facts, as at the gateway. The AI SDK adds its own `user-agent` to
+  // every call: only the caller's other headers deserve a warning.
+  const headerMetadata = metadataFromHeaders(options.headers ?? {});
+  const unsent = Object.entries(options.headers ?? {}).filter(
+    ([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent' && !name.toLowerCase().startsWith(METADATA_HEADER_PREFIX),
+  );
+  if (unsent.length > 0) {
+    warnings.push({ type: 'unsupported', feature: 'headers', details: 'per-call headers are not sent to providers (x-detour-metadata-* headers become request facts); set provider headers in provider_config.headers' });
+  }
   const own = detourOptions(options, warnings);
-  const metadata = own.metadata === undefined ? settings.metadata : { ...settings.metadata, ...own.metadata };
+  const metadata =
+    headerMetadata === null && own.metadata === undefined ? settings.metadata : { ...settings.metadata, ...headerMetadata, ...own.metadata };
   const params = paramsOf(options);
   const request: GenerateOptions = {
     policy: settings.policy,

@@ -3,11 +3,12 @@
  * resolve the policy, run the session (inside the request's server span),
  * and answer as JSON or as an event stream.
  */
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { context as otelContext, type Context } from '@opentelemetry/api';
 import { LLMFallbackError } from '../errors/LLMFallbackError.js';
 import type { Executor } from '../executor/Executor.js';
 import type { ExecutorResult, GenerateOptions } from '../executor/types.js';
+import { metadataFromHeaders } from '../metadata-headers.js';
 import type { Exchange } from './Exchange.js';
 import { GatewayProblem, problemOfFailure, sessionIdOf } from './GatewayProblem.js';
 import { resolveModel } from './models.js';
@@ -21,20 +22,6 @@ export interface GenerationContext {
   readonly sendJson: (response: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => void;
   readonly sendProblem: (exchange: Exchange, wire: WireFormat, problem: GatewayProblem) => void;
   readonly draining: () => boolean;
-}
-
-const METADATA_HEADER = 'x-detour-metadata-';
-
-/** `x-detour-metadata-user-id: u-42` → `{ user_id: 'u-42' }` (dashes become underscores). */
-function headerMetadata(headers: IncomingHttpHeaders): Record<string, unknown> | null {
-  let metadata: Record<string, unknown> | null = null;
-  for (const name in headers) {
-    if (!name.startsWith(METADATA_HEADER)) continue;
-    const value = headers[name];
-    metadata ??= {};
-    metadata[name.slice(METADATA_HEADER.length).replaceAll('-', '_')] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return metadata;
 }
 
 function successHeaders(result: ExecutorResult, policy: string): Record<string, string> {
@@ -82,7 +69,7 @@ export async function serveGeneration(context: GenerationContext, exchange: Exch
     if (allowed != null && !allowed.has(resolved.policy)) {
       throw new GatewayProblem(403, 'permission_error', `gateway key "${exchange.key!.name}" may not use policy "${resolved.policy}"`, 'policy_not_allowed');
     }
-    const fromHeaders = headerMetadata(exchange.request.headers);
+    const fromHeaders = metadataFromHeaders(exchange.request.headers);
     options = {
       policy: resolved.policy,
       ...request.features,

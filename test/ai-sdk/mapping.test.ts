@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { SharedV4Warning } from '@ai-sdk/provider';
 import { fromAiSdkPrompt, toAiSdkPrompt } from '../../src/providers/ai-sdk/prompt.js';
 import { fromAiSdkFinishReason, fromAiSdkUsage, toAiSdkFinishReason, toAiSdkUsage } from '../../src/providers/ai-sdk/result.js';
+import { toDetourRequest } from '../../src/ai-sdk/callOptions.js';
 import type { Message } from '../../src/providers/spec.js';
 
 describe('finish reasons', () => {
@@ -78,5 +79,28 @@ describe('prompt', () => {
     ]);
     expect(back[4]?.content).toEqual([]);
     expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported', feature: 'file reference' })]);
+  });
+});
+
+describe('call options', () => {
+  const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'ping' }] }];
+
+  it('x-detour-metadata-* headers are request facts, over the model\'s metadata and under providerOptions.detour', () => {
+    const { request, warnings } = toDetourRequest(
+      { prompt, headers: { 'X-Detour-Metadata-Tier': 'pro', 'x-detour-metadata-user-id': 'u-42', 'x-detour-metadata-region': 'us' }, providerOptions: { detour: { metadata: { region: 'eu' } } } },
+      { policy: 'chat', metadata: { tier: 'free', team: 'search' } },
+    );
+    expect(request.metadata).toEqual({ tier: 'pro', team: 'search', user_id: 'u-42', region: 'eu' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('other headers are not sent to providers, and say so once', () => {
+    const { request, warnings } = toDetourRequest({ prompt, headers: { 'x-trace': '1', 'user-agent': 'ai/7', 'x-detour-metadata-tier': 'pro' } }, { policy: 'chat' });
+    expect(request.metadata).toEqual({ tier: 'pro' });
+    expect(warnings.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['headers']);
+  });
+
+  it('no metadata anywhere: none sent', () => {
+    expect(toDetourRequest({ prompt }, { policy: 'chat' }).request.metadata).toBeUndefined();
   });
 });
