@@ -1,20 +1,22 @@
 import type { ErrorFact } from '../errors/kinds.js';
-import type { ProviderAdapter } from '../providers/spec.js';
+import { CallControl } from '../providers/call-control.js';
+import type { CallOptions, ProviderAdapter } from '../providers/spec.js';
 import type { AttemptScope } from '../telemetry/hooks.js';
-import type { AbortGeneration, SharedAbort } from './SharedAbort.js';
 
 /** Why detour itself aborted an attempt (null: it was not aborted by detour). */
 export type AttemptAbortReason = 'loser' | 'session' | 'first-chunk-timeout' | null;
 
 /**
- * One call in flight: its adapter, its abort signal, its timers, and (streams)
- * the text so far. An attempt only `executor.close()` can abort borrows the
- * executor's shared signal instead of building its own (see SharedAbort).
+ * One call in flight: its adapter, its control (the one abort signal and
+ * timeout timer of the call: the adapter uses it rather than making its own),
+ * its first-chunk timer, and (streams) the text so far. The caller's signal
+ * and `executor.close()` reach it through the session, which aborts its
+ * attempts itself: no listener per attempt.
  */
 export class AttemptRun {
-  readonly signal: AbortSignal;
-  private readonly controller: AbortController | null;
-  private generation: AbortGeneration | null;
+  readonly control: CallControl;
+  /** What the adapter is called with. */
+  readonly callOptions: CallOptions;
   abortReason: AttemptAbortReason = null;
   /** Streams: the first chunk arrived and this attempt won the session. */
   committed = false;
@@ -36,32 +38,30 @@ export class AttemptRun {
     readonly hedged: boolean,
     readonly startTime: number,
     readonly scope: AttemptScope,
-    private readonly shared: SharedAbort | null = null,
+    /** The call's timeout in ms. */
+    readonly timeout: number,
   ) {
-    if (shared === null) {
-      this.controller = new AbortController();
-      this.signal = this.controller.signal;
-      this.generation = null;
-    } else {
-      this.controller = null;
-      this.generation = shared.acquire();
-      this.signal = this.generation.signal;
-    }
+    const control = new CallControl({ timeout, deferCauseScrub: true });
+    this.control = control;
+    // signal and timeout too, for adapters that make their own control.
+    this.callOptions = { control, signal: control.signal, timeout, deferCauseScrub: true };
   }
 
-  /** Abort the call. With a shared signal only `executor.close()` aborts it: the session just stops listening. */
+  /** The call's own timeout fired (not one of detour's aborts). */
+  get timedOut(): boolean {
+    return this.control.timedOut;
+  }
+
+  /** Abort the call. */
   abort(reason: Exclude<AttemptAbortReason, null>): void {
     if (this.abortReason === null) this.abortReason = reason;
     this.clearTimers();
-    this.controller?.abort();
+    this.control.cancel();
   }
 
-  /** The call settled (or was given up on): hand a shared signal back. */
+  /** The call settled (or was given up on): its timeout timer goes. */
   settled(): void {
-    if (this.generation !== null) {
-      this.shared?.release(this.generation);
-      this.generation = null;
-    }
+    this.control.dispose();
   }
 
   clearTimers(): void {
@@ -71,4 +71,3 @@ export class AttemptRun {
     }
   }
 }
-

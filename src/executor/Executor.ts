@@ -24,7 +24,6 @@ import { Cooldowns } from './CircuitBreaker.js';
 import { EventChannel } from './EventChannel.js';
 import { estimateInputTokens, requestFactsOf } from './request.js';
 import { Session } from './Session.js';
-import { SharedAbort } from './SharedAbort.js';
 import type { SessionServices, StreamSink } from './services.js';
 import { InMemoryStateStore } from './InMemoryStateStore.js';
 import { cooldownKey } from './StateStore.js';
@@ -91,7 +90,6 @@ export class Executor {
       telemetry: this.telemetry,
       sticky: new StoreStickyStore(this.stateStore, clock),
       captureContent: options.captureContent ?? false,
-      sharedAbort: new SharedAbort(),
       record: (session) => {
         this.statistics.record(session);
         this.sessions.push(session);
@@ -213,7 +211,6 @@ export class Executor {
     if (this.closed) return;
     this.closed = true;
     for (const session of this.active) session.cancel();
-    this.services.sharedAbort.abortAll();
     if (this.ownsSource) await this.policies.close?.();
   }
 

@@ -196,15 +196,6 @@ export class Session implements CandidateContext, LaunchContext {
     }
   }
 
-  /**
-   * Whether nothing but `executor.close()` can abort the next attempt: no caller
-   * signal, deadline, hedge, stream or attempt beside it. Such an attempt borrows
-   * the executor's shared abort signal.
-   */
-  private onlyCloseAborts(): boolean {
-    return this.sink === null && this.options.signal === undefined && this.deadlineAt === null && this.policy.hedge === null && this.width === 1 && this.inFlight.size === 0;
-  }
-
   private start(candidate: Candidate, hedged: boolean): void {
     const { services, policy } = this;
     const number = this.records.length + this.inFlight.size + 1;
@@ -218,7 +209,7 @@ export class Session implements CandidateContext, LaunchContext {
       this.unavailable(candidate, hedged, number, now, error);
       return;
     }
-    const run = launchAttempt(this, candidate, adapter, number, hedged, now, this.onlyCloseAborts() ? services.sharedAbort : null);
+    const run = launchAttempt(this, candidate, adapter, number, hedged, now);
     this.inFlight.add(run);
     if (policy.hedge !== null) this.armHedge(policy.hedge);
   }

@@ -15,7 +15,9 @@ import { asStreamInterrupted, syntheticFact } from './request.js';
 export function settledFact(error: unknown, run: AttemptRun, firstChunkTimeoutMs: number | null): ErrorFact {
   if (run.abortReason === 'first-chunk-timeout') return syntheticFact('timeout', `no first chunk within ${firstChunkTimeoutMs} ms`, run.adapter.providerType);
   if (run.abortReason !== null) return syntheticFact('aborted', 'aborted by detour', run.adapter.providerType);
-  return attemptFact(error, run);
+  const fact = attemptFact(error, run);
+  // An adapter that ignores the attempt's control sees its timeout as a bare abort of its signal.
+  return run.timedOut && fact.kind === 'aborted' ? syntheticFact('timeout', `the call did not finish within ${run.timeout} ms`, run.adapter.providerType) : fact;
 }
 
 /**

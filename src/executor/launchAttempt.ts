@@ -17,7 +17,6 @@ import { pumpStream } from './pumpStream.js';
 import { adapterRequest, sentParams } from './request.js';
 import type { SessionEvent } from './SessionEvent.js';
 import type { SessionServices, StreamSink } from './services.js';
-import type { SharedAbort } from './SharedAbort.js';
 import type { GenerateOptions } from './types.js';
 
 /** What every attempt of one session is started with. */
@@ -34,7 +33,7 @@ export interface LaunchContext {
   push(event: SessionEvent): void;
 }
 
-/** Start attempt `number` at `candidate` through `adapter`; `shared`: borrow the executor's abort signal. */
+/** Start attempt `number` at `candidate` through `adapter`. */
 export function launchAttempt(
   context: LaunchContext,
   candidate: Candidate,
@@ -42,15 +41,14 @@ export function launchAttempt(
   number: number,
   hedged: boolean,
   now: number,
-  shared: SharedAbort | null,
 ): AttemptRun {
   const { services, policy, options, sink } = context;
   const captureContent = options.captureContent ?? (services.captureContent || services.telemetry.captureContent === true);
   const scope = context.scope.attemptStarted(attemptStartInfo(candidate, adapter, number, hedged, policy, options, captureContent));
-  const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, shared);
+  const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, attemptTimeout(policy, candidate.model));
   callStarted(services, policy, candidate.model);
   const request = adapterRequest(options, adapter.modelId);
-  const callOptions = { signal: run.signal, timeout: attemptTimeout(policy, candidate.model), deferCauseScrub: true };
+  const callOptions = run.callOptions;
   let call: Promise<GenerateResponse>;
   try {
     call = scope.run(() => (sink === null ? adapter.generate(request, callOptions) : pumpStream(run, request, callOptions, sink, services.clock, (claimant) => context.claim(claimant))));

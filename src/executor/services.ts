@@ -4,7 +4,6 @@ import type { FallbackSession } from '../stats/FallbackSession.js';
 import type { LiveStats } from '../stats/LiveStats.js';
 import type { TelemetryHooks } from '../telemetry/hooks.js';
 import type { Cooldowns } from './CircuitBreaker.js';
-import type { SharedAbort } from './SharedAbort.js';
 import type { Clock, ExecutorStreamEvent, FallbackLogger } from './types.js';
 
 /** What every session of one executor shares. */
@@ -19,8 +18,6 @@ export interface SessionServices {
   readonly telemetry: TelemetryHooks;
   readonly sticky: StickyStore;
   readonly captureContent: boolean;
-  /** The abort signal of attempts only `close()` can abort. */
-  readonly sharedAbort: SharedAbort;
   /** Count a finished session in stats and history. */
   record(session: FallbackSession): void;
   nextId(): number;

@@ -1,4 +1,24 @@
-import type { CallOptions } from './spec.js';
+/** What a CallControl is made from (a subset of `CallOptions`, which extends it). */
+export interface CallControlOptions {
+  /** Aborts the call; the adapter throws a ProviderCallError of kind `aborted`. */
+  readonly signal?: AbortSignal;
+  /** Per-call timeout in ms; when it fires the adapter throws kind `timeout`. */
+  readonly timeout?: number;
+  /**
+   * Leave the SDK's error (the thrown ProviderCallError's `cause`) unscrubbed
+   * until the caller passes it to `scrubCause`, which it must do before it logs,
+   * keeps or rethrows the error. For callers that decide on the fact alone and
+   * keep only some errors (the executor). The fact is always redacted.
+   * @default false
+   */
+  readonly deferCauseScrub?: boolean;
+  /**
+   * The call's control, made by the caller (the executor makes one per
+   * attempt): the adapter uses it as it is instead of making its own from
+   * `signal` and `timeout`, so a call has one AbortController and one timer.
+   */
+  readonly control?: CallControl;
+}
 
 /**
  * One call's cancellation: the caller's signal and detour's own per-call timer
@@ -6,9 +26,12 @@ import type { CallOptions } from './spec.js';
  * timeout behaves the same on all of them. It also remembers which of the two
  * fired, because the SDKs report both as a bare abort.
  *
+ * An adapter takes the caller's with `CallControl.of(options)`, which makes
+ * one only when the caller did not and asked for a signal or a timeout.
+ *
  * @example
- * const control = new CallControl({ timeout: 5_000, signal });
- * try { await sdkCall({ signal: control.signal }); } finally { control.dispose(); }
+ * const control = CallControl.of(options);
+ * try { await sdkCall({ signal: control?.signal }); } finally { control?.dispose(); }
  */
 export class CallControl {
   readonly controller = new AbortController();
@@ -25,7 +48,7 @@ export class CallControl {
   private readonly callerSignal: AbortSignal | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
 
-  constructor(options: CallOptions | undefined) {
+  constructor(options: CallControlOptions | undefined) {
     this.deferScrub = options?.deferCauseScrub === true;
     const timeout = options?.timeout;
     const callerSignal = options?.signal;
@@ -53,8 +76,21 @@ export class CallControl {
   }
 
   /** Whether a call without signal or timeout can skip the controller altogether. */
-  static isNeeded(options: CallOptions | undefined): boolean {
-    return options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
+  static isNeeded(options: CallControlOptions | undefined): boolean {
+    return options !== undefined && (options.control !== undefined || options.signal !== undefined || options.timeout !== undefined);
+  }
+
+  /**
+   * The call's control: the caller's own (`options.control`), else a new one
+   * when the call has a signal or a timeout, else none.
+   *
+   * @example
+   * const control = CallControl.of(options);
+   */
+  static of(options: CallControlOptions | undefined): CallControl | undefined {
+    if (options === undefined) return undefined;
+    if (options.control !== undefined) return options.control;
+    return options.signal !== undefined || options.timeout !== undefined ? new CallControl(options) : undefined;
   }
 
   /**

@@ -51,7 +51,7 @@ export async function* runStream<Body, Chunk>(
   reader: StreamReader<Chunk>,
 ): AsyncGenerator<StreamPart, void, undefined> {
   const body = protocol.prepare(request);
-  const control = new CallControl(options);
+  const control = CallControl.of(options) ?? new CallControl(undefined);
   let partialText = '';
   let started = false;
   let finished = false;

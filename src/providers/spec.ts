@@ -5,6 +5,7 @@
  */
 
 import type { ProviderType } from '../provider-type.js';
+import type { CallControlOptions } from './call-control.js';
 
 export { PROVIDER_TYPES, type ProviderType } from '../provider-type.js';
 
@@ -233,20 +234,8 @@ export interface ReasoningDelta {
   readonly redactedData?: string;
 }
 
-export interface CallOptions {
-  /** Aborts the call; the adapter throws a ProviderCallError of kind `aborted`. */
-  readonly signal?: AbortSignal;
-  /** Per-call timeout in ms; when it fires the adapter throws kind `timeout`. */
-  readonly timeout?: number;
-  /**
-   * Leave the SDK's error (the thrown ProviderCallError's `cause`) unscrubbed
-   * until the caller passes it to `scrubCause`, which it must do before it logs,
-   * keeps or rethrows the error. For callers that decide on the fact alone and
-   * keep only some errors (the executor). The fact is always redacted.
-   * @default false
-   */
-  readonly deferCauseScrub?: boolean;
-}
+/** How one call runs: its abort signal, timeout and control (see `CallControlOptions`). */
+export type CallOptions = CallControlOptions;
 
 /**
  * One model behind one provider client. Adapters throw `ProviderCallError`

@@ -136,6 +136,19 @@ describe('backoff, deadline and abort (fake timers)', () => {
     expect((await pending).model).toBe('b');
   });
 
+  test("the attempt's timeout is the executor's: an adapter that only listens to the signal fails `timeout`, and the session falls back", async () => {
+    vi.useFakeTimers();
+    const { executor, factory } = executorFor(`${BASE_POLICY}timeout: 5s\n`, { a: [{ hang: true }] });
+    const pending = executor.generate(request);
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(factory.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const result = await pending;
+    expect(result.model).toBe('b');
+    expect(factory.calls[0]?.aborted).toBe(true);
+    expect(result.session.attempts[0]).toMatchObject({ model: 'a', outcome: 'failure', error: { kind: 'timeout' } });
+  });
+
   test('Retry-After longer than the backoff is honoured before another model of the same provider (every_attempt)', async () => {
     vi.useFakeTimers();
     const yaml = `${BASE_POLICY.replace('base_delay: 0', 'base_delay: 100ms')}backoff: every_attempt\n`;
@@ -254,37 +267,31 @@ describe('parallel and hedge', () => {
 });
 
 describe('abort signals', () => {
-  test('plain sessions share one signal, rotated every 128 attempts; anything else that aborts gets its own', async () => {
+  test('each attempt has one control of its own: its signal and timeout reach the adapter, nothing left aborted or listening', async () => {
     const { executor, factory } = executorFor(BASE_POLICY, {});
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
     try {
-      // 50 at once: every fake call leaves its listener on the signal, which must not warn.
       await Promise.all(Array.from({ length: 50 }, () => executor.generate(request)));
-      for (let index = 0; index < 100; index++) await executor.generate(request);
+      const controller = new AbortController();
+      await executor.generate({ ...request, signal: controller.signal });
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       process.off('warning', onWarning);
     }
     expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    expect(factory.calls).toHaveLength(51);
     const signals = factory.calls.map((call) => call.signal);
-    expect(new Set(signals.slice(0, 128)).size).toBe(1);
-    expect(signals[128]).not.toBe(signals[0]);
-    expect(signals.every((signal) => signal?.aborted === false)).toBe(true);
-    const controller = new AbortController();
-    await executor.generate({ ...request, signal: controller.signal });
-    await executor.generate(request);
-    const [withCallerSignal, plain] = factory.calls.slice(-2).map((call) => call.signal);
-    expect(withCallerSignal).not.toBe(signals[128]);
-    expect(plain).toBe(signals[128]);
+    expect(new Set(signals).size).toBe(51);
+    expect(signals.every((signal) => signal !== undefined && !signal.aborted)).toBe(true);
+    expect(factory.calls.every((call) => call.control?.signal === call.signal && call.timeout === 30_000)).toBe(true);
   });
 
-  test('close() aborts the calls on the shared signal and ends their sessions aborted', async () => {
+  test('close() aborts the calls in flight and ends their sessions aborted', async () => {
     const { executor, factory } = executorFor(BASE_POLICY, { a: [{ hang: true }] });
     const pending = [failure(executor.generate(request)), failure(executor.generate(request))];
     await vi.waitFor(() => expect(factory.calls).toHaveLength(2));
-    expect(factory.calls[0]?.signal).toBe(factory.calls[1]?.signal);
     await executor.close();
     for (const error of await Promise.all(pending)) expect(error.reason).toBe('aborted');
     expect(factory.calls.map((call) => [call.model, call.aborted])).toEqual([

@@ -9,6 +9,7 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { createPolicySet } from '../../src/policy/set.js';
 import type { Policy, PolicySet } from '../../src/policy/types.js';
 import type { AdapterSource } from '../../src/providers/factory.js';
+import type { CallControl } from '../../src/providers/call-control.js';
 import type { ProviderCatalog } from '../../src/providers/catalog.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../../src/providers/spec.js';
 
@@ -41,6 +42,8 @@ export interface CallLog {
   readonly model: string;
   readonly signal: AbortSignal | undefined;
   readonly timeout: number | undefined;
+  /** The attempt's control, when the executor made one. */
+  readonly control: CallControl | undefined;
   aborted: boolean;
 }
 
@@ -67,7 +70,7 @@ export class FakeFactory implements AdapterSource {
       return script[Math.min(index, script.length - 1)]!;
     };
     const log = (options: CallOptions | undefined): CallLog => {
-      const entry: CallLog = { model: modelName, signal: options?.signal, timeout: options?.timeout, aborted: false };
+      const entry: CallLog = { model: modelName, signal: options?.signal, timeout: options?.timeout, control: options?.control, aborted: false };
       options?.signal?.addEventListener('abort', () => (entry.aborted = true), { once: true });
       this.calls.push(entry);
       return entry;

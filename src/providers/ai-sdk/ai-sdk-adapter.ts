@@ -77,7 +77,7 @@ export class AiSdkAdapter implements ProviderAdapter {
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
-    const control = new CallControl(options);
+    const control = CallControl.of(options) ?? new CallControl(undefined);
     const merged = mergeParams(request, this.params);
     let result: LanguageModelV4GenerateResult;
     try {

@@ -68,7 +68,7 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
     const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens);
-    const control = CallControl.isNeeded(options) ? new CallControl(options) : undefined;
+    const control = CallControl.of(options);
     let message: AnthropicMessage;
     try {
       const call = this.client.messages.create(body as unknown as MessageCreateParamsNonStreaming, {

@@ -76,7 +76,7 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
-    const control = CallControl.isNeeded(options) ? new CallControl(options) : undefined;
+    const control = CallControl.of(options);
     let response: GenerateContentResponse;
     try {
       const parameters = toGoogleParameters(mergeParams(request, this.params), this.modelId, control?.signal, this.perCallHttpOptions);

@@ -78,7 +78,7 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
     const body = toOpenAIBody(mergeParams(request, this.params), this, this.maxTokensField);
-    const control = CallControl.isNeeded(options) ? new CallControl(options) : undefined;
+    const control = CallControl.of(options);
     let completion: ChatCompletion;
     try {
       const call = this.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsNonStreaming, {
