@@ -24,9 +24,14 @@
  * to the Anthropic request handed to `fetch` is the SDKs' work plus, for
  * detour, the adapters' and the executor's.
  *
+ * A third in-process arm is the hand-written try/catch with what detour
+ * gives each call — an AbortController and a timeout timer — so the SDKs'
+ * own cost of a signal is told apart from detour's.
+ *
  * `npm run bench -- failover` (BENCH_FAILOVER_CALLS: sequential sessions per
  * arm, default 1500; BENCH_FAILOVER_BATCHES: batches of 50 per arm, default 40;
- * BENCH_FAILOVER_IN_PROCESS: in-process sessions per arm, default 20000).
+ * BENCH_FAILOVER_IN_PROCESS: in-process sessions per arm, default 20000;
+ * BENCH_FAILOVER_ONLY=in-process: the in-process part alone).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { createAnthropic } from '@ai-sdk/anthropic';
@@ -173,7 +178,7 @@ function serverGaps(entries: readonly TimelineEntry[]): Map<string, number[]> {
 /** Sessions through stubbed `fetch`: the time from OpenAI's 500 to Anthropic's request, per session (µs). */
 async function inProcess(results: BenchResult[]): Promise<void> {
   let failedAt = 0;
-  const gaps = { hand: [] as number[], detour: [] as number[] };
+  const gaps = { hand: [] as number[], detour: [] as number[], signal: [] as number[] };
   let into = gaps.hand;
   const serverError = JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
   const answer = JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-b', content: [{ type: 'text', text: 'pong' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } });
@@ -195,6 +200,20 @@ async function inProcess(results: BenchResult[]): Promise<void> {
       return await anthropic.messages.create({ model: 'claude-b', max_tokens: 64, messages });
     }
   };
+  const withSignal = async () => {
+    let controller = new AbortController();
+    let timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      return await openai.chat.completions.create({ model: 'gpt-a', messages }, { signal: controller.signal });
+    } catch {
+      clearTimeout(timer);
+      controller = new AbortController();
+      timer = setTimeout(() => controller.abort(), 30_000);
+      return await anthropic.messages.create({ model: 'claude-b', max_tokens: 64, messages }, { signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const adapters = { a: new OpenAIAdapter({ client: openai, modelId: 'gpt-a' }), b: new AnthropicAdapter({ client: anthropic, modelId: 'claude-b', params: { max_tokens: 64 } }) };
   const executor = new Executor({
     policies: createPolicySet([detourPolicy('in-process', 'none', '')]),
@@ -203,10 +222,15 @@ async function inProcess(results: BenchResult[]): Promise<void> {
   });
   const viaDetour = () => executor.generate({ policy: 'in-process', messages });
   const block = 1000;
-  for (let index = 0; index < 2000; index++) await Promise.all([hand(), viaDetour()]);
-  gaps.hand.length = gaps.detour.length = 0;
+  for (let index = 0; index < 2000; index++) await Promise.all([hand(), viaDetour(), withSignal()]);
+  gaps.hand.length = gaps.detour.length = gaps.signal.length = 0;
+  const arms = [
+    [gaps.hand, hand],
+    [gaps.detour, viaDetour],
+    [gaps.signal, withSignal],
+  ] as const;
   for (let done = 0; done < IN_PROCESS; done += block) {
-    for (const [list, call] of (done / block) % 2 === 0 ? ([[gaps.hand, hand], [gaps.detour, viaDetour]] as const) : ([[gaps.detour, viaDetour], [gaps.hand, hand]] as const)) {
+    for (const [list, call] of rotation(arms, done / block)) {
       into = list;
       for (let index = 0; index < block; index++) await call();
     }
@@ -220,11 +244,18 @@ async function inProcess(results: BenchResult[]): Promise<void> {
     baseline: { name: 'hand-written median', value: percentile(gaps.hand, 50) },
   });
   results.push({ name: 'in process: dispatch added by detour, median', value: percentile(gaps.detour, 50) - percentile(gaps.hand, 50), unit: 'µs', aim: '< 20 µs' });
+  results.push({
+    name: 'in process: hand-written with an AbortController and a timeout per call (the SDKs\' cost of a signal), median',
+    value: percentile(gaps.signal, 50),
+    unit: 'µs',
+    baseline: { name: 'hand-written median', value: percentile(gaps.hand, 50) },
+  });
 }
 
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   await inProcess(results);
+  if (process.env['BENCH_FAILOVER_ONLY'] === 'in-process') return results;
   const sim = await childSimulator(SCENARIO, { timeline: 4 * SEQUENTIAL * 6 + 1000 });
   try {
     const all = arms(sim.url);

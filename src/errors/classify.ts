@@ -46,6 +46,19 @@ function providerLabel(context: ClassifyContext, fallback: string | null): strin
   return context.provider ?? fallback;
 }
 
+/** The fact from the classifier of the SDK `context.provider` names, when the error has that SDK's shape; else null. */
+function nativeFact(error: unknown, context: ClassifyContext): ErrorFact | null {
+  switch (context.provider) {
+    case 'openai':
+    case 'openai_compatible':
+      return isOpenAIShaped(error) && !isAnthropicShaped(error) ? classifyOpenAIError(error, context, context.provider) : null;
+    case 'anthropic':
+      return isAnthropicShaped(error) ? classifyAnthropicError(error, context) : null;
+    default:
+      return null;
+  }
+}
+
 function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
   if (ProviderCallError.isInstance(error)) return error.fact;
   const sdkName = errorClassName(error);
@@ -57,6 +70,10 @@ function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
   if (context.timedOut === true) {
     return makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError: sdkName });
   }
+
+  // The adapter that caught it names the SDK: its classifier first, the other SDKs' shape tests skipped.
+  const native = nativeFact(error, context);
+  if (native !== null) return native;
 
   const aiSdk = classifyAiSdkError(error, context, providerLabel(context, 'ai_sdk') ?? 'ai_sdk');
   if (aiSdk !== null) return aiSdk;

@@ -1,7 +1,7 @@
 /**
  * One executor session: runs a policy's plan across models until one answers
  * or the session has to give up (docs/embedding.md). Event-driven: attempts, timers
- * and the caller's signal push events; one loop handles them in order, so
+ * and the caller's signal push events, handled one at a time in order, so
  * state is only ever changed in one place — this class's methods.
  *
  * What the steps compute lives beside it as functions of their inputs:
@@ -34,6 +34,7 @@ import type { FailedCall } from './decideNext.js';
 import { launchAttempt } from './launchAttempt.js';
 import type { LaunchContext } from './launchAttempt.js';
 import type { SessionEvent } from './SessionEvent.js';
+import { SerialEvents } from './SerialEvents.js';
 import { lastFailureFact, sessionFailure } from './sessionFailure.js';
 import { sessionRecord, sessionResult } from './sessionRecord.js';
 import { SessionRequest } from './SessionRequest.js';
@@ -45,8 +46,10 @@ import type { ExecutorResult, GenerateOptions } from './types.js';
  * attempts it launches call `push` (they settled) and, streams, `claim`.
  */
 export class Session implements CandidateContext, LaunchContext {
-  private readonly events: SessionEvent[] = [];
-  private wake: (() => void) | null = null;
+  private readonly events = new SerialEvents<SessionEvent>(
+    (event) => this.handle(event),
+    () => this.finished !== null,
+  );
   private readonly inFlight = new Set<AttemptRun>();
   /** Every attempt and skipped model so far, in the order they ended. */
   private readonly records: FallbackAttempt[] = [];
@@ -113,40 +116,30 @@ export class Session implements CandidateContext, LaunchContext {
 
   private async loop(): Promise<ExecutorResult> {
     const signal = this.options.signal;
-    if (signal?.aborted) {
-      this.end('aborted');
-    } else {
-      if (signal !== undefined) {
-        this.onAbort = () => this.push({ type: 'aborted' });
-        signal.addEventListener('abort', this.onAbort, { once: true });
-      }
-      if (this.deadlineAt !== null) this.deadlineTimer = setTimeout(() => this.push({ type: 'deadline' }), this.deadlineAt - this.startTime);
-      this.fill();
-    }
     try {
-      while (this.finished === null) {
-        const event = this.events.shift();
-        if (event === undefined) {
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          continue;
+      await this.events.run(() => {
+        if (signal?.aborted) {
+          this.end('aborted');
+          return;
         }
-        this.handle(event);
-      }
+        if (signal !== undefined) {
+          this.onAbort = () => this.push({ type: 'aborted' });
+          signal.addEventListener('abort', this.onAbort, { once: true });
+        }
+        if (this.deadlineAt !== null) this.deadlineTimer = setTimeout(() => this.push({ type: 'deadline' }), this.deadlineAt - this.startTime);
+        this.fill();
+      });
     } finally {
       if (this.onAbort !== null) signal?.removeEventListener('abort', this.onAbort);
       this.clearTimers();
     }
-    if ('error' in this.finished) throw this.finished.error;
-    return this.finished.result;
+    if ('error' in this.finished!) throw this.finished.error;
+    return this.finished!.result;
   }
 
+  /** An attempt settled, a timer fired, the caller gave up: handled at once, or right after the event in hand. */
   push(event: SessionEvent): void {
     this.events.push(event);
-    const wake = this.wake;
-    if (wake !== null) {
-      this.wake = null;
-      wake();
-    }
   }
 
   private handle(event: SessionEvent): void {

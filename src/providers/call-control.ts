@@ -75,7 +75,7 @@ export class CallControl {
     }
   }
 
-  /** Whether a call without signal or timeout can skip the controller altogether. */
+  /** Whether a call without signal or timeout can skip the controller altogether (`of` decides it too). */
   static isNeeded(options: CallControlOptions | undefined): boolean {
     return options !== undefined && (options.control !== undefined || options.signal !== undefined || options.timeout !== undefined);
   }

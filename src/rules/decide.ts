@@ -199,7 +199,16 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
     source: rule.source,
     strategy: next.strategy,
   };
-  const decision: Decision = { ...partial, explanation: describe(rule, partial, next.reason, facts) + cooldownNote };
+  // The sentence is written only when read (explain, traces, tests): a session's failover never reads it.
+  const reason = next.reason;
+  const note = cooldownNote;
+  let explanation: string | undefined;
+  const decision: Decision = {
+    ...partial,
+    get explanation() {
+      return (explanation ??= describe(rule, partial, reason, facts) + note);
+    },
+  };
   return { decision, rule, facts, delay, session };
 }
 

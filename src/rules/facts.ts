@@ -75,21 +75,24 @@ function flattenInto(target: Record<string, unknown>, prefix: string, value: Rec
  * //   'request.params.max_tokens': null, … }
  */
 export function buildRequestFacts(request: RequestFactsInput): Facts {
-  const facts: Record<string, unknown> = {
-    'request.metadata': request.metadata ?? {},
-    'request.model': request.model ?? null,
-    'request.estimated_input_tokens': request.estimatedInputTokens ?? null,
-    'request.stream': request.stream ?? false,
-    'request.has_tools': request.shape?.hasTools ?? false,
-    'request.has_images': request.shape?.hasImages ?? false,
-    'request.has_files': request.shape?.hasFiles ?? false,
-    'request.response_format': request.shape?.responseFormat ?? null,
-    'request.reasoning': request.shape?.reasoning ?? null,
-    'request.params.max_tokens': request.params?.maxTokens ?? null,
-    'request.params.temperature': request.params?.temperature ?? null,
-    'request.params.top_p': request.params?.topP ?? null,
-    'request.params.stop': request.params?.stop === undefined ? null : [...request.params.stop],
-  };
+  return writeRequestFacts({}, request);
+}
+
+/** Write the `request.*` facts into `facts` (a failure's own object: no second object to copy from). */
+function writeRequestFacts(facts: Record<string, unknown>, request: RequestFactsInput): Record<string, unknown> {
+  facts['request.metadata'] = request.metadata ?? {};
+  facts['request.model'] = request.model ?? null;
+  facts['request.estimated_input_tokens'] = request.estimatedInputTokens ?? null;
+  facts['request.stream'] = request.stream ?? false;
+  facts['request.has_tools'] = request.shape?.hasTools ?? false;
+  facts['request.has_images'] = request.shape?.hasImages ?? false;
+  facts['request.has_files'] = request.shape?.hasFiles ?? false;
+  facts['request.response_format'] = request.shape?.responseFormat ?? null;
+  facts['request.reasoning'] = request.shape?.reasoning ?? null;
+  facts['request.params.max_tokens'] = request.params?.maxTokens ?? null;
+  facts['request.params.temperature'] = request.params?.temperature ?? null;
+  facts['request.params.top_p'] = request.params?.topP ?? null;
+  facts['request.params.stop'] = request.params?.stop === undefined ? null : [...request.params.stop];
   if (request.metadata && typeof request.metadata === 'object') flattenInto(facts, 'request.metadata', request.metadata, 1);
   return facts;
 }
@@ -137,5 +140,5 @@ export function buildFailureFacts(input: FailureFactsInput): Facts {
     'session.estimated_cost': session.estimatedCost ?? null,
     'stream.phase': input.streamPhase,
   };
-  return Object.assign(facts, buildRequestFacts(input.request));
+  return writeRequestFacts(facts, input.request);
 }

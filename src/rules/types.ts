@@ -19,7 +19,7 @@ export interface Decision {
   readonly source: 'rule' | 'strategy' | 'default';
   /** How to run `next` (a rule's `strategy`, else the policy's). */
   readonly strategy: StrategyType;
-  /** One human sentence: why. */
+  /** One human sentence: why (written when first read). */
   readonly explanation: string;
 }
 

@@ -67,7 +67,7 @@ export class BedrockAdapter extends SdkAdapter<BedrockRuntimeClient> implements 
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
     const input = toConverseInput(mergeParams(request, this.params), this.modelId);
-    const control = CallControl.isNeeded(options) ? new CallControl(options) : undefined;
+    const control = CallControl.of(options);
     let output: ConverseResponse & { $metadata?: { requestId?: string } };
     try {
       const call = this.client.send(new this.sdk.ConverseCommand(input), control === undefined ? {} : { abortSignal: control.signal });
