@@ -50,6 +50,8 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
   const codes = [type, detailCode].filter((value): value is string => value !== undefined);
   const kind = kindFromHttp({ status, codes, message });
   return makeFact(kind, {
+    // Anthropic's 529 overloaded_error is the whole API's ("temporarily overloaded"), not one model's.
+    ...(kind === 'overloaded' && (type === 'overloaded_error' || status === 529) ? { scope: 'provider' as const } : {}),
     status,
     code: detailCode ?? type ?? null,
     message,

@@ -5,6 +5,10 @@
  * whole account, organisation or project, so every model of that provider is.
  * Null when the error does not say, or is not a limit at all.
  *
+ * Besides limits, a provider's classifier may mark a failure it documents as
+ * API-wide: Anthropic's 529 `overloaded_error` ("the API is temporarily
+ * overloaded") is `provider` (src/errors/anthropic.ts).
+ *
  * The rule, first match wins:
  * 1. kinds other than `rate_limit` and `quota_exceeded`: null;
  * 2. the limit names the model: `model` — an exhausted per-model counter in the

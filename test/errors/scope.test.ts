@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/errors/classify.js';
@@ -30,5 +31,18 @@ describe('error.scope: how far a limit reaches', () => {
     expect(classifyError(quota, { provider: 'openai' })).toMatchObject({ kind: 'quota_exceeded', scope: 'provider' });
     const server = OpenAI.APIError.generate(500, { error: { message: 'The server had an error', type: 'server_error', code: null } }, undefined, new Headers());
     expect(classifyError(server, { provider: 'openai' })).not.toHaveProperty('scope');
+  });
+
+  it("Anthropic's 529 overloaded_error is the whole API's; other providers' overloads say nothing", () => {
+    const overloaded = Anthropic.APIError.generate(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, undefined, new Headers());
+    expect(classifyError(overloaded, { provider: 'anthropic' })).toMatchObject({ kind: 'overloaded', status: 529, scope: 'provider' });
+    // The same error as a stream's error event (the SDK throws a bare APIError): no status, the body's type says it.
+    const midStream = new Anthropic.APIError(undefined, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, undefined, new Headers());
+    expect(classifyError(midStream, { provider: 'anthropic' })).toMatchObject({ kind: 'overloaded', scope: 'provider' });
+    const rateLimited = Anthropic.APIError.generate(429, { type: 'error', error: { type: 'rate_limit_error', message: 'Rate limited' } }, undefined, new Headers());
+    expect(classifyError(rateLimited, { provider: 'anthropic' })).not.toHaveProperty('scope');
+    const openaiOverloaded = OpenAI.APIError.generate(503, { error: { message: 'The engine is currently overloaded, please try again later', type: 'server_error', code: null } }, undefined, new Headers());
+    expect(classifyError(openaiOverloaded, { provider: 'openai' })).toMatchObject({ kind: 'overloaded' });
+    expect(classifyError(openaiOverloaded, { provider: 'openai' })).not.toHaveProperty('scope');
   });
 });

@@ -162,6 +162,25 @@ describe('limits, backoff and abort', () => {
     expect(result.session.attempts[0]?.error).toMatchObject({ kind: 'quota_exceeded', scope: 'provider' });
   });
 
+  test("Anthropic's 529 overloaded_error (the whole API's) waits the backoff before another Anthropic model, not before another provider (fake timers)", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await sim.setScenario({ models: { 'claude-b': fail('overloaded') } });
+    const policy = (fallbacks: string) =>
+      `version: 1\nname: default\nmodels:\n  a: { provider: openai, model: gpt-a }\n  b: { provider: anthropic, model: claude-b }\n  b2: { provider: anthropic, model: claude-b2 }\nprimary_model: b\nfallback_models: [${fallbacks}]\nbase_delay: 2s\njitter: false\n`;
+    const sameProvider = backoffRecorder();
+    const pending = simulatedExecutor(sim, policy('b2'), { telemetry: sameProvider.telemetry }).generate(request);
+    await vi.waitFor(() => expect(sameProvider.backoffs).toEqual([2000]));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(requestsTo(sim, 'claude-b2')).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    const result = await pending;
+    expect(result.model).toBe('b2');
+    expect(result.session.attempts[0]?.error).toMatchObject({ kind: 'overloaded', status: 529, scope: 'provider' });
+    const otherProvider = backoffRecorder();
+    expect((await simulatedExecutor(sim, policy('a'), { telemetry: otherProvider.telemetry }).generate(request)).model).toBe('a');
+    expect(otherProvider.backoffs).toEqual([]);
+  });
+
   test('a fallback to another provider starts at once under the default settings (1 s backoff, jitter)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await sim.setScenario({ models: { 'gpt-a': fail('server_error', { retry_after: 5 }) } });
