@@ -9,7 +9,9 @@ export type ProviderType =
   | 'google'
   | 'openai_compatible'
   | 'bedrock'
-  | 'ai_sdk';
+  | 'ai_sdk'
+  | 'azure_openai'
+  | 'vertex';
 
 export const PROVIDER_TYPES: readonly ProviderType[] = [
   'openai',
@@ -18,4 +20,6 @@ export const PROVIDER_TYPES: readonly ProviderType[] = [
   'openai_compatible',
   'bedrock',
   'ai_sdk',
+  'azure_openai',
+  'vertex',
 ];

@@ -4,6 +4,7 @@
  * `POLICY_DEFAULTS` filled in.
  */
 import { ERROR_KINDS, type ErrorKind } from '../errors/kinds.js';
+import { azureResourceEndpoint, type AzureOpenAISettings } from '../providers/azure-openai/azure-openai-settings.js';
 import type { ModelCapability } from '../providers/capabilities.js';
 import { PROVIDER_TYPES, type ProviderType } from '../providers/spec.js';
 import { DEFAULT_API_KEY_ENV, POLICY_DEFAULTS, inferProviderType } from './defaults.js';
@@ -11,7 +12,7 @@ import { parseDuration } from './duration.js';
 import { deepFreeze } from './freeze.js';
 import { CONDITION_PREDICATES, errorKindOf } from './vocabulary.js';
 import type { PolicySource } from './source.js';
-import type { RawCondition, RawCooldownAfter, RawDuration, RawPolicy } from './raw.js';
+import type { RawCondition, RawCooldownAfter, RawDuration, RawPolicy, RawProviderConfig } from './raw.js';
 import type {
   Condition,
   CountCooldown,
@@ -59,6 +60,11 @@ function providerType(name: string, declared: string | undefined): ProviderType 
   return (PROVIDER_TYPES as readonly string[]).includes(type) ? (type as ProviderType) : 'openai_compatible';
 }
 
+function azureSettings(config: RawProviderConfig): AzureOpenAISettings {
+  const endpoint = config.endpoint ?? (config.resource === undefined ? null : azureResourceEndpoint(config.resource));
+  return { endpoint, apiVersion: config.api_version ?? null, auth: config.auth ?? 'api_key' };
+}
+
 function providers(raw: RawPolicy): Record<string, ProviderConfig> {
   const result: Record<string, ProviderConfig> = {};
   const add = (name: string) => {
@@ -76,6 +82,8 @@ function providers(raw: RawPolicy): Record<string, ProviderConfig> {
       headers: { ...config.headers },
       ...(config.region === undefined ? {} : { region: config.region }),
       ...(config.profile === undefined ? {} : { profile: config.profile }),
+      ...(type === 'azure_openai' ? { azure: azureSettings(config) } : {}),
+      ...(type === 'vertex' ? { vertex: { project: config.project ?? null, location: config.location ?? null } } : {}),
     };
   };
   for (const name of Object.keys(raw.provider_config ?? {})) add(name);

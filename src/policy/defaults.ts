@@ -84,6 +84,8 @@ export const DEFAULT_API_KEY_ENV: Readonly<Record<ProviderType, string | null>> 
   openai_compatible: null,
   bedrock: null,
   ai_sdk: null,
+  azure_openai: 'AZURE_OPENAI_API_KEY',
+  vertex: null,
 };
 
 const providerByPrefix: readonly (readonly [RegExp, ProviderType])[] = [

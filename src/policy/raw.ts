@@ -29,6 +29,12 @@ export interface RawProviderConfig {
   readonly headers?: Readonly<Record<string, string>>;
   readonly region?: string;
   readonly profile?: string;
+  readonly endpoint?: string;
+  readonly resource?: string;
+  readonly api_version?: string;
+  readonly auth?: 'api_key' | 'entra_id';
+  readonly project?: string;
+  readonly location?: string;
 }
 
 export interface RawModel {

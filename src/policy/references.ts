@@ -8,7 +8,7 @@ import { inferProviderType } from './defaults.js';
 import { didYouMean } from './suggest.js';
 import { escapePointerSegment } from './diagnostics.js';
 import type { CheckReporter } from './report.js';
-import type { RawPolicy } from './raw.js';
+import type { RawPolicy, RawProviderConfig } from './raw.js';
 
 function isProviderType(name: string): name is ProviderType {
   return (PROVIDER_TYPES as readonly string[]).includes(name);
@@ -60,6 +60,7 @@ function checkProviders(raw: RawPolicy, reporter: CheckReporter): void {
       });
     }
   }
+  for (const [name, config] of Object.entries(declared)) checkCloudSettings(name, config, reporter);
   const providerNames = new Set([...PROVIDER_TYPES, ...Object.keys(declared)]);
   for (const [name, model] of Object.entries(raw.models)) {
     const pointer = `/models/${escapePointerSegment(name)}`;
@@ -87,6 +88,38 @@ function checkProviders(raw: RawPolicy, reporter: CheckReporter): void {
         message: `unknown provider \`${model.provider}\`: use ${PROVIDER_TYPES.join(', ')}, or declare it under \`provider_config\` with a \`type\`.${didYouMean(model.provider, providerNames)}`,
       });
     }
+  }
+}
+
+/** The `provider_config` keys only one provider type reads. */
+const TYPE_SETTINGS: readonly (readonly [key: keyof RawProviderConfig, type: ProviderType])[] = [
+  ['endpoint', 'azure_openai'],
+  ['resource', 'azure_openai'],
+  ['api_version', 'azure_openai'],
+  ['auth', 'azure_openai'],
+  ['project', 'vertex'],
+  ['location', 'vertex'],
+];
+
+function checkCloudSettings(name: string, config: RawProviderConfig, reporter: CheckReporter): void {
+  const pointer = `/provider_config/${escapePointerSegment(name)}`;
+  const type = config.type ?? name;
+  for (const [key, owner] of TYPE_SETTINGS) {
+    if (config[key] === undefined || type === owner) continue;
+    reporter.report({
+      pointer: `${pointer}/${key}`,
+      target: 'key',
+      check: 'reference',
+      message: `\`${key}\` is a setting of ${owner} providers; provider \`${name}\` is ${isProviderType(type) ? type : `of type ${type}`}: remove it, or set \`type: ${owner}\``,
+    });
+  }
+  if (type === 'azure_openai' && config.endpoint !== undefined && config.resource !== undefined) {
+    reporter.report({
+      pointer: `${pointer}/resource`,
+      target: 'key',
+      check: 'reference',
+      message: `provider \`${name}\` sets both \`endpoint\` and \`resource\`, which say the same thing: keep one`,
+    });
   }
 }
 

@@ -22,6 +22,8 @@ export const DEFAULT_CAPABILITIES: Readonly<Record<ProviderType, readonly ModelC
   openai_compatible: ['tools', 'json_schema'],
   bedrock: MODEL_CAPABILITIES,
   ai_sdk: MODEL_CAPABILITIES,
+  azure_openai: MODEL_CAPABILITIES,
+  vertex: MODEL_CAPABILITIES,
 };
 
 /** What a request carries beyond text: the `request.*` facts and the capabilities it needs. */

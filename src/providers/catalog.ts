@@ -3,6 +3,8 @@
  * model catalog. A compiled policy is one (src/policy/types.ts extends these).
  */
 import type { ProviderType } from '../provider-type.js';
+import type { AzureOpenAISettings } from './azure-openai/azure-openai-settings.js';
+import type { VertexSettings } from './vertex/vertex-settings.js';
 
 /** How to reach one provider: its type, where its key is, its address and limits. */
 export interface ProviderConfig {
@@ -18,6 +20,10 @@ export interface ProviderConfig {
   readonly region?: string;
   /** Bedrock: the shared-config profile credentials and region come from (absent: AWS_PROFILE). */
   readonly profile?: string;
+  /** `azure_openai` only: the resource's endpoint, API version and sign-in. */
+  readonly azure?: AzureOpenAISettings;
+  /** `vertex` only: the Google Cloud project and location. */
+  readonly vertex?: VertexSettings;
 }
 
 /** One catalog entry as an adapter sees it. */

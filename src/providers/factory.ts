@@ -4,6 +4,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
 import type { GoogleGenAI } from '@google/genai';
 import type OpenAI from 'openai';
 import type { Agent } from 'undici';
@@ -11,6 +12,8 @@ import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { ModelEndpoint, ProviderCatalog, ProviderConfig } from './catalog.js';
 import { AiSdkAdapter, type AiSdkLanguageModel } from './ai-sdk/ai-sdk-adapter.js';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
+import { azureADTokenProviderFor, azureOpenAISettings } from './azure-openai/azure-openai-provider.js';
+import { azureOpenAIBaseUrl, createAzureOpenAIClient, type AzureADTokenProvider } from './azure-openai/create-azure-openai-client.js';
 import { ANTHROPIC_DEFAULT_BASE_URL, createAnthropicClient } from './anthropic/create-anthropic-client.js';
 import { BedrockAdapter } from './bedrock/bedrock-adapter.js';
 import { bedrockBaseUrl, resolveBedrockSettings } from './bedrock/bedrock-settings.js';
@@ -20,13 +23,17 @@ import { pooledFetch, type ClientSettings, type FetchFunction } from './client-s
 import { createGoogleClient } from './google/create-google-client.js';
 import { GOOGLE_DEFAULT_BASE_URL, GoogleAdapter } from './google/google-adapter.js';
 import { LazyAdapter } from './lazy-adapter.js';
-import { loadSdk, SDK_PACKAGES, type SdkPackage } from './load-sdk.js';
+import { loadSdk, sdkPackageOf, type SdkPackage } from './load-sdk.js';
 import { createOpenAIClient, OPENAI_DEFAULT_BASE_URL } from './openai/create-openai-client.js';
 import { OpenAIAdapter } from './openai/openai-adapter.js';
 import { createOpenAICompatibleClient, openAICompatibleBaseUrl } from './openai-compatible/create-openai-compatible-client.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter.js';
 import { baseUrlFor, defaultProviderConfig, resolveSettings, settingsKey, type SettingsContext } from './provider-settings.js';
 import { PROVIDER_TYPES, type ProviderAdapter, type ProviderType } from './spec.js';
+import { createVertexAnthropicClient, createVertexGeminiClient } from './vertex/create-vertex-clients.js';
+import type { GoogleAuthClient } from './vertex/google-auth-client.js';
+import { vertexSettings } from './vertex/vertex-provider.js';
+import { vertexEndpoint, vertexPublisher, VERTEX_LOCATION_ENV } from './vertex/vertex-settings.js';
 
 export { adapterForClient, detectClientType, type AdapterForClientOptions, type SupportedClient } from './adapter-for-client.js';
 
@@ -73,12 +80,33 @@ export interface SelfManagingFallbackFactoryOptions {
    * new SelfManagingFallbackFactory({ models: { 'mistral-large': mistral('mistral-large-latest') } })
    */
   readonly models?: Readonly<Record<string, AiSdkLanguageModel>>;
+  /** Sign-in for the cloud providers, passed in code rather than found in the environment. */
+  readonly credentials?: CloudCredentials;
 }
 
-type SdkClient = OpenAI | Anthropic | GoogleGenAI | BedrockRuntimeClient;
+/**
+ * Credentials for `azure_openai` and `vertex` providers. Each is optional:
+ * without it detour uses the provider's usual sign-in (Azure: the key, or
+ * `@azure/identity`'s DefaultAzureCredential under `auth: entra_id`; Vertex:
+ * Google application-default credentials).
+ *
+ * @example
+ * import { DefaultAzureCredential, getBearerTokenProvider } from '@azure/identity';
+ * new SelfManagingFallbackFactory({
+ *   credentials: { azureADTokenProvider: getBearerTokenProvider(new DefaultAzureCredential(), 'https://cognitiveservices.azure.com/.default') },
+ * });
+ */
+export interface CloudCredentials {
+  /** Microsoft Entra ID tokens for `azure_openai` providers with `auth: entra_id`. */
+  readonly azureADTokenProvider?: AzureADTokenProvider;
+  /** A google-auth-library auth client for `vertex` providers (an `OAuth2Client`, `Impersonated`, …). @default application-default credentials */
+  readonly googleAuthClient?: GoogleAuthClient;
+}
 
-/** Where a client of this type sends requests: the configured base URL, else the SDK's default. */
-function requestBaseUrl(provider: ProviderConfig, baseUrl: string | null, env: Readonly<Record<string, string | undefined>>): string {
+type SdkClient = OpenAI | Anthropic | GoogleGenAI | AnthropicVertex | BedrockRuntimeClient;
+
+/** Where a client for this provider sends requests: the configured base URL, else the SDK's default. */
+function requestBaseUrl(provider: ProviderConfig, baseUrl: string | null, env: Readonly<Record<string, string | undefined>>): string | null {
   switch (provider.type) {
     case 'openai':
       return baseUrl ?? OPENAI_DEFAULT_BASE_URL;
@@ -93,6 +121,10 @@ function requestBaseUrl(provider: ProviderConfig, baseUrl: string | null, env: R
     case 'ai_sdk':
       // Never asked: an ai_sdk model's adapter is its registered instance, with no base URL of detour's.
       return '';
+    case 'azure_openai':
+      return azureOpenAIBaseUrl(provider.azure?.endpoint ?? env['AZURE_OPENAI_ENDPOINT'] ?? null, baseUrl);
+    case 'vertex':
+      return baseUrl ?? vertexEndpoint(provider.vertex?.location ?? VERTEX_LOCATION_ENV.map((name) => env[name]).find((value) => value !== undefined && value !== '') ?? null);
   }
 }
 
@@ -103,6 +135,12 @@ function guessProviderType(modelName: string): ProviderType | null {
   if (name.startsWith('claude')) return 'anthropic';
   if (name.startsWith('gemini') || name.startsWith('gemma')) return 'google';
   return null;
+}
+
+/** A client's cache key: its configuration's content, and for Vertex which publisher's client. */
+function clientKey(provider: ProviderConfig, context: SettingsContext, modelId: string): string {
+  const key = settingsKey(provider, context);
+  return provider.type === 'vertex' ? `${key}\u0000${vertexPublisher(modelId)}` : key;
 }
 
 function isProviderType(value: string): value is ProviderType {
@@ -135,6 +173,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
   private readonly transport: 'fetch' | 'undici';
   /** `transport: 'undici'`: the fetch of providers without `max_connections`, over one shared agent. */
   private sharedFetch: Promise<FetchFunction> | null = null;
+  private readonly credentials: CloudCredentials;
   private readonly byPolicy = new WeakMap<ProviderCatalog, Map<string, ProviderAdapter>>();
   private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly adapters = new Map<string, ProviderAdapter>();
@@ -152,6 +191,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     this.fetch = options.fetch;
     this.aiSdkModels = options.models ?? {};
     this.transport = options.transport ?? 'fetch';
+    this.credentials = options.credentials ?? {};
     for (const policy of options.policies ?? []) this.remember(policy);
   }
 
@@ -187,7 +227,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
    *   (the promise rejects when the SDK is not installed).
    */
   createClient(provider: ProviderConfig): Promise<SdkClient> {
-    return this.clientFor(provider, null);
+    return this.clientFor(provider, null, '');
   }
 
   /**
@@ -207,7 +247,8 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
       for (const model of Object.values(policy.models)) {
         const provider = policy.providers[model.provider] ?? (isProviderType(model.provider) ? defaultProviderConfig(model.provider, model.provider) : null);
         if (provider === null || provider.type === 'ai_sdk') continue;
-        if (!needed.has(SDK_PACKAGES[provider.type])) needed.set(SDK_PACKAGES[provider.type], provider);
+        const packageName = sdkPackageOf(provider.type, model.model);
+        if (!needed.has(packageName)) needed.set(packageName, provider);
       }
     }
     const loads = [...needed].map(([packageName, provider]) => loadSdk(packageName, provider).then(() => null, (error: unknown) => error as ProviderCallError));
@@ -266,13 +307,17 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     };
   }
 
-  /** Starts building the client (its key is checked now, synchronously); cached per configuration content. */
-  private clientFor(provider: ProviderConfig, modelName: string | null): Promise<SdkClient> {
+  /**
+   * Starts building the client (its key, and a cloud provider's endpoint or
+   * project, are checked now, synchronously); cached per configuration
+   * content. `modelId` picks a Vertex model's client (Claude's or Gemini's).
+   */
+  private clientFor(provider: ProviderConfig, modelName: string | null, modelId: string): Promise<SdkClient> {
     const context = this.context(modelName);
-    const key = settingsKey(provider, context);
+    const key = clientKey(provider, context, modelId);
     const cached = this.clients.get(key);
     if (cached !== undefined) return cached;
-    const client = provider.type === 'bedrock' ? this.buildBedrockClient(provider, context) : this.buildClient(provider, resolveSettings(provider, context));
+    const client = provider.type === 'bedrock' ? this.buildBedrockClient(provider, context) : this.buildClient(provider, resolveSettings(provider, context), modelId);
     this.clients.set(key, client);
     // Not remembered when it fails (the SDK is missing): installing it lets a later call succeed.
     client.catch(() => {
@@ -281,7 +326,34 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     return client;
   }
 
-  private async buildClient(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>): Promise<SdkClient> {
+  private buildClient(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>, modelId: string): Promise<SdkClient> {
+    // Cloud settings are checked before anything is awaited, so a missing endpoint or project fails the call that needs it at once.
+    switch (provider.type) {
+      case 'azure_openai': {
+        const { entraId, ...settings } = azureOpenAISettings(provider, resolved, this.env);
+        return (async () =>
+          createAzureOpenAIClient(await loadSdk('openai', provider), {
+            ...(await this.withFetch(provider, settings)),
+            endpoint: settings.endpoint,
+            apiVersion: settings.apiVersion,
+            azureADTokenProvider: entraId ? await azureADTokenProviderFor(provider, this.credentials.azureADTokenProvider) : null,
+          }))();
+      }
+      case 'vertex': {
+        const settings = vertexSettings(provider, resolved, this.env, this.credentials.googleAuthClient, this.apiKeyOverride);
+        return (async () => {
+          const withFetch = { ...settings, fetch: await this.fetchFor(provider) };
+          return vertexPublisher(modelId) === 'anthropic'
+            ? createVertexAnthropicClient(await loadSdk('@anthropic-ai/vertex-sdk', provider), withFetch)
+            : createVertexGeminiClient(await loadSdk('@google/genai', provider), withFetch);
+        })();
+      }
+      default:
+        return this.buildVendorClient(provider, resolved);
+    }
+  }
+
+  private async buildVendorClient(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>): Promise<SdkClient> {
     switch (provider.type) {
       case 'ai_sdk':
         throw new TypeError('an ai_sdk provider has no SDK client: its models are registered instances');
@@ -293,8 +365,8 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
         return createGoogleClient(await loadSdk('@google/genai', provider), await this.withFetch(provider, resolved));
       case 'openai_compatible':
         return createOpenAICompatibleClient(await loadSdk('openai', provider), await this.withFetch(provider, resolved));
-      case 'bedrock':
-        throw new Error('bedrock clients are built by buildBedrockClient');
+      default:
+        throw new Error(`no vendor client for provider type ${provider.type}`);
     }
   }
 
@@ -305,7 +377,7 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
     return (async () => createBedrockClient(await loadSdk('@aws-sdk/client-bedrock-runtime', provider), { ...resolved, fetch: await this.fetchFor(provider) }))();
   }
 
-  private async withFetch(provider: ProviderConfig, resolved: Omit<ClientSettings, 'fetch'>): Promise<ClientSettings> {
+  private async withFetch<Settings extends object>(provider: ProviderConfig, resolved: Settings): Promise<Settings & { readonly fetch: FetchFunction | null }> {
     return { ...resolved, fetch: await this.fetchFor(provider) };
   }
 
@@ -328,19 +400,18 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
 
   private adapterFor(provider: ProviderConfig, model: ModelEndpoint): ProviderAdapter {
     if (provider.type === 'ai_sdk') return this.aiSdkAdapter(model);
-    const clientKey = settingsKey(provider, this.context(model.name));
-    const key = `${provider.name}\u0000${clientKey}\u0000${model.model}\u0000${JSON.stringify(model.params)}`;
+    const key = `${provider.name}\u0000${clientKey(provider, this.context(model.name), model.model)}\u0000${model.model}\u0000${JSON.stringify(model.params)}`;
     const cached = this.adapters.get(key);
     if (cached !== undefined) return cached;
     // Checks the key now and starts importing the SDK while the session gets ready to call.
-    void this.clientFor(provider, model.name);
+    void this.clientFor(provider, model.name, model.model);
     const baseUrl = this.baseUrlOverride === undefined ? provider.baseUrl : baseUrlFor(provider.type, this.baseUrlOverride);
     const adapter = new LazyAdapter({
       provider: provider.name,
       providerType: provider.type,
       modelId: model.model,
       baseUrl: requestBaseUrl(provider, baseUrl, this.env),
-      build: async () => this.adapterOver(provider, model, baseUrl, await this.clientFor(provider, model.name)),
+      build: async () => this.adapterOver(provider, model, baseUrl, await this.clientFor(provider, model.name, model.model)),
     });
     this.adapters.set(key, adapter);
     return adapter;
@@ -378,9 +449,15 @@ export class SelfManagingFallbackFactory implements AdapterSource, ClientFactory
           client: client as BedrockRuntimeClient,
           sdk: await loadSdk('@aws-sdk/client-bedrock-runtime', provider),
           ...common,
-          baseUrl: requestBaseUrl(provider, baseUrl, this.env),
+          baseUrl: bedrockBaseUrl(provider, baseUrl, this.env),
           secrets: this.bedrockSecrets.get(settingsKey(provider, this.context(model.name))) ?? [],
         });
+      case 'azure_openai':
+        return new OpenAIAdapter({ client: client as OpenAI, ...common, providerType: 'azure_openai' });
+      case 'vertex':
+        return vertexPublisher(model.model) === 'anthropic'
+          ? new AnthropicAdapter({ client: client as unknown as Anthropic, ...common, providerType: 'vertex' })
+          : new GoogleAdapter({ client: client as GoogleGenAI, ...common, providerType: 'vertex' });
     }
   }
 }

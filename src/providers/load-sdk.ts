@@ -6,12 +6,15 @@
  */
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
 import type * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
+import type * as AnthropicVertexSdk from '@anthropic-ai/vertex-sdk';
+import type * as AzureIdentity from '@azure/identity';
 import type * as GoogleSdk from '@google/genai';
 import type * as OpenAISdk from 'openai';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import { registerSdkErrorClasses } from '../errors/sdk-error-classes.js';
 import { detourFact } from './call-error.js';
 import type { ProviderType } from './spec.js';
+import { vertexPublisher } from './vertex/vertex-settings.js';
 
 /** Each SDK package's module, as `import()` gives it. */
 export interface ProviderSdks {
@@ -19,18 +22,33 @@ export interface ProviderSdks {
   readonly '@anthropic-ai/sdk': typeof AnthropicSdk;
   readonly '@google/genai': typeof GoogleSdk;
   readonly '@aws-sdk/client-bedrock-runtime': typeof BedrockSdk;
+  readonly '@anthropic-ai/vertex-sdk': typeof AnthropicVertexSdk;
+  readonly '@azure/identity': typeof AzureIdentity;
 }
 
 export type SdkPackage = keyof ProviderSdks;
 
-/** The package each provider type's client comes from. */
+/** The package each provider type's client comes from (for `vertex`, its Gemini models': see `sdkPackageOf`). */
 export const SDK_PACKAGES: Readonly<Record<Exclude<ProviderType, 'ai_sdk'>, SdkPackage>> = {
   openai: 'openai',
   openai_compatible: 'openai',
   anthropic: '@anthropic-ai/sdk',
   google: '@google/genai',
   bedrock: '@aws-sdk/client-bedrock-runtime',
+  azure_openai: 'openai',
+  vertex: '@google/genai',
 };
+
+/**
+ * The package one model's client comes from: its provider type's, except
+ * Claude on Vertex AI, which is served through Anthropic's Vertex SDK.
+ *
+ * @example
+ * sdkPackageOf('vertex', 'claude-sonnet-4@20250514') // '@anthropic-ai/vertex-sdk'
+ */
+export function sdkPackageOf(type: Exclude<ProviderType, 'ai_sdk'>, modelId: string): SdkPackage {
+  return type === 'vertex' && vertexPublisher(modelId) === 'anthropic' ? '@anthropic-ai/vertex-sdk' : SDK_PACKAGES[type];
+}
 
 // Literal specifiers, so bundlers see (and can include) each SDK.
 const importers: { readonly [Package in SdkPackage]: () => Promise<ProviderSdks[Package]> } = {
@@ -38,6 +56,8 @@ const importers: { readonly [Package in SdkPackage]: () => Promise<ProviderSdks[
   '@anthropic-ai/sdk': () => import('@anthropic-ai/sdk'),
   '@google/genai': () => import('@google/genai'),
   '@aws-sdk/client-bedrock-runtime': () => import('@aws-sdk/client-bedrock-runtime'),
+  '@anthropic-ai/vertex-sdk': () => import('@anthropic-ai/vertex-sdk'),
+  '@azure/identity': () => import('@azure/identity'),
 };
 
 const loads = new Map<SdkPackage, Promise<unknown>>();
@@ -45,6 +65,7 @@ const loads = new Map<SdkPackage, Promise<unknown>>();
 function registerErrorClasses(packageName: SdkPackage, sdk: unknown): void {
   if (packageName === 'openai') registerSdkErrorClasses('openai', sdk);
   else if (packageName === '@anthropic-ai/sdk') registerSdkErrorClasses('anthropic', sdk);
+  else if (packageName === '@anthropic-ai/vertex-sdk') registerSdkErrorClasses('anthropic', (sdk as typeof AnthropicVertexSdk).AnthropicVertex);
 }
 
 function firstLine(error: unknown): string {

@@ -17,6 +17,9 @@ export const DEFAULT_API_KEY_ENV: Readonly<Record<ProviderType, readonly string[
   openai_compatible: [],
   bedrock: [],
   ai_sdk: [],
+  azure_openai: ['AZURE_OPENAI_API_KEY'],
+  // Vertex AI signs in with Google credentials (application-default credentials), not a key.
+  vertex: [],
 };
 
 /**
@@ -38,9 +41,11 @@ export function defaultProviderConfig(name: string, type: ProviderType): Provide
  * @example
  * baseUrlFor('openai', 'http://127.0.0.1:4010')    // → 'http://127.0.0.1:4010/v1'
  * baseUrlFor('anthropic', 'http://127.0.0.1:4010') // → 'http://127.0.0.1:4010'
+ * baseUrlFor('azure_openai', 'http://127.0.0.1:4010') // → 'http://127.0.0.1:4010/openai'
  */
 export function baseUrlFor(type: ProviderType, serverRoot: string): string {
   const root = serverRoot.replace(/\/+$/, '').replace(/\/v1$/, '');
+  if (type === 'azure_openai') return `${root}/openai`;
   return type === 'openai' || type === 'openai_compatible' ? `${root}/v1` : root;
 }
 
@@ -64,6 +69,8 @@ function missingKey(provider: ProviderConfig, names: readonly string[], modelNam
 /** The API key for a provider, or a ProviderCallError of kind `authentication` naming the variable. */
 export function resolveApiKey(provider: ProviderConfig, context: SettingsContext): string {
   if (context.apiKeyOverride !== undefined) return context.apiKeyOverride;
+  // Entra ID sign-in takes a token provider, not a key.
+  if (provider.azure?.auth === 'entra_id') return '';
   const defaults = DEFAULT_API_KEY_ENV[provider.type];
   // The loader fills in the first default name; the others (GOOGLE_API_KEY) still count then.
   const names = provider.apiKeyEnv === null || provider.apiKeyEnv === defaults[0] ? defaults : [provider.apiKeyEnv];
@@ -86,6 +93,8 @@ export function settingsKey(provider: ProviderConfig, context: SettingsContext):
     provider.headers,
     provider.region ?? null,
     provider.profile ?? null,
+    provider.azure ?? null,
+    provider.vertex ?? null,
   ]);
 }
 

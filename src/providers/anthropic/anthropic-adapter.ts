@@ -15,7 +15,7 @@ import { responseOf } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
-import { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicBody } from './anthropic-request.js';
+import { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicBody, type AnthropicProviderType } from './anthropic-request.js';
 import { anthropicContent, anthropicUsage } from './anthropic-response.js';
 import { AnthropicStreamReader } from './anthropic-stream-reader.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
@@ -31,6 +31,8 @@ export interface AnthropicAdapterOptions {
   readonly params?: Readonly<Record<string, unknown>>;
   /** `max_tokens` when neither the request nor the catalog sets one. @default 1024 */
   readonly defaultMaxTokens?: number;
+  /** `vertex` for Claude on Vertex AI (an `AnthropicVertex` client). @default 'anthropic' */
+  readonly providerType?: AnthropicProviderType;
 }
 
 /**
@@ -41,18 +43,20 @@ export interface AnthropicAdapterOptions {
  * const response = await adapter.generate({ model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'Hi' }] });
  */
 export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderAdapter {
-  readonly providerType = 'anthropic' as const;
+  readonly providerType: AnthropicProviderType;
   private readonly defaultMaxTokens: number;
   private readonly streaming: StreamProtocol<Record<string, unknown>, RawMessageStreamEvent>;
 
   constructor(options: AnthropicAdapterOptions) {
-    super(options, options.provider ?? 'anthropic', options.client.baseURL);
+    const providerType = options.providerType ?? 'anthropic';
+    super(options, options.provider ?? providerType, options.client.baseURL);
+    this.providerType = providerType;
     this.defaultMaxTokens = options.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
     this.streaming = {
-      provider: 'anthropic',
+      provider: providerType,
       secrets: this.secrets,
       prepare: (request) => {
-        const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens);
+        const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens, providerType);
         body['stream'] = true;
         return body;
       },
@@ -67,7 +71,7 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
-    const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens);
+    const body = toAnthropicBody(mergeParams(request, this.params), this.modelId, this.defaultMaxTokens, this.providerType);
     const control = CallControl.of(options);
     let message: AnthropicMessage;
     try {
@@ -77,12 +81,12 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
       });
       message = await (control === undefined ? call : control.race(call));
     } catch (error) {
-      if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError('anthropic', undefined, 'content', error);
-      throw toCallError(error, { provider: 'anthropic', control, secrets: this.secrets });
+      if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError(this.providerType, undefined, 'content', error);
+      throw toCallError(error, { provider: this.providerType, control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
-    if (!Array.isArray((message as { content?: unknown } | null | undefined)?.content)) throw malformedResponseError('anthropic', message, 'content');
+    if (!Array.isArray((message as { content?: unknown } | null | undefined)?.content)) throw malformedResponseError(this.providerType, message, 'content');
     const content = anthropicContent(message).content();
     const finishReason = mapAnthropicFinishReason(message.stop_reason);
     const response = responseOf({
@@ -92,11 +96,11 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
       responseModel: message.model ?? null,
       responseId: message.id ?? null,
     });
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, response.text, null, response);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, response.text, null, response);
     return response;
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
-    return runStream(this.streaming, request, options, new AnthropicStreamReader());
+    return runStream(this.streaming, request, options, new AnthropicStreamReader(this.providerType));
   }
 }

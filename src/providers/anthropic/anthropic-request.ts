@@ -27,12 +27,15 @@ export interface AnthropicMessages {
 
 type Block = ContentBlockParam;
 
-function blocksOf(message: Message, modelId: string): Block[] {
+/** Whose Messages API the body is for: Anthropic's own, or Claude on Vertex AI (refusals name it). */
+export type AnthropicProviderType = 'anthropic' | 'vertex';
+
+function blocksOf(message: Message, modelId: string, providerType: AnthropicProviderType): Block[] {
   if (typeof message.content === 'string') return message.content === '' ? [] : [{ type: 'text', text: message.content }];
   const blocks: Block[] = [];
   let previous: Block | undefined;
   for (const part of message.content) {
-    const block = blockOf(part, message.role, modelId);
+    const block = blockOf(part, message.role, modelId, providerType);
     if (block === null) continue;
     // A message's adjacent text parts are one text block, as they are one text.
     if (block.type === 'text' && previous?.type === 'text') previous.text += block.text;
@@ -44,7 +47,7 @@ function blocksOf(message: Message, modelId: string): Block[] {
   return blocks;
 }
 
-function blockOf(part: ContentPart, role: Message['role'], modelId: string): Block | null {
+function blockOf(part: ContentPart, role: Message['role'], modelId: string, providerType: AnthropicProviderType): Block | null {
   switch (part.type) {
     case 'text':
       return part.text === '' ? null : { type: 'text', text: part.text };
@@ -52,7 +55,7 @@ function blockOf(part: ContentPart, role: Message['role'], modelId: string): Blo
       const media = mediaOf(part);
       if (media.kind === 'url') return { type: 'image', source: { type: 'url', url: media.url } };
       if (media.mediaType === null || !IMAGE_TYPES.has(media.mediaType)) {
-        throw unsupportedInput('anthropic', modelId, `image parts of type ${media.mediaType ?? 'unknown (give mediaType)'} are not supported`);
+        throw unsupportedInput(providerType, modelId, `image parts of type ${media.mediaType ?? 'unknown (give mediaType)'} are not supported`);
       }
       return { type: 'image', source: { type: 'base64', media_type: media.mediaType as 'image/png', data: media.data } };
     }
@@ -66,10 +69,10 @@ function blockOf(part: ContentPart, role: Message['role'], modelId: string): Blo
       if (part.mediaType === 'text/plain' && media.kind === 'base64') {
         return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: Buffer.from(media.data, 'base64').toString('utf8') }, ...(part.filename === undefined ? {} : { title: part.filename }) };
       }
-      throw unsupportedInput('anthropic', modelId, `file parts of type ${part.mediaType} are not supported (PDF and text/plain are)`);
+      throw unsupportedInput(providerType, modelId, `file parts of type ${part.mediaType} are not supported (PDF and text/plain are)`);
     }
     case 'tool-call':
-      if (role !== 'assistant') throw unsupportedInput('anthropic', modelId, 'tool-call parts belong in assistant messages');
+      if (role !== 'assistant') throw unsupportedInput(providerType, modelId, 'tool-call parts belong in assistant messages');
       return { type: 'tool_use', id: part.id, name: part.name, input: (part.arguments ?? {}) as Record<string, unknown> };
     case 'tool-result':
       return {
@@ -101,9 +104,9 @@ function resultsFirst(blocks: Block[]): Block[] {
  * conversation starts with the assistant; and trim trailing whitespace from
  * a final assistant text (a prefill), which the API also rejects.
  */
-export function toAnthropicMessages(request: GenerateRequest, modelId = request.model): AnthropicMessages {
-  const { system: texts, turns: messages } = alternatingTurns<Block>(request.messages, (message) => blocksOf(message, modelId), {
-    provider: 'anthropic',
+export function toAnthropicMessages(request: GenerateRequest, modelId = request.model, providerType: AnthropicProviderType = 'anthropic'): AnthropicMessages {
+  const { system: texts, turns: messages } = alternatingTurns<Block>(request.messages, (message) => blocksOf(message, modelId, providerType), {
+    provider: providerType,
     label: 'Anthropic',
     modelId,
     leading: { type: 'text', text: LEADING_USER_TEXT },
@@ -144,8 +147,13 @@ export function thinkingBudgetOf(reasoning: ReasoningOptions): number {
 }
 
 /** The body shared by plain and streaming calls; `extra` keys are copied last, as is. */
-export function toAnthropicBody(request: GenerateRequest, modelId: string, defaultMaxTokens: number): Record<string, unknown> {
-  const { system, messages } = toAnthropicMessages(request, modelId);
+export function toAnthropicBody(
+  request: GenerateRequest,
+  modelId: string,
+  defaultMaxTokens: number,
+  providerType: AnthropicProviderType = 'anthropic',
+): Record<string, unknown> {
+  const { system, messages } = toAnthropicMessages(request, modelId, providerType);
   let maxTokens = request.maxTokens ?? defaultMaxTokens;
   const body: Record<string, unknown> = {
     model: request.model === '' ? modelId : request.model,
@@ -165,7 +173,7 @@ export function toAnthropicBody(request: GenerateRequest, modelId: string, defau
     const choice = toolChoiceOf(request.toolChoice, request.parallelToolCalls);
     if (choice !== undefined) body['tool_choice'] = choice;
   } else if (typeof request.toolChoice === 'object' || request.toolChoice === 'required') {
-    throw unsupportedInput('anthropic', modelId, 'toolChoice asks for a tool but the request has no tools');
+    throw unsupportedInput(providerType, modelId, 'toolChoice asks for a tool but the request has no tools');
   }
   const format = request.responseFormat;
   if (format !== undefined && format.type === 'json') {

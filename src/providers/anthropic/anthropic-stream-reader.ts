@@ -8,6 +8,7 @@ import { filteredResponseError, streamEndedError } from '../call-error.js';
 import { ContentBuilder } from '../content-builder.js';
 import { responseOf } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
+import type { AnthropicProviderType } from './anthropic-request.js';
 import type { GenerateResponse, StreamPart, Usage } from '../spec.js';
 import { anthropicUsage, readAnthropicContentEvent } from './anthropic-response.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
@@ -20,6 +21,8 @@ import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
  * runStream(protocol, request, options, new AnthropicStreamReader());
  */
 export class AnthropicStreamReader implements StreamReader<RawMessageStreamEvent> {
+  constructor(private readonly providerType: AnthropicProviderType = 'anthropic') {}
+
   private rawFinish: string | null = null;
   private stopped = false;
   private usage: Usage = { inputTokens: null, outputTokens: null };
@@ -47,7 +50,7 @@ export class AnthropicStreamReader implements StreamReader<RawMessageStreamEvent
   }
 
   finish(partialText: string, out: StreamPart[]): GenerateResponse {
-    if (!this.stopped) throw streamEndedError('anthropic', partialText, 'a message_stop event');
+    if (!this.stopped) throw streamEndedError(this.providerType, partialText, 'a message_stop event');
     const finishReason = mapAnthropicFinishReason(this.rawFinish);
     this.content.endTools(out);
     const response = responseOf({
@@ -57,7 +60,7 @@ export class AnthropicStreamReader implements StreamReader<RawMessageStreamEvent
       responseModel: this.responseModel,
       responseId: this.responseId,
     });
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('anthropic', finishReason, partialText, null, response);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, partialText, null, response);
     return response;
   }
 }

@@ -10,7 +10,7 @@ import { responseOf } from '../response.js';
 import { runStream, type StreamProtocol } from '../run-stream.js';
 import { SdkAdapter } from '../sdk-adapter.js';
 import type { CallOptions, GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../spec.js';
-import { toGoogleParameters } from './google-request.js';
+import { toGoogleParameters, type GoogleProviderType } from './google-request.js';
 import { finishOf, googleUsage, readGoogleParts, withToolCalls } from './google-response.js';
 import { GoogleStreamReader } from './google-stream-reader.js';
 
@@ -34,6 +34,8 @@ export interface GoogleAdapterOptions {
    * @default false
    */
   readonly retriesOffPerCall?: boolean;
+  /** `vertex` for Gemini on Vertex AI (a client in Vertex mode). @default 'google' */
+  readonly providerType?: GoogleProviderType;
 }
 
 function baseUrlOf(client: GoogleGenAI): string | undefined {
@@ -54,22 +56,24 @@ function baseUrlOf(client: GoogleGenAI): string | undefined {
  * const response = await adapter.generate({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'Hi' }] });
  */
 export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAdapter {
-  readonly providerType = 'google' as const;
+  readonly providerType: GoogleProviderType;
   private readonly perCallHttpOptions: GenerateContentConfig['httpOptions'] | undefined;
   private readonly streaming: StreamProtocol<GenerateRequest, GenerateContentResponse>;
 
   constructor(options: GoogleAdapterOptions) {
-    super(options, options.provider ?? 'google', options.baseUrl ?? baseUrlOf(options.client) ?? GOOGLE_DEFAULT_BASE_URL);
+    const providerType = options.providerType ?? 'google';
+    super(options, options.provider ?? providerType, options.baseUrl ?? baseUrlOf(options.client) ?? GOOGLE_DEFAULT_BASE_URL);
+    this.providerType = providerType;
     this.perCallHttpOptions = options.retriesOffPerCall === true ? { retryOptions: { attempts: 1 } } : undefined;
     this.streaming = {
-      provider: 'google',
+      provider: providerType,
       secrets: this.secrets,
       // The parameters carry the call's signal, so they are built once the call's control exists.
       prepare: (request) => request,
       open: (request, control) =>
         control.race(
           this.client.models.generateContentStream(
-            toGoogleParameters(mergeParams(request, this.params), this.modelId, control.signal, this.perCallHttpOptions),
+            toGoogleParameters(mergeParams(request, this.params), this.modelId, control.signal, this.perCallHttpOptions, providerType),
           ),
         ),
     };
@@ -79,18 +83,18 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
     const control = CallControl.of(options);
     let response: GenerateContentResponse;
     try {
-      const parameters = toGoogleParameters(mergeParams(request, this.params), this.modelId, control?.signal, this.perCallHttpOptions);
+      const parameters = toGoogleParameters(mergeParams(request, this.params), this.modelId, control?.signal, this.perCallHttpOptions, this.providerType);
       const call = this.client.models.generateContent(parameters);
       response = await (control === undefined ? call : control.race(call));
     } catch (error) {
-      if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError('google', undefined, 'candidates', error);
-      throw toCallError(error, { provider: 'google', control, secrets: this.secrets });
+      if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError(this.providerType, undefined, 'candidates', error);
+      throw toCallError(error, { provider: this.providerType, control, secrets: this.secrets });
     } finally {
       control?.dispose();
     }
     // The SDK wraps whatever JSON came into its response class: a body with neither
     // candidates nor prompt feedback (empty, `null`, a list) is no answer at all.
-    if (!Array.isArray(response?.candidates) && response?.promptFeedback === undefined) throw malformedResponseError('google', response, 'candidates');
+    if (!Array.isArray(response?.candidates) && response?.promptFeedback === undefined) throw malformedResponseError(this.providerType, response, 'candidates');
     const content = new ContentBuilder();
     readGoogleParts(response, content, null, 0, response.responseId ?? null);
     const parts = content.content();
@@ -102,11 +106,11 @@ export class GoogleAdapter extends SdkAdapter<GoogleGenAI> implements ProviderAd
       responseModel: response.modelVersion ?? null,
       responseId: response.responseId ?? null,
     });
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, answer.text, response.promptFeedback?.blockReason ?? null, answer);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, answer.text, response.promptFeedback?.blockReason ?? null, answer);
     return answer;
   }
 
   stream(request: GenerateRequest, options?: CallOptions): AsyncGenerator<StreamPart, void, undefined> {
-    return runStream(this.streaming, request, options, new GoogleStreamReader());
+    return runStream(this.streaming, request, options, new GoogleStreamReader(this.providerType));
   }
 }

@@ -15,6 +15,9 @@ export interface GoogleContents {
 export const GOOGLE_THINKING_BUDGETS = { low: 1_024, medium: 8_192, high: 24_576 } as const;
 
 /** Media types Gemini takes inline: images, audio, video, PDF and text. */
+/** Whose generateContent the parameters are for: the Gemini API, or Vertex AI (refusals name it). */
+export type GoogleProviderType = 'google' | 'vertex';
+
 function inlineTypeSupported(mediaType: string): boolean {
   return /^(image|audio|video)\//.test(mediaType) || mediaType === 'application/pdf' || mediaType.startsWith('text/');
 }
@@ -26,7 +29,7 @@ function functionResponseOf(result: unknown, isError: boolean): Record<string, u
   return { result };
 }
 
-function partOf(part: ContentPart, role: Message['role'], modelId: string): Part | null {
+function partOf(part: ContentPart, role: Message['role'], modelId: string, providerType: GoogleProviderType): Part | null {
   switch (part.type) {
     case 'text':
       return part.text === '' ? null : { text: part.text };
@@ -34,12 +37,12 @@ function partOf(part: ContentPart, role: Message['role'], modelId: string): Part
     case 'file': {
       const media = mediaOf(part);
       const mediaType = media.mediaType;
-      if (mediaType === null) throw unsupportedInput('google', modelId, `${part.type} parts need a mediaType`);
-      if (!inlineTypeSupported(mediaType)) throw unsupportedInput('google', modelId, `${part.type} parts of type ${mediaType} are not supported`);
+      if (mediaType === null) throw unsupportedInput(providerType, modelId, `${part.type} parts need a mediaType`);
+      if (!inlineTypeSupported(mediaType)) throw unsupportedInput(providerType, modelId, `${part.type} parts of type ${mediaType} are not supported`);
       return media.kind === 'url' ? { fileData: { fileUri: media.url, mimeType: mediaType } } : { inlineData: { data: media.data, mimeType: mediaType } };
     }
     case 'tool-call':
-      if (role !== 'assistant') throw unsupportedInput('google', modelId, 'tool-call parts belong in assistant messages');
+      if (role !== 'assistant') throw unsupportedInput(providerType, modelId, 'tool-call parts belong in assistant messages');
       return {
         functionCall: { name: part.name, args: (part.arguments ?? {}) as Record<string, unknown> },
         ...(part.signature === undefined ? {} : { thoughtSignature: part.signature }),
@@ -59,13 +62,13 @@ function partOf(part: ContentPart, role: Message['role'], modelId: string): Part
  * order, so the ids stay detour's); empty messages are dropped (Gemini
  * rejects empty text parts); consecutive same-role messages become one turn.
  */
-export function toGoogleContents(request: GenerateRequest, modelId = request.model): GoogleContents {
+export function toGoogleContents(request: GenerateRequest, modelId = request.model, providerType: GoogleProviderType = 'google'): GoogleContents {
   let systemInstruction: string | undefined;
   const contents: Content[] = [];
   for (const message of request.messages) {
     if (message.role === 'system') {
       if (typeof message.content !== 'string' && message.content.some((part) => part.type !== 'text')) {
-        throw unsupportedInput('google', modelId, 'system messages take text only');
+        throw unsupportedInput(providerType, modelId, 'system messages take text only');
       }
       const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
       if (text !== '') systemInstruction = systemInstruction === undefined ? text : `${systemInstruction}\n\n${text}`;
@@ -77,7 +80,7 @@ export function toGoogleContents(request: GenerateRequest, modelId = request.mod
     } else {
       let previous: Part | undefined;
       for (const part of message.content) {
-        const translated = partOf(part, message.role, modelId);
+        const translated = partOf(part, message.role, modelId, providerType);
         if (translated === null) continue;
         // A message's adjacent text parts are one text part, as they are one text.
         if (translated.text !== undefined && previous?.text !== undefined && previous.thought === undefined) previous.text += translated.text;
@@ -95,7 +98,7 @@ export function toGoogleContents(request: GenerateRequest, modelId = request.mod
   }
   if (contents.length === 0) {
     throw new ProviderCallError(
-      detourFact('invalid_request', 'Google needs at least one non-empty user or assistant message; the request has none', 'google'),
+      detourFact('invalid_request', 'Google needs at least one non-empty user or assistant message; the request has none', providerType),
     );
   }
   return { systemInstruction, contents };
@@ -128,8 +131,9 @@ export function toGoogleParameters(
   modelId: string,
   signal: AbortSignal | undefined,
   perCallHttpOptions: GenerateContentConfig['httpOptions'] | undefined,
+  providerType: GoogleProviderType = 'google',
 ): GenerateContentParameters {
-  const { systemInstruction, contents } = toGoogleContents(request, modelId);
+  const { systemInstruction, contents } = toGoogleContents(request, modelId, providerType);
   const config: GenerateContentConfig = { automaticContinuation: false };
   if (request.extra !== undefined) {
     const extraConfig = config as Record<string, unknown>;
@@ -152,7 +156,7 @@ export function toGoogleParameters(
     ];
     if (request.toolChoice !== undefined) config.toolConfig = { functionCallingConfig: functionCallingOf(request.toolChoice) };
   } else if (typeof request.toolChoice === 'object' || request.toolChoice === 'required') {
-    throw unsupportedInput('google', modelId, 'toolChoice asks for a tool but the request has no tools');
+    throw unsupportedInput(providerType, modelId, 'toolChoice asks for a tool but the request has no tools');
   }
   const format = request.responseFormat;
   if (format !== undefined && format.type === 'json') {

@@ -8,6 +8,7 @@ import { filteredResponseError, streamEndedError } from '../call-error.js';
 import { ContentBuilder } from '../content-builder.js';
 import { responseOf } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
+import type { GoogleProviderType } from './google-request.js';
 import type { FinishReason, GenerateResponse, StreamPart, Usage } from '../spec.js';
 import { finishOf, googleUsage, readGoogleParts, withToolCalls } from './google-response.js';
 
@@ -20,6 +21,8 @@ import { finishOf, googleUsage, readGoogleParts, withToolCalls } from './google-
  * runStream(protocol, request, options, new GoogleStreamReader());
  */
 export class GoogleStreamReader implements StreamReader<GenerateContentResponse> {
+  constructor(private readonly providerType: GoogleProviderType = 'google') {}
+
   private finishReason: FinishReason | null = null;
   private blockReason: string | null = null;
   private usage: Usage = { inputTokens: null, outputTokens: null };
@@ -39,7 +42,7 @@ export class GoogleStreamReader implements StreamReader<GenerateContentResponse>
 
   finish(partialText: string): GenerateResponse {
     const finishReason = this.finishReason;
-    if (finishReason === null) throw streamEndedError('google', partialText, 'a finishReason');
+    if (finishReason === null) throw streamEndedError(this.providerType, partialText, 'a finishReason');
     const response = responseOf({
       content: this.content.content(),
       finishReason: withToolCalls(finishReason, this.content.toolCallCount),
@@ -47,7 +50,7 @@ export class GoogleStreamReader implements StreamReader<GenerateContentResponse>
       responseModel: this.responseModel,
       responseId: this.responseId,
     });
-    if (finishReason.unified === 'content_filter') throw filteredResponseError('google', finishReason, partialText, this.blockReason, response);
+    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, partialText, this.blockReason, response);
     return response;
   }
 }

@@ -17,7 +17,7 @@ import type {
   StreamPart,
 } from '../spec.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
-import { toOpenAIBody, type MaxTokensField } from './openai-request.js';
+import { toOpenAIBody, type MaxTokensField, type OpenAIProviderType } from './openai-request.js';
 import { openAIContent, openAIUsage } from './openai-response.js';
 import { OpenAIStreamReader } from './openai-stream-reader.js';
 
@@ -29,10 +29,10 @@ export interface OpenAIAdapterOptions {
   /** The provider's key in `provider_config`. @default 'openai' */
   readonly provider?: string;
   /** @default 'openai' */
-  readonly providerType?: 'openai' | 'openai_compatible';
+  readonly providerType?: OpenAIProviderType;
   /** The catalog entry's `params` (snake_case keys), merged over every request. */
   readonly params?: Readonly<Record<string, unknown>>;
-  /** @default 'max_completion_tokens' for openai, 'max_tokens' for openai_compatible */
+  /** @default 'max_completion_tokens' for openai and azure_openai, 'max_tokens' for openai_compatible */
   readonly maxTokensField?: MaxTokensField;
   /** Ask for usage in streams (`stream_options.include_usage`). @default true */
   readonly streamUsage?: boolean;
@@ -46,7 +46,7 @@ export interface OpenAIAdapterOptions {
  * const response = await adapter.generate({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] });
  */
 export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter {
-  readonly providerType: 'openai' | 'openai_compatible';
+  readonly providerType: OpenAIProviderType;
   private readonly maxTokensField: MaxTokensField;
   private readonly streamUsage: boolean;
   private readonly streaming: StreamProtocol<Record<string, unknown>, ChatCompletionChunk>;
@@ -55,7 +55,7 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
     const providerType = options.providerType ?? 'openai';
     super(options, options.provider ?? providerType, options.client.baseURL);
     this.providerType = providerType;
-    this.maxTokensField = options.maxTokensField ?? (this.providerType === 'openai' ? 'max_completion_tokens' : 'max_tokens');
+    this.maxTokensField = options.maxTokensField ?? (this.providerType === 'openai_compatible' ? 'max_tokens' : 'max_completion_tokens');
     this.streamUsage = options.streamUsage ?? true;
     this.streaming = {
       provider: this.providerType,

@@ -12,9 +12,12 @@ import { unsupportedInput } from '../unsupported.js';
 /** Which body field carries the output limit: OpenAI's own API wants `max_completion_tokens`, most compatible servers `max_tokens`. */
 export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
 
+/** The provider types that speak OpenAI's chat completions through the `openai` SDK. */
+export type OpenAIProviderType = Extract<ProviderType, 'openai' | 'openai_compatible' | 'azure_openai'>;
+
 /** Who the body is for: refusals name the provider type and the model. */
 export interface OpenAITarget {
-  readonly providerType: Extract<ProviderType, 'openai' | 'openai_compatible'>;
+  readonly providerType: OpenAIProviderType;
   readonly modelId: string;
 }
 

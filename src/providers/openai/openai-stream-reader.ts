@@ -10,6 +10,7 @@ import { responseOf } from '../response.js';
 import type { StreamReader } from '../run-stream.js';
 import type { GenerateResponse, StreamPart, Usage } from '../spec.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import type { OpenAIProviderType } from './openai-request.js';
 import { openAIUsage, readOpenAIDelta } from './openai-response.js';
 
 /**
@@ -27,7 +28,7 @@ export class OpenAIStreamReader implements StreamReader<ChatCompletionChunk> {
   private refusal: string | null = null;
   private readonly content = new ContentBuilder();
 
-  constructor(private readonly providerType: 'openai' | 'openai_compatible') {}
+  constructor(private readonly providerType: OpenAIProviderType) {}
 
   read(chunk: ChatCompletionChunk, out: StreamPart[]): void {
     this.responseId ??= chunk.id ?? null;
