@@ -6,6 +6,7 @@
  */
 import type { ClassifyContext } from './classify.js';
 import { makeFact } from './fact.js';
+import { googleRpcSignals } from './google.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
 import { retryAfterFromHeaders } from './retry-after.js';
@@ -21,9 +22,12 @@ export function isAnthropicShaped(error: unknown): boolean {
   return /Error$/.test(errorClassName(error) ?? '') && (readString(body, 'type') === 'error' || readProperty(error, 'apiMessage') !== undefined);
 }
 
-/** An ErrorFact for an `@anthropic-ai/sdk` error. */
+/**
+ * An ErrorFact for an `@anthropic-ai/sdk` error (also Anthropic's Vertex SDK,
+ * whose errors are the same classes: `provider` is then the context's `vertex`).
+ */
 export function classifyAnthropicError(error: unknown, context: ClassifyContext): ErrorFact {
-  const provider = 'anthropic';
+  const provider = context.provider === 'vertex' ? 'vertex' : 'anthropic';
   const sdkError = errorClassName(error);
   const sdkClass = sdkErrorClass('anthropic', error);
   if (sdkClass === 'APIUserAbortError' || sdkError === 'APIUserAbortError') {
@@ -40,8 +44,22 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
   if (status === null && sdkError === 'AnthropicError' && /streaming is required/i.test(ownMessage)) {
     return makeFact('invalid_request', { code: 'streaming_required', message: ownMessage, provider, sdkError });
   }
-  if (sdkClass === 'APIConnectionError' || sdkError === 'APIConnectionError' || (status === null && !isRecord(body))) {
+  if (sdkClass === 'APIConnectionError' || sdkError === 'APIConnectionError' || (status === null && !isRecord(body) && !Array.isArray(body))) {
     return connectionFact(error, context, provider, sdkError);
+  }
+  // Vertex AI's front answers Claude's calls in google.rpc shape (quotas, IAM, billing).
+  const google = googleRpcSignals(body);
+  if (google !== null) {
+    return makeFact(kindFromHttp({ status, codes: google.codes, message: google.message, quotaIds: google.quotaIds }), {
+      status,
+      code: google.codes[0] ?? null,
+      message: google.message,
+      retryAfterMs: google.retryAfterMs ?? retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
+      headers: readProperty(error, 'headers'),
+      provider,
+      sdkError: sdkError ?? 'APIError',
+      raw: body,
+    });
   }
   const inner = readProperty(body, 'error');
   const type = readString(inner, 'type') ?? readString(error, 'type');

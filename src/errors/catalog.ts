@@ -5,8 +5,8 @@
  *
  * Sources: OpenAI "Error codes" guide and rate-limit headers, Anthropic
  * "Errors" reference and rate-limit headers, Gemini API troubleshooting and
- * google.rpc error details, Azure OpenAI content filtering, Amazon Bedrock's
- * runtime API reference. Where a provider
+ * google.rpc error details, Azure OpenAI content filtering, Vertex AI's error
+ * codes, Amazon Bedrock's runtime API reference. Where a provider
  * has no such fault, its nearest documented equivalent is returned (see each
  * table's comments).
  */
@@ -14,13 +14,17 @@ import { anthropicErrorResponse } from './catalog-anthropic.js';
 import { bedrockErrorResponse } from './catalog-bedrock.js';
 import { googleErrorResponse } from './catalog-google.js';
 import { azureErrorResponse, openaiErrorResponse } from './catalog-openai.js';
+import { vertexAnthropicErrorResponse, vertexErrorResponse } from './catalog-vertex.js';
 
+/** Whose documented errors: `vertex` is Gemini on Vertex AI, `vertex_anthropic` Claude on Vertex AI. */
 export type DocumentedProvider =
   | 'openai'
   | 'anthropic'
   | 'google'
   | 'azure_openai'
-  | 'bedrock';
+  | 'bedrock'
+  | 'vertex'
+  | 'vertex_anthropic';
 
 export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = [
   'openai',
@@ -28,6 +32,8 @@ export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = [
   'google',
   'azure_openai',
   'bedrock',
+  'vertex',
+  'vertex_anthropic',
 ];
 
 export type FaultName =
@@ -109,6 +115,10 @@ export function providerErrorResponse(
       return azureErrorResponse(fault, options);
     case 'bedrock':
       return bedrockErrorResponse(fault, options);
+    case 'vertex':
+      return vertexErrorResponse(fault, options);
+    case 'vertex_anthropic':
+      return vertexAnthropicErrorResponse(fault, options);
     default:
       return openaiErrorResponse(fault, options);
   }

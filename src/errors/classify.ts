@@ -8,7 +8,7 @@ import { classifyAiSdkError } from './ai-sdk.js';
 import { classifyAnthropicError, isAnthropicShaped } from './anthropic.js';
 import { classifyBedrockError, isAwsShaped } from './bedrock.js';
 import { makeFact } from './fact.js';
-import { classifyGoogleError, isGoogleShaped } from './google.js';
+import { classifyGoogleError, isGoogleShaped, missingGoogleCredentialsFact } from './google.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
 import { classifyNetworkError } from './network.js';
@@ -51,6 +51,7 @@ function nativeFact(error: unknown, context: ClassifyContext): ErrorFact | null 
   switch (context.provider) {
     case 'openai':
     case 'openai_compatible':
+    case 'azure_openai':
       return isOpenAIShaped(error) && !isAnthropicShaped(error) ? classifyOpenAIError(error, context, context.provider) : null;
     case 'anthropic':
       return isAnthropicShaped(error) ? classifyAnthropicError(error, context) : null;
@@ -75,6 +76,10 @@ function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
   const native = nativeFact(error, context);
   if (native !== null) return native;
 
+  if (context.provider === 'vertex') {
+    const credentials = missingGoogleCredentialsFact(error, 'vertex');
+    if (credentials !== null) return credentials;
+  }
   const aiSdk = classifyAiSdkError(error, context, providerLabel(context, 'ai_sdk') ?? 'ai_sdk');
   if (aiSdk !== null) return aiSdk;
   if (context.provider === 'bedrock' || isAwsShaped(error)) {

@@ -9,7 +9,7 @@ import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
 import { retryAfterFromGoogleDetails, retryAfterFromGoogleMessage } from './retry-after.js';
-import { errorClassName, isRecord, parseJson, readCode, readNumber, readProperty, readString } from './shape.js';
+import { causeChain, errorClassName, isRecord, parseJson, readCode, readNumber, readProperty, readString } from './shape.js';
 
 /** True for `@google/genai`'s ApiError and `@google/generative-ai`'s errors (matched by name: both may be absent). */
 export function isGoogleShaped(error: unknown): boolean {
@@ -31,8 +31,13 @@ interface GoogleSignals {
   readonly message: string;
 }
 
-function quotaIds(details: readonly unknown[]): string[] {
+/** Vertex AI names the quota in its message: `Quota exceeded for aiplatform.googleapis.com/…_per_minute_…`. */
+const VERTEX_QUOTA_METRIC = /quota exceeded for (?:quota metric ')?([\w.-]+\/[\w-]+)/i;
+
+function quotaIds(details: readonly unknown[], message = ''): string[] {
   const ids: string[] = [];
+  const metric = VERTEX_QUOTA_METRIC.exec(message)?.[1];
+  if (metric !== undefined) ids.push(metric);
   for (const detail of details) {
     const violations = readProperty(detail, 'violations');
     if (!Array.isArray(violations)) continue;
@@ -58,7 +63,7 @@ function factFromSignals(
   raw: unknown,
 ): ErrorFact {
   const codes = [signals.status, ...detailReasons(signals.details)].filter((value): value is string => value !== undefined);
-  const kind = kindFromHttp({ status: httpStatus, codes, message: signals.message, quotaIds: quotaIds(signals.details) });
+  const kind = kindFromHttp({ status: httpStatus, codes, message: signals.message, quotaIds: quotaIds(signals.details, signals.message) });
   return makeFact(kind, {
     status: httpStatus,
     code: signals.status ?? null,
@@ -68,6 +73,30 @@ function factFromSignals(
     sdkError,
     raw,
   });
+}
+
+/**
+ * What a google.rpc error body (`{ error: { code, status, message, details } }`)
+ * says, for errors other SDKs carry (Claude on Vertex AI through Anthropic's
+ * SDK): its codes (status and details' reasons), quota ids and RetryInfo
+ * delay. Null when the body is not one (a list of one such body counts).
+ *
+ * @example
+ * googleRpcSignals({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Resource exhausted.' } })?.codes // ['RESOURCE_EXHAUSTED']
+ */
+export function googleRpcSignals(body: unknown): { readonly codes: string[]; readonly message: string; readonly quotaIds: string[]; readonly retryAfterMs: number | null } | null {
+  const inner = readProperty(Array.isArray(body) ? body[0] : body, 'error');
+  const status = readCode(inner, 'status');
+  if (status === undefined) return null;
+  const rawDetails = readProperty(inner, 'details');
+  const details = Array.isArray(rawDetails) ? rawDetails : [];
+  const message = readString(inner, 'message') ?? '';
+  return {
+    codes: [status, ...detailReasons(details)],
+    message,
+    quotaIds: quotaIds(details, message),
+    retryAfterMs: retryAfterFromGoogleDetails(details),
+  };
 }
 
 /** An ErrorFact for a Google SDK error with an HTTP status; null when it has none (not an API error). */
@@ -132,4 +161,27 @@ function googleStatusFromHttp(status: number | null): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** google-auth-library's words when application-default credentials are nowhere to be found. */
+const NO_DEFAULT_CREDENTIALS = /could not load the default credentials/i;
+
+/**
+ * The one-line `authentication` fact for a Vertex AI call that found no
+ * Google credentials (google-auth-library's "Could not load the default
+ * credentials", bare or inside Anthropic's Vertex SDK's connection error),
+ * naming the ways to provide them; null for any other error.
+ *
+ * @example
+ * missingGoogleCredentialsFact(new Error('Could not load the default credentials. Browse to …'), 'vertex')?.code // 'missing_credentials'
+ */
+export function missingGoogleCredentialsFact(error: unknown, provider: string): ErrorFact | null {
+  if (!causeChain(error).some((link) => NO_DEFAULT_CREDENTIALS.test(readString(link, 'message') ?? ''))) return null;
+  return makeFact('authentication', {
+    code: 'missing_credentials',
+    message:
+      'no Google credentials for Vertex AI: set GOOGLE_APPLICATION_CREDENTIALS to a service account key file, run `gcloud auth application-default login`, or run on Google Cloud with a service account',
+    provider,
+    sdkError: errorClassName(error),
+  });
 }

@@ -63,13 +63,14 @@ const QUOTA_CODES = new Set([
   'billing_hard_limit_reached',
   'insufficientquota',
   'exceeded_current_quota_error',
+  'billing_disabled',
 ]);
 const QUOTA_MESSAGE =
   /credit balance is too low|reached your specified api usage limits|billing hard limit|spend(ing)? limit|insufficient (balance|credits)|suspended due to insufficient|doesn't have any credits|account .* is suspended/i;
 /** Google's zero quota (`limit: 0`): no wait makes the next call succeed. */
 const ZERO_QUOTA_MESSAGE = /\blimit: 0\b/;
 /** Google quota ids for long windows (a day, a month) mean a quota, not a per-minute rate. */
-const LONG_QUOTA_ID = /per(day|month|year)|daily|monthly|free_?tier_requests_per_day/i;
+const LONG_QUOTA_ID = /per_?(day|month|year)|daily|monthly|free_?tier_requests_per_day/i;
 
 const AUTHENTICATION_CODES = new Set(['invalid_api_key', 'authentication_error', 'unauthenticated', 'api_key_invalid', '401', 'invalid_authentication']);
 const PERMISSION_CODES = new Set(['permission_error', 'permission_denied', 'unsupported_country_region_territory', '403']);

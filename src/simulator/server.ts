@@ -12,6 +12,7 @@ import { bedrockAuthProblem, bedrockProtocol } from './protocols/bedrock.js';
 import { googleProtocol } from './protocols/google.js';
 import { azureOpenAIProtocol, openAIProtocol } from './protocols/openai.js';
 import { sequenceId, type SimulatedRequest, type WireProtocol } from './protocols/types.js';
+import { vertexAnthropicProtocol, vertexGeminiProtocol } from './protocols/vertex.js';
 import { sampleLatency } from './random.js';
 import { planReply } from './reply.js';
 import { after, destroyConnection, documentedError, ignore, safely, sendBody, sendStream, type Exchange } from './respond.js';
@@ -45,7 +46,7 @@ export interface SimulatorOptions {
 
 /** One model request as the simulator received it (with `recordRequests: true`). */
 export interface RecordedRequest {
-  /** Whose wire format: `openai`, `azure_openai`, `anthropic`, `google`, `bedrock`. */
+  /** Whose wire format: `openai`, `azure_openai`, `anthropic`, `google`, `bedrock`, `vertex` (Gemini on Vertex AI), `vertex_anthropic` (Claude on Vertex AI). */
   readonly protocol: DocumentedProvider;
   readonly path: string;
   readonly model: string;
@@ -81,6 +82,15 @@ async function resolveScenario(input: ScenarioInput | undefined): Promise<Scenar
 const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 const GOOGLE_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const BEDROCK_PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+const VERTEX_PATH = /^\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(google|anthropic)\/models\/([^/:]+):(generateContent|streamGenerateContent|rawPredict|streamRawPredict)$/;
+
+/** The cloud endpoints check that a credential arrived (any value): Azure's `api-key` or a bearer token, Vertex AI's bearer token. */
+function signedIn(request: IncomingMessage, protocol: WireProtocol): boolean {
+  const bearer = /^Bearer \S+/.test(request.headers.authorization ?? '');
+  if (protocol.provider === 'azure_openai') return bearer || (typeof request.headers['api-key'] === 'string' && request.headers['api-key'] !== '');
+  if (protocol.provider === 'vertex' || protocol.provider === 'vertex_anthropic') return bearer;
+  return true;
+}
 
 /**
  * Starts the simulator.
@@ -269,6 +279,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         request.resume();
         return;
       }
+    } else if (path.includes('/publishers/')) {
+      const match = VERTEX_PATH.exec(path);
+      if (match === null) {
+        reject(exchange, 'vertex', 'not_found', `detour simulator: no Vertex AI route for POST ${path}`);
+        request.resume();
+        return;
+      }
+      protocol = match[1] === 'anthropic' ? vertexAnthropicProtocol : vertexGeminiProtocol;
+      urlModel = decodeURIComponent(match[2] ?? '');
+      urlStream = match[3] === 'streamGenerateContent' || match[3] === 'streamRawPredict';
     } else {
       const match = GOOGLE_PATH.exec(path);
       if (match === null) {
@@ -284,6 +304,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       protocol = googleProtocol;
       urlModel = decodeURIComponent(match[1] ?? '');
       urlStream = match[2] === 'streamGenerateContent';
+    }
+    if (!signedIn(request, protocol)) {
+      reject(exchange, protocol.provider, 'unauthorized', `detour simulator: ${protocol.provider === 'azure_openai' ? 'an api-key header or a bearer token' : 'a bearer token'} is required`);
+      request.resume();
+      return;
     }
     let text = '';
     request.setEncoding('utf8');

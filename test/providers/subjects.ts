@@ -3,8 +3,11 @@
  * client, pointed at a simulator on 127.0.0.1. `fetch`, when given, is the
  * SDK's transport (used to see the bytes each SDK sends).
  */
+import type Anthropic from '@anthropic-ai/sdk';
 import * as AnthropicSdk from '@anthropic-ai/sdk';
 import * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
+import * as AnthropicVertexSdk from '@anthropic-ai/vertex-sdk';
+import { OAuth2Client } from 'google-auth-library';
 import * as GoogleSdk from '@google/genai';
 import * as OpenAISdk from 'openai';
 import { createAnthropicClient } from '../../src/providers/anthropic/create-anthropic-client.js';
@@ -19,6 +22,8 @@ import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
 import { createOpenAICompatibleAdapter } from '../../src/providers/openai-compatible/openai-compatible-adapter.js';
 import { createOpenAICompatibleClient } from '../../src/providers/openai-compatible/create-openai-compatible-client.js';
 import type { ProviderAdapter } from '../../src/providers/spec.js';
+import { createAzureOpenAIClient } from '../../src/providers/azure-openai/create-azure-openai-client.js';
+import { createVertexAnthropicClient, createVertexGeminiClient } from '../../src/providers/vertex/create-vertex-clients.js';
 
 export type Protocol = 'openai' | 'anthropic' | 'google' | 'bedrock';
 
@@ -115,3 +120,75 @@ function bedrockAdapter(root: string, modelId: string, options: { readonly fetch
     })
   );
 }
+
+/** The Azure OpenAI key the subjects send (the simulator checks that an `api-key` header arrives). */
+export const AZURE_TEST_KEY = '8f0c2e61d4b94a7f9c3e5b1a2d6f7e80';
+
+export const azureOpenAISubject: AdapterSubject = {
+  name: 'azure_openai',
+  protocol: 'openai',
+  createAdapter: (root, modelId, options = {}) =>
+    new OpenAIAdapter({
+      client: createAzureOpenAIClient(OpenAISdk, {
+        ...settings(`${root}/openai`, options.fetch),
+        apiKey: AZURE_TEST_KEY,
+        endpoint: 'https://unused.openai.azure.com',
+        apiVersion: '2024-10-21',
+        azureADTokenProvider: null,
+      }),
+      modelId,
+      provider: 'azure',
+      providerType: 'azure_openai',
+      ...(options.params ? { params: options.params } : {}),
+    }),
+};
+
+/** The bearer token the Vertex subjects' credentials give. */
+export const VERTEX_TEST_TOKEN = 'ya29.test-access-token';
+
+/**
+ * A real google-auth-library client holding a fixed, unexpired access token:
+ * the credential layer is stubbed (no token endpoint is called), the HTTP
+ * calls are real.
+ */
+export function testGoogleAuthClient(token = VERTEX_TEST_TOKEN): OAuth2Client {
+  const client = new OAuth2Client();
+  client.setCredentials({ access_token: token, expiry_date: Date.now() + 3_600_000, token_type: 'Bearer' });
+  return client;
+}
+
+const vertexSettings = (root: string, fetch: FetchFunction | undefined) => ({
+  baseUrl: root,
+  timeoutMs: 10_000,
+  fetch: fetch ?? null,
+  headers: {},
+  project: 'detour-test',
+  location: 'us-east5',
+  authClient: testGoogleAuthClient(),
+});
+
+export const vertexGeminiSubject: AdapterSubject = {
+  name: 'vertex (Gemini)',
+  protocol: 'google',
+  createAdapter: (root, modelId, options = {}) =>
+    new GoogleAdapter({
+      client: createVertexGeminiClient(GoogleSdk, vertexSettings(root, options.fetch)),
+      modelId,
+      provider: 'vertex',
+      providerType: 'vertex',
+      ...(options.params ? { params: options.params } : {}),
+    }),
+};
+
+export const vertexClaudeSubject: AdapterSubject = {
+  name: 'vertex (Claude)',
+  protocol: 'anthropic',
+  createAdapter: (root, modelId, options = {}) =>
+    new AnthropicAdapter({
+      client: createVertexAnthropicClient(AnthropicVertexSdk, vertexSettings(root, options.fetch)) as unknown as Anthropic,
+      modelId,
+      provider: 'vertex',
+      providerType: 'vertex',
+      ...(options.params ? { params: options.params } : {}),
+    }),
+};

@@ -27,7 +27,10 @@ export interface AnthropicMessages {
 
 type Block = ContentBlockParam;
 
-/** Whose Messages API the body is for: Anthropic's own, or Claude on Vertex AI (refusals name it). */
+/** The Messages API version Claude on Vertex AI takes, in the body. */
+export const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
+
+/** Whose Messages API the body is for: Anthropic's own, or Claude on Vertex AI (refusals name it; Vertex gets `anthropic_version`). */
 export type AnthropicProviderType = 'anthropic' | 'vertex';
 
 function blocksOf(message: Message, modelId: string, providerType: AnthropicProviderType): Block[] {
@@ -188,6 +191,8 @@ export function toAnthropicBody(
     body['max_tokens'] = maxTokens;
     body['thinking'] = { type: 'enabled', budget_tokens: budget };
   }
+  // Vertex AI reads the API version from the body (its SDK would send the first-party header's version).
+  if (providerType === 'vertex') body['anthropic_version'] = VERTEX_ANTHROPIC_VERSION;
   if (request.extra !== undefined) Object.assign(body, request.extra);
   return body;
 }
