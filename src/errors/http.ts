@@ -87,6 +87,8 @@ const NOT_FOUND_CODES = new Set([
 const NOT_FOUND_MESSAGE = /model identifier is invalid|could not resolve the foundation model/i;
 /** A region or country the provider does not serve (Google sends it as 400 FAILED_PRECONDITION). */
 const REGION_MESSAGE = /user location is not supported|in the current region|country, region, or territory not supported/i;
+/** Vertex AI: the project has not enabled the model in Model Garden (400 FAILED_PRECONDITION). */
+const NOT_ENABLED_MESSAGE = /is not allowed to use publisher model/i;
 const OVERLOADED_CODES = new Set(['overloaded_error', 'overloaded', 'engine_overloaded_error', 'server_overloaded', 'capacity_exceeded']);
 /** Overload, whatever the status (some servers send it as 429): the provider is full, not the caller over its rate. */
 const OVERLOADED_MESSAGE = /overloaded|capacity exceeded|high demand|peak load/i;
@@ -121,7 +123,7 @@ export function kindFromHttp(signals: HttpErrorSignals): ErrorKind {
   if (status === 401 || hasCode(codes, AUTHENTICATION_CODES) || (clientError && /api key not valid|invalid api key|incorrect api key/i.test(message))) {
     return 'authentication';
   }
-  if (status === 403 || hasCode(codes, PERMISSION_CODES) || (clientError && REGION_MESSAGE.test(message))) return 'permission';
+  if (status === 403 || hasCode(codes, PERMISSION_CODES) || (clientError && (REGION_MESSAGE.test(message) || NOT_ENABLED_MESSAGE.test(message)))) return 'permission';
   if (status === 404 || hasCode(codes, NOT_FOUND_CODES) || (clientError && NOT_FOUND_MESSAGE.test(message))) return 'model_not_found';
   if (status === 408 || status === 504 || status === 524 || hasCode(codes, TIMEOUT_CODES)) return 'timeout';
   if (status === 529 || status === 498 || hasCode(codes, OVERLOADED_CODES)) return 'overloaded';

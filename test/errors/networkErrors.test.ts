@@ -30,6 +30,9 @@ const SDKS: readonly [SdkName, ProviderType][] = [
   ['openai', 'openai'],
   ['anthropic', 'anthropic'],
   ['google', 'google'],
+  ['azure_openai', 'azure_openai'],
+  ['vertex', 'vertex'],
+  ['vertex_anthropic', 'vertex'],
 ];
 
 describe.each(SDKS)('%s over a broken network', (sdk, provider) => {
@@ -50,7 +53,7 @@ describe.each(SDKS)('%s over a broken network', (sdk, provider) => {
     // @google/genai reports its timeout as a bare AbortError: the adapter says the caller did not abort.
     const fact = classifyError(error, { provider, aborted: false });
     expect(fact).toMatchObject({ kind: 'timeout', retryable: true });
-    if (sdk !== 'google') expect(classifyError(error).kind).toBe('timeout');
+    if (sdk !== 'google' && sdk !== 'vertex') expect(classifyError(error).kind).toBe('timeout');
   });
 
   it("the caller's AbortSignal is `aborted`, never retryable", async () => {

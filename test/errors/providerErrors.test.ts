@@ -76,6 +76,32 @@ const TABLE: Readonly<Record<SdkName, readonly Expected[]>> = {
     ['bad_request', 'invalid_request', 400, 'invalid_type', null],
     ['gateway_timeout', 'timeout', 504, 'cf_gateway_timeout', null],
   ],
+  vertex: [
+    ['rate_limit', 'rate_limit', 429, 'RESOURCE_EXHAUSTED', 2000],
+    ['quota', 'quota_exceeded', 403, 'PERMISSION_DENIED', null],
+    ['unauthorized', 'authentication', 401, 'UNAUTHENTICATED', null],
+    ['forbidden', 'permission', 403, 'PERMISSION_DENIED', null],
+    ['not_found', 'model_not_found', 404, 'NOT_FOUND', null],
+    ['service_unavailable', 'service_unavailable', 503, 'UNAVAILABLE', 2000],
+    ['overloaded', 'overloaded', 503, 'UNAVAILABLE', 2000],
+    ['server_error', 'service_unavailable', 500, 'INTERNAL', 2000],
+    ['context_length', 'token_limit', 400, 'INVALID_ARGUMENT', null],
+    ['bad_request', 'invalid_request', 400, 'INVALID_ARGUMENT', null],
+  ],
+  // Vertex AI's front answers quotas, sign-in, IAM, billing and unknown models; Anthropic answers the rest.
+  vertex_anthropic: [
+    ['rate_limit', 'rate_limit', 429, 'RESOURCE_EXHAUSTED', 2000],
+    ['quota', 'quota_exceeded', 403, 'PERMISSION_DENIED', null],
+    ['unauthorized', 'authentication', 401, 'UNAUTHENTICATED', null],
+    ['forbidden', 'permission', 403, 'PERMISSION_DENIED', null],
+    ['not_found', 'model_not_found', 404, 'NOT_FOUND', null],
+    ['service_unavailable', 'service_unavailable', 503, 'UNAVAILABLE', 2000],
+    ['overloaded', 'overloaded', 529, 'overloaded_error', 2000],
+    ['server_error', 'service_unavailable', 500, 'api_error', 2000],
+    ['context_length', 'token_limit', 400, 'invalid_request_error', null],
+    ['content_filter', 'content_filter', 400, 'invalid_request_error', null],
+    ['bad_request', 'invalid_request', 400, 'invalid_request_error', null],
+  ],
 };
 
 /** The SDK class the fact names, where it tells something (openai errors are all named "Error"). */
@@ -88,6 +114,9 @@ const SDK_ERROR_NAMES: Readonly<Record<string, string>> = {
   'anthropic:overloaded': 'OverloadedError',
   'anthropic:gateway_timeout': 'GatewayTimeoutError',
   'google:rate_limit': 'ApiError',
+  'vertex:rate_limit': 'ApiError',
+  'vertex_anthropic:rate_limit': 'RateLimitError',
+  'vertex_anthropic:overloaded': 'OverloadedError',
 };
 
 let server: ErrorServer;
@@ -101,7 +130,7 @@ afterAll(async () => {
 for (const [sdk, rows] of Object.entries(TABLE) as [SdkName, readonly Expected[]][]) {
   describe(`${sdk}: documented errors thrown by the real SDK`, () => {
     it.each(rows)('%s → %s', async (fault, kind, status, code, retryAfterMs) => {
-      const provider = sdk === 'azure_openai' ? 'openai' : sdk;
+      const provider = sdk === 'azure_openai' ? 'openai' : sdk === 'vertex_anthropic' ? 'vertex' : sdk;
       const error = await thrownBy(callSdk(sdk, `${server.url}/case/${sdk}/${fault}`));
       const fact = classifyError(error, { provider });
       expect({ kind: fact.kind, status: fact.status, code: fact.code, retryAfterMs: fact.retryAfterMs }).toEqual({

@@ -3,10 +3,13 @@
  * Each returns whatever the SDK resolved; the tests expect a throw.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
 import { GoogleGenAI } from '@google/genai';
+import { OAuth2Client } from 'google-auth-library';
 import OpenAI, { AzureOpenAI } from 'openai';
 
-export type SdkName = 'openai' | 'anthropic' | 'google' | 'azure_openai';
+/** `vertex`: Gemini on Vertex AI (`@google/genai` in Vertex mode); `vertex_anthropic`: Claude on Vertex AI (`AnthropicVertex`). */
+export type SdkName = 'openai' | 'anthropic' | 'google' | 'azure_openai' | 'vertex' | 'vertex_anthropic';
 
 export interface CallOptions {
   readonly apiKey?: string;
@@ -19,7 +22,17 @@ export const TEST_KEYS: Readonly<Record<SdkName, string>> = {
   anthropic: 'sk-ant-api03-SecretKeyValue987-xyzAA',
   google: 'AIzaSyD-SecretKeyValue9876543210abc',
   azure_openai: '8f0c2e61d4b94a7f9c3e5b1a2d6f7e80',
+  // Vertex AI takes Google access tokens, not keys.
+  vertex: 'ya29.a0SecretAccessTokenValue987zyx',
+  vertex_anthropic: 'ya29.a0SecretAccessTokenValue987zyx',
 };
+
+/** A google-auth-library client holding a fixed, unexpired access token (no token endpoint is called). */
+function fixedToken(token: string): OAuth2Client {
+  const client = new OAuth2Client();
+  client.setCredentials({ access_token: token, expiry_date: Date.now() + 3_600_000, token_type: 'Bearer' });
+  return client;
+}
 
 export function callSdk(sdk: SdkName, baseUrl: string, options: CallOptions = {}): Promise<unknown> {
   const apiKey = options.apiKey ?? TEST_KEYS[sdk];
@@ -59,6 +72,32 @@ export function callSdk(sdk: SdkName, baseUrl: string, options: CallOptions = {}
         contents: 'hi',
         config: options.signal === undefined ? {} : { abortSignal: options.signal },
       });
+    case 'vertex':
+      return new GoogleGenAI({
+        vertexai: true,
+        project: 'my-project',
+        location: 'us-central1',
+        googleAuthOptions: { authClient: fixedToken(apiKey) },
+        httpOptions: {
+          baseUrl,
+          apiVersion: 'v1',
+          retryOptions: { attempts: 1 },
+          ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+        },
+      }).models.generateContent({
+        model: 'test-model',
+        contents: 'hi',
+        config: options.signal === undefined ? {} : { abortSignal: options.signal },
+      });
+    case 'vertex_anthropic':
+      return new AnthropicVertex({
+        projectId: 'my-project',
+        region: 'us-east5',
+        baseURL: `${baseUrl}/v1`,
+        authClient: fixedToken(apiKey),
+        maxRetries: 0,
+        ...timeout,
+      }).messages.create({ model: 'claude-test-model', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }, signal);
     default:
       throw new Error(`unknown sdk ${String(sdk)}`);
   }
