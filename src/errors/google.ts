@@ -163,25 +163,34 @@ function googleStatusFromHttp(status: number | null): string | undefined {
   }
 }
 
-/** google-auth-library's words when application-default credentials are nowhere to be found. */
+/** google-auth-library's words when application-default credentials are nowhere to be found, or their file cannot be read. */
 const NO_DEFAULT_CREDENTIALS = /could not load the default credentials/i;
+const UNREADABLE_CREDENTIALS = /unable to read the credential file specified by the GOOGLE_APPLICATION_CREDENTIALS environment variable: ([^\n]*?)(?: ENOENT| EACCES|$)/i;
 
 /**
  * The one-line `authentication` fact for a Vertex AI call that found no
  * Google credentials (google-auth-library's "Could not load the default
- * credentials", bare or inside Anthropic's Vertex SDK's connection error),
- * naming the ways to provide them; null for any other error.
+ * credentials", or an unreadable GOOGLE_APPLICATION_CREDENTIALS file; bare or
+ * inside Anthropic's Vertex SDK's connection error), naming the ways to
+ * provide them; null for any other error.
  *
  * @example
  * missingGoogleCredentialsFact(new Error('Could not load the default credentials. Browse to …'), 'vertex')?.code // 'missing_credentials'
  */
 export function missingGoogleCredentialsFact(error: unknown, provider: string): ErrorFact | null {
-  if (!causeChain(error).some((link) => NO_DEFAULT_CREDENTIALS.test(readString(link, 'message') ?? ''))) return null;
-  return makeFact('authentication', {
-    code: 'missing_credentials',
-    message:
-      'no Google credentials for Vertex AI: set GOOGLE_APPLICATION_CREDENTIALS to a service account key file, run `gcloud auth application-default login`, or run on Google Cloud with a service account',
-    provider,
-    sdkError: errorClassName(error),
-  });
+  for (const link of causeChain(error)) {
+    const text = readString(link, 'message') ?? '';
+    const unreadable = UNREADABLE_CREDENTIALS.exec(text);
+    if (unreadable === null && !NO_DEFAULT_CREDENTIALS.test(text)) continue;
+    return makeFact('authentication', {
+      code: unreadable === null ? 'missing_credentials' : 'unreadable_credentials',
+      message:
+        unreadable === null
+          ? 'no Google credentials for Vertex AI: set GOOGLE_APPLICATION_CREDENTIALS to a service account key file, run `gcloud auth application-default login`, or run on Google Cloud with a service account'
+          : `GOOGLE_APPLICATION_CREDENTIALS names a file Vertex AI's sign-in cannot read: ${unreadable[1]?.trim() ?? ''}`,
+      provider,
+      sdkError: errorClassName(error),
+    });
+  }
+  return null;
 }

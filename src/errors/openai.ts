@@ -6,6 +6,7 @@
  * by shape second. The SDK is an optional peer: nothing here imports it.
  */
 import type { ClassifyContext } from './classify.js';
+import { filteredCategories } from './azure-content-filter.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
@@ -51,9 +52,12 @@ export function classifyOpenAIError(error: unknown, context: ClassifyContext, pr
   const inner = isRecord(body) && isRecord(readProperty(body, 'error')) ? readProperty(body, 'error') : body;
   const code = readCode(inner, 'code') ?? readCode(error, 'code');
   const type = readString(inner, 'type') ?? readString(error, 'type');
-  const innerError = readProperty(inner, 'innererror');
+  const innerError = readProperty(inner, 'innererror') ?? readProperty(inner, 'inner_error');
   const innerCode = readCode(innerError, 'code');
-  const message = readString(inner, 'message') ?? readString(error, 'message') ?? '';
+  const categories = filteredCategories(readProperty(innerError, 'content_filter_result') ?? readProperty(innerError, 'content_filter_results'));
+  const providerMessage = readString(inner, 'message') ?? readString(error, 'message') ?? '';
+  // Azure's prompt filter: name the categories that blocked it (its message does not).
+  const message = categories === null ? providerMessage : `${providerMessage} (filtered: ${categories})`;
   const codes = [code, type, innerCode].filter((value): value is string => value !== undefined);
   const kind = kindFromHttp({ status, codes, message });
   return makeFact(kind, {

@@ -6,6 +6,7 @@
  * `accept`); this only states the fact.
  */
 import type { ProviderType } from '../provider-type.js';
+import { filteredCategories } from './azure-content-filter.js';
 import { makeFact } from './fact.js';
 import type { ErrorFact, ErrorKind } from './kinds.js';
 
@@ -22,6 +23,8 @@ export interface ResponseOutcome {
   readonly empty?: boolean | undefined;
   /** What is wrong with the answer's JSON or a tool call's arguments: kind `invalid_output`. */
   readonly invalidOutput?: string | null | undefined;
+  /** Azure OpenAI's `content_filter_results` of the filtered choice: the message names the categories, `raw` keeps them. */
+  readonly contentFilterResults?: unknown;
 }
 
 const FILTER_REASONS: Readonly<Record<string, ErrorKind>> = {
@@ -75,11 +78,13 @@ export function classifyResponse(providerType: ProviderType | string, outcome: R
     if (reason === null) return null;
     const kind = FILTER_REASONS[reason.toLowerCase()];
     if (kind === undefined) return null;
+    const categories = kind === 'content_filter' ? filteredCategories(outcome.contentFilterResults) : null;
     const message =
       kind === 'token_limit'
         ? `The output was cut short by the token limit (finish reason: ${reason}).`
-        : `The response was filtered (finish reason: ${reason}).`;
-    return makeFact(kind, { code: reason, message, provider: providerType, raw: { finishReason: reason } });
+        : `The response was filtered (finish reason: ${reason}${categories === null ? '' : `; filtered: ${categories}`}).`;
+    const raw = categories === null ? { finishReason: reason } : { finishReason: reason, content_filter_results: outcome.contentFilterResults };
+    return makeFact(kind, { code: reason, message, provider: providerType, raw });
   } catch {
     return null;
   }

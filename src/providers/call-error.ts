@@ -137,7 +137,8 @@ export function streamEndedError(provider: ProviderType, partialText: string, wh
 /**
  * A 200 whose finish reason (or Google's prompt `blockReason`) says the
  * provider filtered the answer: kind `content_filter`, with any text received
- * and the answer as it stands (for policies that `accept: [content_filter]`).
+ * and the answer as it stands (for policies that `accept: [content_filter]`);
+ * Azure's `content_filter_results` name the categories in the message.
  */
 export function filteredResponseError(
   provider: ProviderType,
@@ -145,12 +146,14 @@ export function filteredResponseError(
   partialText: string | null,
   blockReason?: string | null,
   response?: GenerateResponse,
+  contentFilterResults?: unknown,
 ): ProviderCallError {
   const fact =
     classifyResponse(provider, {
       finishReasonRaw: blockReason === undefined || blockReason === null ? finishReason.raw : null,
       blockReason: blockReason ?? null,
       text: partialText,
+      contentFilterResults,
     }) ??
     detourFact('content_filter', `The response was filtered (finish reason: ${finishReason.raw ?? 'unknown'}).`, provider, {
       code: finishReason.raw,

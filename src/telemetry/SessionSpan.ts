@@ -89,7 +89,7 @@ export class SessionSpan implements SessionScope {
 
   attemptStarted(info: AttemptStartInfo): AttemptScope {
     try {
-      const operation = genAiOperationName(info.providerType);
+      const operation = genAiOperationName(info.providerType, info.modelId);
       const common: Attributes = {
         [ATTRIBUTE.operationName]: operation,
         [ATTRIBUTE.providerName]: genAiProviderName(info.providerType, info.serverAddress, info.provider),

@@ -146,13 +146,16 @@ export function genAiProviderName(providerType: ProviderType | string, serverAdd
 
 /**
  * `gen_ai.operation.name`: `generate_content` for Google's Generate Content
- * API (Gemini and Vertex AI), `chat` for the chat APIs (OpenAI Chat
- * Completions and every endpoint that speaks it, Anthropic Messages).
+ * API (Gemini and Vertex AI's Google models), `chat` for the chat APIs
+ * (OpenAI Chat Completions and every endpoint that speaks it, Anthropic
+ * Messages, Claude on Vertex AI).
  *
  * @example
  * genAiOperationName('google') // 'generate_content'
  * genAiOperationName('anthropic') // 'chat'
+ * genAiOperationName('vertex', 'claude-sonnet-4@20250514') // 'chat'
  */
-export function genAiOperationName(providerType: ProviderType | string): 'chat' | 'generate_content' {
-  return providerType === 'google' || providerType === 'vertex' ? 'generate_content' : 'chat';
+export function genAiOperationName(providerType: ProviderType | string, modelId = ''): 'chat' | 'generate_content' {
+  if (providerType === 'vertex') return /^claude-/i.test(modelId) ? 'chat' : 'generate_content';
+  return providerType === 'google' ? 'generate_content' : 'chat';
 }

@@ -103,7 +103,11 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
       responseId: completion.id ?? null,
       refusal: choice?.message?.refusal ?? null,
     });
-    if (finishReason.unified === 'content_filter') throw filteredResponseError(this.providerType, finishReason, response.text, null, response);
+    if (finishReason.unified === 'content_filter') {
+      // Azure says which categories filtered the answer.
+      const results = (choice as { content_filter_results?: unknown } | undefined)?.content_filter_results;
+      throw filteredResponseError(this.providerType, finishReason, response.text, null, response, results);
+    }
     return response;
   }
 

@@ -155,8 +155,28 @@ export const openAIProtocol: WireProtocol = {
   streamErrorFrame: (body) => `data: ${body}\n\n`,
 };
 
+/** What Azure's content filter says about a choice it filtered (and about every other choice: nothing filtered). */
+function azureFilterResults(filtered: boolean): Record<string, unknown> {
+  const verdict = (severity: string) => ({ filtered: false, severity });
+  return {
+    hate: verdict('safe'),
+    self_harm: verdict('safe'),
+    sexual: verdict('safe'),
+    violence: filtered ? { filtered: true, severity: 'high' } : verdict('safe'),
+  };
+}
+
 /**
  * Azure OpenAI (`POST /openai/deployments/{deployment}/chat/completions?api-version=…`):
- * the OpenAI wire format, the deployment as the model, Azure's error shapes.
+ * the OpenAI wire format, the deployment as the model, Azure's error shapes,
+ * and `content_filter_results` on each answer's choice.
  */
-export const azureOpenAIProtocol: WireProtocol = { ...openAIProtocol, provider: 'azure_openai' };
+export const azureOpenAIProtocol: WireProtocol = {
+  ...openAIProtocol,
+  provider: 'azure_openai',
+  jsonBody(plan) {
+    const body = JSON.parse(openAIProtocol.jsonBody(plan)) as { choices: { finish_reason: string | null; content_filter_results?: unknown }[] };
+    for (const choice of body.choices) choice.content_filter_results = azureFilterResults(choice.finish_reason === 'content_filter');
+    return JSON.stringify(body);
+  },
+};
