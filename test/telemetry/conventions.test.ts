@@ -116,6 +116,13 @@ describe('well-known provider and operation names', () => {
     expect(genAiOperationName(providerType)).toBe(expected);
   });
 
+  it('Vertex AI: Gemini is generate_content, Claude (Anthropic Messages) is chat', () => {
+    expect(genAiOperationName('vertex', 'gemini-2.5-flash')).toBe('generate_content');
+    expect(genAiOperationName('vertex', 'claude-sonnet-4@20250514')).toBe('chat');
+    expect(genAiProviderName('vertex', '127.0.0.1', 'backup')).toBe('gcp.vertex_ai');
+    expect(genAiProviderName('azure_openai', '127.0.0.1', 'backup')).toBe('azure.ai.openai');
+  });
+
   it('the attempt span carries them from the start, named after the operation', () => {
     const hooks = createOpenTelemetryHooks({ tracerProvider: tracing.tracerProvider });
     const session = hooks.sessionStarted(sessionInfo);
