@@ -8,6 +8,7 @@ import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind } from '..
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import { redactSecrets } from '../errors/redact.js';
 import type { CallControl } from './call-control.js';
+import { recordedSecrets } from './credential-secrets.js';
 import type { FinishReason, GenerateResponse, ProviderType } from './spec.js';
 
 export interface CallErrorContext {
@@ -22,9 +23,13 @@ export interface CallErrorContext {
 
 /**
  * The API key an SDK client was built with, so errors can scrub it wherever a
- * provider echoes it (Azure keys are 32 hex characters no pattern catches).
+ * provider echoes it (Azure keys are 32 hex characters no pattern catches);
+ * for the cloud clients, the live list of every key and token their requests
+ * carried (`credential-secrets.ts`).
  */
 export function clientSecrets(client: unknown): readonly string[] {
+  const recorded = typeof client === 'object' && client !== null ? recordedSecrets(client) : null;
+  if (recorded !== null) return recorded;
   const apiKey = typeof client === 'object' && client !== null ? (client as { apiKey?: unknown }).apiKey : undefined;
   return typeof apiKey === 'string' && apiKey.length > 0 ? [apiKey] : [];
 }

@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Executor } from '../../src/executor/Executor.js';
-import type { ExecutorOptions, ExecutorStreamEvent } from '../../src/executor/types.js';
+import type { ExecutorStreamEvent } from '../../src/executor/types.js';
 import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { testGoogleAuthClient } from '../providers/subjects.js';
@@ -49,7 +49,7 @@ function cloudExecutor(): Executor {
     env: { AZURE_OPENAI_API_KEY: '8f0c2e61d4b94a7f9c3e5b1a2d6f7e80' },
     credentials: { googleAuthClient: testGoogleAuthClient() },
   });
-  return new Executor({ policies: setOf(policyFrom(cloudPolicy(sim.url))), factory } as ExecutorOptions & { policies: never });
+  return new Executor({ policies: setOf(policyFrom(cloudPolicy(sim.url))), factory });
 }
 
 const request = { policy: 'clouds', messages: [{ role: 'user' as const, content: 'ping' }] };

@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
+import * as AnthropicVertexSdk from '@anthropic-ai/vertex-sdk';
+import * as GoogleSdk from '@google/genai';
 import { GoogleGenAI } from '@google/genai';
+import * as OpenAISdk from 'openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLMFallbackError } from '../../src/errors/LLMFallbackError.js';
@@ -18,6 +21,9 @@ import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapte
 import { GoogleAdapter } from '../../src/providers/google/google-adapter.js';
 import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
 import type { ProviderAdapter } from '../../src/providers/spec.js';
+import { createAzureOpenAIClient } from '../../src/providers/azure-openai/create-azure-openai-client.js';
+import { createVertexAnthropicClient, createVertexGeminiClient } from '../../src/providers/vertex/create-vertex-clients.js';
+import { testGoogleAuthClient } from './subjects.js';
 
 // An Azure-style key: 32 hex characters, which no key pattern recognises.
 const key = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -30,7 +36,7 @@ describe('an API key the provider echoes back', () => {
     server = createServer((request, response) => {
       request.resume();
       request.on('end', () => {
-        const sent = String(request.headers['authorization'] ?? request.headers['x-api-key'] ?? request.headers['x-goog-api-key'] ?? '');
+        const sent = String(request.headers['authorization'] ?? request.headers['x-api-key'] ?? request.headers['x-goog-api-key'] ?? request.headers['api-key'] ?? '');
         // Some gateways echo the request's credentials in a response header; the SDKs keep the headers on their error.
         response.writeHead(401, { 'content-type': 'application/json', 'x-echo-authorization': sent, 'x-request-id': 'req_123' });
         const message = `Access denied: key ${key} is invalid (you sent ${sent}).`;
@@ -42,6 +48,10 @@ describe('an API key the provider echoes back', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  const azure = () => ({ baseUrl: `${url}/openai`, endpoint: '', apiVersion: '2024-10-21', timeoutMs: null, fetch: null, headers: {} });
+  // The Google access token is the secret here: a google-auth-library client hands it to the SDK.
+  const vertex = () => ({ baseUrl: url, timeoutMs: null, fetch: null, headers: {}, project: 'p', location: 'us-east5', authClient: testGoogleAuthClient(key) });
+
   const adapters: Record<string, () => ProviderAdapter> = {
     openai: () => new OpenAIAdapter({ client: new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 }), modelId: 'gpt-4o' }),
     anthropic: () => new AnthropicAdapter({ client: new Anthropic({ apiKey: key, baseURL: url, maxRetries: 0 }), modelId: 'claude-haiku-4-5' }),
@@ -49,6 +59,26 @@ describe('an API key the provider echoes back', () => {
       new GoogleAdapter({
         client: new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: url, retryOptions: { attempts: 1 } } }),
         modelId: 'gemini-2.0-flash',
+      }),
+    azure_openai: () =>
+      new OpenAIAdapter({
+        client: createAzureOpenAIClient(OpenAISdk, { ...azure(), apiKey: key, azureADTokenProvider: null }),
+        modelId: 'gpt4o-deployment',
+        providerType: 'azure_openai',
+      }),
+    'azure_openai (Entra ID token)': () =>
+      new OpenAIAdapter({
+        client: createAzureOpenAIClient(OpenAISdk, { ...azure(), apiKey: '', azureADTokenProvider: async () => key }),
+        modelId: 'gpt4o-deployment',
+        providerType: 'azure_openai',
+      }),
+    'vertex (Gemini)': () =>
+      new GoogleAdapter({ client: createVertexGeminiClient(GoogleSdk, vertex()), modelId: 'gemini-2.5-flash', providerType: 'vertex' }),
+    'vertex (Claude)': () =>
+      new AnthropicAdapter({
+        client: createVertexAnthropicClient(AnthropicVertexSdk, vertex()) as unknown as Anthropic,
+        modelId: 'claude-sonnet-4@20250514',
+        providerType: 'vertex',
       }),
   };
 

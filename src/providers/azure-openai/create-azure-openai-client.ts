@@ -1,6 +1,7 @@
 import type * as OpenAISdk from 'openai';
 import type { AzureOpenAI } from 'openai';
 import type { ClientSettings } from '../client-settings.js';
+import { credentialRecordingFetch, rememberClientSecrets } from '../credential-secrets.js';
 
 /** Microsoft Entra ID's scope for Azure OpenAI (Cognitive Services) tokens. */
 export const AZURE_COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
@@ -30,7 +31,9 @@ export interface AzureOpenAIClientSettings extends ClientSettings {
  * });
  */
 export function createAzureOpenAIClient(sdk: typeof OpenAISdk, settings: AzureOpenAIClientSettings): AzureOpenAI {
-  return new sdk.AzureOpenAI({
+  // Entra ID tokens exist only once a request is signed: the fetch remembers them (and the key) for scrubbing.
+  const secrets = settings.azureADTokenProvider === null && settings.apiKey !== '' ? [settings.apiKey] : [];
+  const client = new sdk.AzureOpenAI({
     // Explicit values, so the SDK's defaults (AZURE_OPENAI_API_KEY, OPENAI_BASE_URL) never join in.
     ...(settings.azureADTokenProvider === null ? { apiKey: settings.apiKey } : { apiKey: '', azureADTokenProvider: settings.azureADTokenProvider }),
     apiVersion: settings.apiVersion,
@@ -41,9 +44,11 @@ export function createAzureOpenAIClient(sdk: typeof OpenAISdk, settings: AzureOp
     // The SDK's own logger prints raw stream chunks (model output) on parse errors: detour reports through its logger and spans.
     logLevel: 'off' as const,
     ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
-    ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
+    fetch: credentialRecordingFetch(settings.fetch, secrets),
     ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
   });
+  rememberClientSecrets(client, secrets);
+  return client;
 }
 
 /** Where an Azure OpenAI client sends requests, for telemetry: `{endpoint}/openai`, or the base URL given. */

@@ -3,6 +3,7 @@ import type { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
 import type * as GoogleSdk from '@google/genai';
 import type { GoogleGenAI, HttpOptions } from '@google/genai';
 import type { ClientSettings } from '../client-settings.js';
+import { credentialRecordingFetch, rememberClientSecrets } from '../credential-secrets.js';
 import type { GoogleAuthClient } from './google-auth-client.js';
 import { vertexEndpoint, type ResolvedVertex } from './vertex-settings.js';
 
@@ -24,15 +25,19 @@ export function createVertexGeminiClient(sdk: typeof GoogleSdk, settings: Vertex
   const httpOptions: HttpOptions = { apiVersion: 'v1', retryOptions: { attempts: 1 } };
   if (settings.baseUrl !== null) httpOptions.baseUrl = settings.baseUrl;
   if (settings.timeoutMs !== null) httpOptions.timeout = settings.timeoutMs;
-  if (settings.fetch !== null) httpOptions.fetch = settings.fetch;
+  // Access tokens exist only once a request is signed: the fetch remembers them for scrubbing.
+  const secrets: string[] = [];
+  httpOptions.fetch = credentialRecordingFetch(settings.fetch, secrets);
   if (Object.keys(settings.headers).length > 0) httpOptions.headers = { ...settings.headers };
-  return new sdk.GoogleGenAI({
+  const client = new sdk.GoogleGenAI({
     vertexai: true,
     project: settings.project,
     location: settings.location,
     ...(settings.authClient === null ? {} : { googleAuthOptions: { authClient: settings.authClient as never } }),
     httpOptions,
   });
+  rememberClientSecrets(client, secrets);
+  return client;
 }
 
 /**
@@ -45,7 +50,8 @@ export function createVertexGeminiClient(sdk: typeof GoogleSdk, settings: Vertex
  * createVertexAnthropicClient(await import('@anthropic-ai/vertex-sdk'), { project: 'acme', location: 'us-east5', authClient: null, baseUrl: null, timeoutMs: null, fetch: null, headers: {} });
  */
 export function createVertexAnthropicClient(sdk: typeof AnthropicVertexSdk, settings: VertexClientSettings): AnthropicVertex {
-  return new sdk.AnthropicVertex({
+  const secrets: string[] = [];
+  const client = new sdk.AnthropicVertex({
     projectId: settings.project,
     region: settings.location,
     baseURL: `${(settings.baseUrl ?? vertexEndpoint(settings.location)).replace(/\/+$/, '')}/v1`,
@@ -54,7 +60,9 @@ export function createVertexAnthropicClient(sdk: typeof AnthropicVertexSdk, sett
     logLevel: 'off' as const,
     openTelemetry: false,
     ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
-    ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
+    fetch: credentialRecordingFetch(settings.fetch, secrets),
     ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
   });
+  rememberClientSecrets(client, secrets);
+  return client;
 }
