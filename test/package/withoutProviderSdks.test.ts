@@ -3,8 +3,8 @@
  * the built package is packed (`npm pack`, as `npm publish` would), unpacked
  * into a temporary app's node_modules beside its runtime dependencies only,
  * and driven from child `node` processes. `openai`, `@anthropic-ai/sdk`,
- * `@google/genai`, `@aws-sdk/client-bedrock-runtime` and the OpenTelemetry SDK
- * pieces cannot be resolved there.
+ * `@google/genai`, `@aws-sdk/client-bedrock-runtime`, the other cloud SDKs and
+ * the OpenTelemetry SDK pieces cannot be resolved there.
  * Needs the build (`npm test` builds first).
  */
 import { execFile } from 'node:child_process';
@@ -18,7 +18,7 @@ import { cleanEnvironment } from '../cli/support.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
-const SDKS = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime'];
+const SDKS = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', '@anthropic-ai/vertex-sdk', '@azure/identity'];
 const CLI_TELEMETRY_SDK = ['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resources', '@opentelemetry/context-async-hooks'];
 
 let app: string;
@@ -132,15 +132,18 @@ process.on('unhandledRejection', (reason) => unhandled.push(String(reason)));
 const { policy, diagnostics } = parsePolicy(\`
 version: 1
 name: needs-sdks
+provider_config:
+  vertex: { type: vertex, project: acme, location: us-east5 }
 models:
   gpt-4o: { provider: openai }
   claude: { provider: anthropic, model: claude-3-5-haiku-latest }
   gemini: { provider: google, model: gemini-2.0-flash }
   nova: { provider: bedrock, model: amazon.nova-lite-v1:0 }
+  claude-vertex: { provider: vertex, model: claude-sonnet-4@20250514 }
 primary_model: gpt-4o
-fallback_models: [claude, gemini, nova]
+fallback_models: [claude, gemini, nova, claude-vertex]
+max_attempts: 5
 fallback_on_errors: [invalid_request]
-max_attempts: 4
 base_delay: 0
 \`, 'needs-sdks.yaml');
 if (policy === null) throw new Error(JSON.stringify(diagnostics));
@@ -171,6 +174,7 @@ console.log(JSON.stringify({ preload, ...failures, unhandled }));
       'provider anthropic needs the `@anthropic-ai/sdk` package: npm install @anthropic-ai/sdk',
       'provider google needs the `@google/genai` package: npm install @google/genai',
       'provider bedrock needs the `@aws-sdk/client-bedrock-runtime` package: npm install @aws-sdk/client-bedrock-runtime',
+      'provider vertex needs the `@anthropic-ai/vertex-sdk` package: npm install @anthropic-ai/vertex-sdk',
     ];
     expect(result).toEqual({
       preload: lines,
@@ -181,6 +185,7 @@ console.log(JSON.stringify({ preload, ...failures, unhandled }));
           ['claude', 'invalid_request', 'missing_package', false, lines[1]],
           ['gemini', 'invalid_request', 'missing_package', false, lines[2]],
           ['nova', 'invalid_request', 'missing_package', false, lines[3]],
+          ['claude-vertex', 'invalid_request', 'missing_package', false, lines[4]],
         ],
       },
       stream: { reason: 'exhausted', messages: lines },
