@@ -59,36 +59,18 @@ export function callSdk(sdk: SdkName, baseUrl: string, options: CallOptions = {}
         signal,
       );
     case 'google':
-      return new GoogleGenAI({
-        apiKey,
-        httpOptions: {
-          baseUrl,
-          apiVersion: 'v1beta',
-          retryOptions: { attempts: 1 },
-          ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-        },
-      }).models.generateContent({
-        model: 'test-model',
-        contents: 'hi',
-        config: options.signal === undefined ? {} : { abortSignal: options.signal },
-      });
+      return generateWithGenAI(new GoogleGenAI({ apiKey, httpOptions: genAIHttpOptions(baseUrl, 'v1beta', options) }), options);
     case 'vertex':
-      return new GoogleGenAI({
-        vertexai: true,
-        project: 'my-project',
-        location: 'us-central1',
-        googleAuthOptions: { authClient: fixedToken(apiKey) },
-        httpOptions: {
-          baseUrl,
-          apiVersion: 'v1',
-          retryOptions: { attempts: 1 },
-          ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-        },
-      }).models.generateContent({
-        model: 'test-model',
-        contents: 'hi',
-        config: options.signal === undefined ? {} : { abortSignal: options.signal },
-      });
+      return generateWithGenAI(
+        new GoogleGenAI({
+          vertexai: true,
+          project: 'my-project',
+          location: 'us-central1',
+          googleAuthOptions: { authClient: fixedToken(apiKey) },
+          httpOptions: genAIHttpOptions(baseUrl, 'v1', options),
+        }),
+        options,
+      );
     case 'vertex_anthropic':
       return new AnthropicVertex({
         projectId: 'my-project',
@@ -101,6 +83,15 @@ export function callSdk(sdk: SdkName, baseUrl: string, options: CallOptions = {}
     default:
       throw new Error(`unknown sdk ${String(sdk)}`);
   }
+}
+
+/** `@google/genai`'s HTTP options for one attempt at `baseUrl` (the Gemini API's `v1beta`, Vertex AI's `v1`). */
+function genAIHttpOptions(baseUrl: string, apiVersion: string, options: CallOptions) {
+  return { baseUrl, apiVersion, retryOptions: { attempts: 1 }, ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }) };
+}
+
+function generateWithGenAI(client: GoogleGenAI, options: CallOptions): Promise<unknown> {
+  return client.models.generateContent({ model: 'test-model', contents: 'hi', config: options.signal === undefined ? {} : { abortSignal: options.signal } });
 }
 
 /** The error the call threw (fails the test if it resolved). */
