@@ -60,3 +60,23 @@ export function alternatingTurns<Block>(
   if (turns[0]?.role === 'assistant') turns.unshift({ role: 'user', content: [options.leading] });
   return { system, turns };
 }
+
+/**
+ * A final assistant turn (a prefill) must not end in whitespace on the
+ * Messages-style APIs: trim its last text block, dropping the block (and the
+ * turn) when nothing is left. `setText` writes the trimmed text into a block.
+ *
+ * @example
+ * trimPrefill(turns, (block) => block.text, (block, text) => { block.text = text });
+ */
+export function trimPrefill<Block>(turns: Turn<Block>[], textOf: (block: Block) => string | undefined, setText: (block: Block, text: string) => void): void {
+  const final = turns[turns.length - 1];
+  if (final === undefined || final.role !== 'assistant' || turns.length < 2) return;
+  const lastBlock = final.content[final.content.length - 1];
+  const text = lastBlock === undefined ? undefined : textOf(lastBlock);
+  if (lastBlock === undefined || text === undefined) return;
+  const trimmed = text.trimEnd();
+  setText(lastBlock, trimmed);
+  if (trimmed === '') final.content.pop();
+  if (final.content.length === 0) turns.pop();
+}

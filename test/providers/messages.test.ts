@@ -8,7 +8,7 @@ import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
 import type { FetchFunction } from '../../src/providers/client-settings.js';
 import type { Message } from '../../src/providers/spec.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { anthropicSubject, googleSubject, openAICompatibleSubject, openAISubject, type AdapterSubject } from './subjects.js';
+import { anthropicSubject, bedrockSubject, googleSubject, openAICompatibleSubject, openAISubject, type AdapterSubject } from './subjects.js';
 
 interface Captured {
   readonly url: string;
@@ -173,6 +173,62 @@ describe('google: generateContent body', () => {
       .generate({ model: 'model-x', messages: [{ role: 'assistant', content: '' }] })
       .catch((caught: unknown) => caught);
     expect((error as ProviderCallError).fact.kind).toBe('invalid_request');
+    expect(captured).toHaveLength(0);
+  });
+});
+
+describe('bedrock: Converse body', () => {
+  it('system blocks, merged same-role turns of content blocks, empty content dropped; the model in the path', async () => {
+    const { url, body } = await sent(bedrockSubject, conversation);
+    expect(url).toBe(`${simulator.url}/model/model-x/converse`);
+    expect(body['system']).toEqual([{ text: 'You are terse.' }, { text: 'Answer in English.' }]);
+    expect(body['messages']).toEqual([
+      { role: 'user', content: [{ text: 'First question.' }, { text: 'Second ' }, { text: 'question.' }] },
+      { role: 'assistant', content: [{ text: 'An answer.' }] },
+      { role: 'user', content: [{ text: 'Thanks.' }] },
+    ]);
+    expect(body).not.toHaveProperty('modelId');
+    expect(body).not.toHaveProperty('inferenceConfig');
+  });
+
+  it('puts a user turn first when the conversation starts with the assistant, and trims a final prefill', async () => {
+    const { body } = await sent(bedrockSubject, [
+      { role: 'assistant', content: 'Hello, how can I help?' },
+      { role: 'user', content: 'Write a haiku.' },
+      { role: 'assistant', content: 'Here it is: \n' },
+    ]);
+    expect(body['messages']).toEqual([
+      { role: 'user', content: [{ text: '.' }] },
+      { role: 'assistant', content: [{ text: 'Hello, how can I help?' }] },
+      { role: 'user', content: [{ text: 'Write a haiku.' }] },
+      { role: 'assistant', content: [{ text: 'Here it is:' }] },
+    ]);
+  });
+
+  it('maps parameters: inferenceConfig, Converse fields to the top level, any other key to the model', async () => {
+    const guardrail = { guardrailIdentifier: 'gr-1', guardrailVersion: '1' };
+    const { body } = await sent(
+      bedrockSubject,
+      [{ role: 'user', content: 'Hi' }],
+      { maxTokens: 50, temperature: 0.2, topP: 0.5, stop: ['END'] },
+      { max_tokens: 300, top_k: 5, guardrail_config: guardrail },
+    );
+    expect(body['inferenceConfig']).toEqual({ maxTokens: 300, temperature: 0.2, topP: 0.5, stopSequences: ['END'] });
+    expect(body['guardrailConfig']).toEqual(guardrail);
+    expect(body['additionalModelRequestFields']).toEqual({ top_k: 5 });
+  });
+
+  it('streams from /converse-stream', async () => {
+    for await (const part of adapter(bedrockSubject).stream({ model: 'model-x', messages: [{ role: 'user', content: 'Hi' }] })) void part;
+    expect(captured[0]?.url).toBe(`${simulator.url}/model/model-x/converse-stream`);
+  });
+
+  it('a request with no non-empty message is a clear invalid_request, and nothing is sent', async () => {
+    const error = await adapter(bedrockSubject)
+      .generate({ model: 'model-x', messages: [{ role: 'system', content: 'Only a system prompt' }, { role: 'user', content: '' }] })
+      .catch((caught: unknown) => caught);
+    expect(ProviderCallError.isInstance(error)).toBe(true);
+    expect((error as ProviderCallError).fact).toMatchObject({ kind: 'invalid_request', message: 'Bedrock needs at least one non-empty user or assistant message; the request has none' });
     expect(captured).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { mediaOf, toolResultText } from '../media.js';
 import type { ContentPart, GenerateRequest, Message, ReasoningOptions, ToolChoice } from '../spec.js';
-import { alternatingTurns } from '../turns.js';
+import { alternatingTurns, trimPrefill } from '../turns.js';
 import { unsupportedInput } from '../unsupported.js';
 
 /** Anthropic requires `max_tokens`; this is sent when neither the caller nor the catalog gives one. */
@@ -115,15 +115,13 @@ export function toAnthropicMessages(request: GenerateRequest, modelId = request.
     leading: { type: 'text', text: LEADING_USER_TEXT },
   });
   const system = texts.length === 0 ? undefined : texts.join('\n\n');
-  const final = messages[messages.length - 1]!;
-  if (final.role === 'assistant' && messages.length > 1) {
-    const lastBlock = final.content[final.content.length - 1];
-    if (lastBlock?.type === 'text') {
-      lastBlock.text = lastBlock.text.trimEnd();
-      if (lastBlock.text === '') final.content.pop();
-      if (final.content.length === 0) messages.pop();
-    }
-  }
+  trimPrefill(
+    messages,
+    (block) => (block.type === 'text' ? block.text : undefined),
+    (block, text) => {
+      if (block.type === 'text') block.text = text;
+    },
+  );
   return {
     system,
     messages: messages.map((message) => {

@@ -3,7 +3,7 @@ import type { ContentBlock, ConverseCommandInput, Message as ConverseMessage } f
 import { thinkingBudgetOf } from '../anthropic/anthropic-request.js';
 import { mediaOf, toolResultText } from '../media.js';
 import type { ContentPart, GenerateRequest, Message } from '../spec.js';
-import { alternatingTurns } from '../turns.js';
+import { alternatingTurns, trimPrefill } from '../turns.js';
 import { unsupportedInput } from '../unsupported.js';
 
 /** `maxTokens` when neither the caller nor the catalog gives one and thinking needs room beside its budget. */
@@ -115,6 +115,14 @@ function conversation(request: GenerateRequest, modelId: string): { system: { te
     modelId,
     leading: { text: '.' },
   });
+  // Claude through Converse refuses a final assistant turn (a prefill) that ends in whitespace, as Anthropic's API does.
+  trimPrefill(
+    turns,
+    (block) => block.text,
+    (block, text) => {
+      (block as { text: string }).text = text;
+    },
+  );
   return { system: system.map((text) => ({ text })), messages: turns };
 }
 
