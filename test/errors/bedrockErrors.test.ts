@@ -5,8 +5,6 @@
  * loading, expired keys, token-count wording), and the exception events
  * ConverseStream sends once a stream has started.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerErrorResponse, FAULT_NAMES, type FaultName } from '../../src/errors/catalog.js';
@@ -14,6 +12,7 @@ import { classifyError } from '../../src/errors/classify.js';
 import type { ErrorKind } from '../../src/errors/kinds.js';
 import { createBedrockClient } from '../../src/providers/bedrock/create-bedrock-client.js';
 import { eventMessage, exceptionMessage } from '../../src/simulator/eventStream.js';
+import { startLocalServer, type LocalServer } from './support/localServer.js';
 
 type Row = readonly [name: string, kind: ErrorKind, status: number, errorType: string, message: string];
 
@@ -59,35 +58,31 @@ const STREAM_EXCEPTIONS: readonly (readonly [member: string, payload: Record<str
   ['validationException', { message: 'Input is too long for requested model.' }, 'token_limit'],
 ];
 
-let server: Server;
+let server: LocalServer;
 let url = '';
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      const [, route = '', first = '', second = ''] = (request.url ?? '').split('/');
-      if (route === 'case') {
-        const documented = providerErrorResponse('bedrock', first as FaultName);
-        response.writeHead(documented.status, { 'content-type': 'application/json', ...documented.headers });
-        response.end(JSON.stringify(documented.body));
-      } else if (route === 'more') {
-        const [, , status, errorType, message] = MORE[Number(first)]!;
-        response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': 'rid-1' });
-        response.end(JSON.stringify({ message }));
-      } else {
-        const [member, payload] = STREAM_EXCEPTIONS[Number(second)]!;
-        response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'rid-2' });
-        response.write(eventMessage('messageStart', { role: 'assistant' }));
-        response.write(eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Hel' } }));
-        response.end(exceptionMessage(member, JSON.stringify(payload)));
-      }
-    });
+  server = await startLocalServer((request, response) => {
+    const [, route = '', first = '', second = ''] = (request.url ?? '').split('/');
+    if (route === 'case') {
+      const documented = providerErrorResponse('bedrock', first as FaultName);
+      response.writeHead(documented.status, { 'content-type': 'application/json', ...documented.headers });
+      response.end(JSON.stringify(documented.body));
+    } else if (route === 'more') {
+      const [, , status, errorType, message] = MORE[Number(first)]!;
+      response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': 'rid-1' });
+      response.end(JSON.stringify({ message }));
+    } else {
+      const [member, payload] = STREAM_EXCEPTIONS[Number(second)]!;
+      response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'rid-2' });
+      response.write(eventMessage('messageStart', { role: 'assistant' }));
+      response.write(eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Hel' } }));
+      response.end(exceptionMessage(member, JSON.stringify(payload)));
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 function client(path: string): BedrockSdk.BedrockRuntimeClient {
   return createBedrockClient(BedrockSdk, {

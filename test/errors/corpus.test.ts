@@ -9,8 +9,6 @@
  * kind, retryability and retry-after must be what the case says.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { classifyError } from '../../src/errors/classify.js';
 import type { ErrorKind } from '../../src/errors/kinds.js';
 import { callSdk, thrownBy, type SdkName } from './support/sdkCalls.js';
+import { startLocalServer, type LocalServer } from './support/localServer.js';
 
 /** One recorded response and what detour must make of it. */
 export interface CorpusCase {
@@ -49,28 +48,24 @@ const corpus: Record<string, CorpusCase[]> = Object.fromEntries(
 /** A fixed clock, so HTTP-date retry-after values give fixed waits. */
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
-let server: Server;
+let server: LocalServer;
 let url = '';
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      const [, , provider = '', index = ''] = (request.url ?? '').split('/');
-      const entry = corpus[provider]?.[Number(index)];
-      if (entry === undefined) {
-        response.writeHead(500, { 'content-type': 'text/plain' });
-        response.end(`no corpus case at ${request.url ?? ''}`);
-        return;
-      }
-      const raw = typeof entry.body === 'string';
-      response.writeHead(entry.status, { 'content-type': raw ? 'text/plain' : 'application/json', ...entry.headers });
-      response.end(raw ? (entry.body as string) : JSON.stringify(entry.body));
-    });
+  server = await startLocalServer((request, response) => {
+    const [, , provider = '', index = ''] = (request.url ?? '').split('/');
+    const entry = corpus[provider]?.[Number(index)];
+    if (entry === undefined) {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(`no corpus case at ${request.url ?? ''}`);
+      return;
+    }
+    const raw = typeof entry.body === 'string';
+    response.writeHead(entry.status, { 'content-type': raw ? 'text/plain' : 'application/json', ...entry.headers });
+    response.end(raw ? (entry.body as string) : JSON.stringify(entry.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 it('holds at least 120 cases across every provider the issue names', () => {
   const providers = Object.keys(corpus);

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
 import * as AnthropicVertexSdk from '@anthropic-ai/vertex-sdk';
@@ -24,29 +22,26 @@ import type { ProviderAdapter } from '../../src/providers/spec.js';
 import { createAzureOpenAIClient } from '../../src/providers/azure-openai/create-azure-openai-client.js';
 import { createVertexAnthropicClient, createVertexGeminiClient } from '../../src/providers/vertex/create-vertex-clients.js';
 import { testGoogleAuthClient } from './subjects.js';
+import { startLocalServer, type LocalServer } from '../errors/support/localServer.js';
 
 // An Azure-style key: 32 hex characters, which no key pattern recognises.
 const key = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 describe('an API key the provider echoes back', () => {
-  let server: Server;
+  let server: LocalServer;
   let url = '';
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        const sent = String(request.headers['authorization'] ?? request.headers['x-api-key'] ?? request.headers['x-goog-api-key'] ?? request.headers['api-key'] ?? '');
-        // Some gateways echo the request's credentials in a response header; the SDKs keep the headers on their error.
-        response.writeHead(401, { 'content-type': 'application/json', 'x-echo-authorization': sent, 'x-request-id': 'req_123' });
-        const message = `Access denied: key ${key} is invalid (you sent ${sent}).`;
-        response.end(JSON.stringify({ error: { code: 401, message, type: 'invalid_request_error', status: 'UNAUTHENTICATED' } }));
-      });
+    server = await startLocalServer((request, response) => {
+      const sent = String(request.headers['authorization'] ?? request.headers['x-api-key'] ?? request.headers['x-goog-api-key'] ?? request.headers['api-key'] ?? '');
+      // Some gateways echo the request's credentials in a response header; the SDKs keep the headers on their error.
+      response.writeHead(401, { 'content-type': 'application/json', 'x-echo-authorization': sent, 'x-request-id': 'req_123' });
+      const message = `Access denied: key ${key} is invalid (you sent ${sent}).`;
+      response.end(JSON.stringify({ error: { code: 401, message, type: 'invalid_request_error', status: 'UNAUTHENTICATED' } }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = server.url;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   const azure = () => ({ baseUrl: `${url}/openai`, endpoint: '', apiVersion: '2024-10-21', timeoutMs: null, fetch: null, headers: {} });
   // The Google access token is the secret here: a google-auth-library client hands it to the SDK.
@@ -138,29 +133,25 @@ describe('an API key the provider echoes back', () => {
 
 describe('AWS credentials a Bedrock endpoint echoes back', () => {
   const credentials = { accessKeyId: 'AKIAIOSFODNN7SECRETX', secretAccessKey: 'Zq8/7Yh+secretAccessKeyValue+Xy12EXAMPLE', sessionToken: 'FwoGZXIvYXdzEXAMPLEsessionTokenValue0123456789' };
-  let server: Server;
+  let server: LocalServer;
   let url = '';
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        const authorization = String(request.headers['authorization'] ?? '');
-        const token = String(request.headers['x-amz-security-token'] ?? '');
-        response.writeHead(403, {
-          'content-type': 'application/json',
-          'x-amzn-errortype': 'UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/',
-          'x-echo-authorization': authorization,
-          'x-echo-token': token,
-        });
-        const message = `The security token included in the request is invalid (token ${token}, secret ${credentials.secretAccessKey}, ${authorization}).`;
-        response.end(JSON.stringify({ message }));
+    server = await startLocalServer((request, response) => {
+      const authorization = String(request.headers['authorization'] ?? '');
+      const token = String(request.headers['x-amz-security-token'] ?? '');
+      response.writeHead(403, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/',
+        'x-echo-authorization': authorization,
+        'x-echo-token': token,
       });
+      const message = `The security token included in the request is invalid (token ${token}, secret ${credentials.secretAccessKey}, ${authorization}).`;
+      response.end(JSON.stringify({ message }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = server.url;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   const expectNoCredential = (text: string): void => {
     expect(text).not.toContain(credentials.accessKeyId);

@@ -6,9 +6,9 @@
  * the provider's own 401 shape (to prove redaction). Stateless, so tests may
  * share it concurrently.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { providerErrorResponse, type DocumentedErrorResponse, type DocumentedProvider, type FaultName } from '../../../src/errors/catalog.js';
+import { startLocalServer } from './localServer.js';
 
 export interface ErrorServer {
   readonly url: string;
@@ -59,40 +59,25 @@ function echoKey(provider: string, key: string): DocumentedErrorResponse {
 
 /** Start the server on 127.0.0.1, port 0. `extras` are extra responses served at `/extra/<name>/…`. */
 export async function startErrorServer(extras: Readonly<Record<string, DocumentedErrorResponse>> = {}): Promise<ErrorServer> {
-  const sockets = new Set<Socket>();
   let hangWaiters: (() => void)[] = [];
-  const server: Server = createServer((request, response) => {
-    // Read the body fully before answering, as a real server would.
-    request.resume();
-    request.on('end', () => {
-      const [, route = '', first = '', second = ''] = (request.url ?? '').split('/');
-      if (route === 'case') return send(response, providerErrorResponse(first as DocumentedProvider, second as FaultName, { retryAfterSeconds: 2, model: 'test-model' }));
-      if (route === 'extra' && extras[first] !== undefined) return send(response, extras[first]);
-      if (route === 'echo-key') return send(response, echoKey(first, keyFrom(request)));
-      if (route === 'destroy') return request.socket.destroy();
-      if (route === 'hang') {
-        const waiters = hangWaiters;
-        hangWaiters = [];
-        for (const wake of waiters) wake();
-        return;
-      }
-      response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end(`no route for ${request.url ?? ''}`);
-    });
+  const server = await startLocalServer((request, response) => {
+    const [, route = '', first = '', second = ''] = (request.url ?? '').split('/');
+    if (route === 'case') return send(response, providerErrorResponse(first as DocumentedProvider, second as FaultName, { retryAfterSeconds: 2, model: 'test-model' }));
+    if (route === 'extra' && extras[first] !== undefined) return send(response, extras[first]);
+    if (route === 'echo-key') return send(response, echoKey(first, keyFrom(request)));
+    if (route === 'destroy') return request.socket.destroy();
+    if (route === 'hang') {
+      const waiters = hangWaiters;
+      hangWaiters = [];
+      for (const wake of waiters) wake();
+      return;
+    }
+    response.writeHead(500, { 'content-type': 'text/plain' });
+    response.end(`no route for ${request.url ?? ''}`);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     nextHang: () => new Promise<void>((resolve) => hangWaiters.push(resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
