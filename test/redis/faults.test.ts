@@ -24,13 +24,18 @@ afterAll(async () => {
 
 const POLICY = yamlPolicy(COOL_DOWN_A_ON_503);
 
-test('Redis killed, restarted and paused mid-run: no request fails, health says so, state resyncs', async () => {
+/** An executor on a Redis store that logs (slow commands from 200 ms), and a second replica's store on the same keys. */
+async function twoReplicas() {
   const prefix = uniquePrefix();
   const logs: string[] = [];
   const store = new RedisStateStore({ url: redis.url, prefix, log: (message) => logs.push(message), slowMs: 200 });
   const other = new RedisStateStore({ url: redis.url, prefix, log: () => {} });
   await Promise.all([store.ready(), other.ready()]);
-  const executor = simulatedExecutor(sim, POLICY, { stateStore: store });
+  return { logs, store, other, executor: simulatedExecutor(sim, POLICY, { stateStore: store }) };
+}
+
+test('Redis killed, restarted and paused mid-run: no request fails, health says so, state resyncs', async () => {
+  const { logs, store, other, executor } = await twoReplicas();
   const run = async (count: number): Promise<void> => {
     for (let index = 0; index < count; index++) {
       const result = await executor.generate({ policy: 'default', messages: [{ role: 'user', content: 'hi' }] });
@@ -75,12 +80,7 @@ test('Redis killed, restarted and paused mid-run: no request fails, health says 
 }, 30_000);
 
 test('a pause longer than the client\'s command timeout: degraded while it lasts, then back and resynced', async () => {
-  const prefix = uniquePrefix();
-  const logs: string[] = [];
-  const store = new RedisStateStore({ url: redis.url, prefix, log: (message) => logs.push(message), slowMs: 200 });
-  const other = new RedisStateStore({ url: redis.url, prefix, log: () => {} });
-  await Promise.all([store.ready(), other.ready()]);
-  const executor = simulatedExecutor(sim, POLICY, { stateStore: store });
+  const { store, other, executor } = await twoReplicas();
   const sleeping = redis.cli('DEBUG', 'SLEEP', '6');
   await eventually(() => executor.health().stateStore.state === 'degraded', 'health to report the pause');
   for (let index = 0; index < 5; index++) expect((await executor.generate({ policy: 'default', messages: [{ role: 'user', content: 'hi' }] })).model).toBe('b');
