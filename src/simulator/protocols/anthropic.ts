@@ -2,7 +2,7 @@
  * Anthropic messages (`POST /v1/messages`), as api.anthropic.com sends them:
  * a `message` object, or named SSE events from `message_start` to `message_stop`.
  */
-import { isRecord, reasoningSignature, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
+import { countPartsOfType, isRecord, reasoningSignature, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
 
 const STOP_REASON: Record<ReplyPlan['ending'], string | null> = {
   stop: 'end_turn',
@@ -14,10 +14,6 @@ const STOP_REASON: Record<ReplyPlan['ending'], string | null> = {
 function stopReasonOf(plan: ReplyPlan): string | null {
   if (plan.refusal !== null && plan.ending === 'stop') return 'refusal';
   return plan.toolCalls.length > 0 && plan.ending === 'stop' ? 'tool_use' : STOP_REASON[plan.ending];
-}
-
-function blocksOf(content: unknown, type: string): number {
-  return Array.isArray(content) ? content.filter((block) => isRecord(block) && block['type'] === type).length : 0;
 }
 
 /** Whole content blocks: thinking, text, tool calls. */
@@ -111,8 +107,8 @@ export const anthropicProtocol: WireProtocol = {
       const text = textOfContent(message['content']);
       inputCharacters += text.length;
       if (message['role'] === 'user') lastUserText = text;
-      images += blocksOf(message['content'], 'image');
-      files += blocksOf(message['content'], 'document');
+      images += countPartsOfType(message['content'], 'image');
+      files += countPartsOfType(message['content'], 'document');
     }
     const tools = Array.isArray(body['tools']) ? body['tools'].flatMap((tool) => (isRecord(tool) && typeof tool['name'] === 'string' ? [tool['name']] : [])) : [];
     const last = messages[messages.length - 1];
@@ -127,7 +123,7 @@ export const anthropicProtocol: WireProtocol = {
       maxTokens,
       includeUsage: true,
       tools,
-      lastIsToolResult: isRecord(last) && last['role'] === 'user' && blocksOf(last['content'], 'tool_result') > 0,
+      lastIsToolResult: isRecord(last) && last['role'] === 'user' && countPartsOfType(last['content'], 'tool_result') > 0,
       images,
       files,
       jsonSchema: format?.['schema'] ?? null,

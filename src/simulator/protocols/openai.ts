@@ -2,14 +2,10 @@
  * OpenAI chat completions (`POST /v1/chat/completions`), as api.openai.com
  * sends them: JSON, or SSE `data: {chunk}` frames ending in `data: [DONE]`.
  */
-import { isRecord, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
+import { countPartsOfType, isRecord, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
 
 function finishOf(plan: ReplyPlan): string | null {
   return plan.toolCalls.length > 0 && plan.ending === 'stop' ? 'tool_calls' : FINISH[plan.ending];
-}
-
-function countParts(content: unknown, type: string): number {
-  return Array.isArray(content) ? content.filter((part) => isRecord(part) && part['type'] === type).length : 0;
 }
 
 const FINISH: Record<ReplyPlan['ending'], string | null> = {
@@ -55,8 +51,8 @@ export const openAIProtocol: WireProtocol = {
       const text = textOfContent(message['content']);
       inputCharacters += text.length;
       if (message['role'] === 'user') lastUserText = text;
-      images += countParts(message['content'], 'image_url');
-      files += countParts(message['content'], 'file');
+      images += countPartsOfType(message['content'], 'image_url');
+      files += countPartsOfType(message['content'], 'file');
     }
     const maxTokens = body['max_completion_tokens'] ?? body['max_tokens'];
     const streamOptions = body['stream_options'];

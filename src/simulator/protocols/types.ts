@@ -129,6 +129,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** How many parts of a message's content have this `type` (0 when the content is plain text). */
+export function countPartsOfType(content: unknown, type: string): number {
+  return Array.isArray(content) ? content.filter((part) => isRecord(part) && part['type'] === type).length : 0;
+}
+
 /** A fixed-width, ordered, unique id suffix from a sequence number (cheaper than random bytes). */
 export function sequenceId(prefix: string, sequence: number, width: number): string {
   return prefix + sequence.toString(36).padStart(width, '0');
