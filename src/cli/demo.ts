@@ -11,18 +11,7 @@ import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { parseDuration } from '../simulator/scenario.js';
 import { reportCommandError } from './CliError.js';
 import { interruptWhileStarting } from './processGuards.js';
-
-export interface DemoCommandOptions {
-  readonly requests: number;
-  readonly duration: number;
-  readonly concurrency: number;
-  readonly seed: number;
-  readonly scenario?: string;
-  readonly policy?: string;
-  readonly name?: string;
-  readonly progress: boolean;
-  readonly debug?: boolean;
-}
+import type { DemoCommandOptions } from './runDemo.js';
 
 function parseCount(name: string, minimum: number, maximum: number): (value: string) => number {
   return (value) => {

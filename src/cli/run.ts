@@ -8,19 +8,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { reportCommandError } from './CliError.js';
 import { interruptWhileStarting } from './processGuards.js';
-
-export interface RunCommandOptions {
-  readonly policy: string;
-  readonly name?: string;
-  readonly model?: string;
-  readonly stream?: boolean;
-  readonly json?: boolean;
-  readonly simulate?: boolean;
-  readonly scenario?: string;
-  readonly seed?: number;
-  readonly metadata?: Readonly<Record<string, unknown>>;
-  readonly debug?: boolean;
-}
+import type { RunCommandOptions } from './runOnce.js';
 
 function parseSeed(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) > 2 ** 32 - 1) throw new InvalidArgumentError('--seed must be an integer from 0 to 4294967295.');

@@ -6,10 +6,22 @@ import { driveDemoTraffic } from '../demo/DemoRun.js';
 import { demoPolicyPath, OUTAGE_TIMELINE_MS } from '../demo/bundled.js';
 import { createProgressDisplay } from '../demo/progress.js';
 import { formatDemoSummary, requestCount } from '../demo/summary.js';
-import type { DemoCommandOptions } from './demo.js';
 import { setupCliTelemetry } from './otel.js';
 import { choosePolicy } from './policyArgument.js';
 import { simulatedProviders } from './providerSetup.js';
+
+/** The command line options, as commander parses them. */
+export interface DemoCommandOptions {
+  readonly requests: number;
+  readonly duration: number;
+  readonly concurrency: number;
+  readonly seed: number;
+  readonly scenario?: string;
+  readonly policy?: string;
+  readonly name?: string;
+  readonly progress: boolean;
+  readonly debug?: boolean;
+}
 
 /**
  * A demo that answers fewer requests than this share did not route around

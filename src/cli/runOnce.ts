@@ -14,9 +14,21 @@ import { setupCliTelemetry } from './otel.js';
 import { choosePolicy } from './policyArgument.js';
 import type { Policy } from '../policy/types.js';
 import { realProviders, simulatedProviders, type ProviderSetup } from './providerSetup.js';
-import type { RunCommandOptions } from './run.js';
 import { formatTimeline } from './timeline.js';
 
+/** The command line options, as commander parses them. */
+export interface RunCommandOptions {
+  readonly policy: string;
+  readonly name?: string;
+  readonly model?: string;
+  readonly stream?: boolean;
+  readonly json?: boolean;
+  readonly simulate?: boolean;
+  readonly scenario?: string;
+  readonly seed?: number;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly debug?: boolean;
+}
 
 /** The prompt: the words given, else stdin when it is not a terminal. */
 export async function readPrompt(words: readonly string[]): Promise<string> {
@@ -124,7 +136,6 @@ export async function runOnce(options: RunCommandOptions, prompt: string, starte
     await telemetry?.shutdown();
   }
 }
-
 
 /** True when a route tests `request.model`: then `--model` may be an alias only the routes know. */
 function routesKeyOnModel(policy: Policy): boolean {

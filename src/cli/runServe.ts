@@ -22,8 +22,25 @@ import { CliError } from './CliError.js';
 import { setupCliTelemetry } from './otel.js';
 import { reachableModels } from './policyArgument.js';
 import { simulatedProviders, type ProviderSetup } from './providerSetup.js';
-import type { ServeCommandOptions } from './serve.js';
 import { waitForStopSignal } from './stopSignal.js';
+
+/** The command line options, as commander parses them. */
+export interface ServeCommandOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly keysFile?: string;
+  readonly simulate?: boolean;
+  readonly scenario?: string;
+  readonly seed?: number;
+  readonly watch: boolean;
+  readonly maxBodyBytes: number;
+  readonly requestTimeout: number;
+  readonly drainTimeout: number;
+  readonly accessLog: boolean;
+  readonly redis?: string;
+  readonly requireRedis?: boolean;
+  readonly debug?: boolean;
+}
 
 function say(line: string): void {
   process.stderr.write(`detour serve: ${line}\n`);

@@ -8,23 +8,7 @@ import { parseDuration } from '../policy/duration.js';
 import { BUNDLED_SCENARIOS } from '../simulator/bundled.js';
 import { reportCommandError } from './CliError.js';
 import { parseInteger } from './simulate.js';
-
-export interface ServeCommandOptions {
-  readonly port: number;
-  readonly host: string;
-  readonly keysFile?: string;
-  readonly simulate?: boolean;
-  readonly scenario?: string;
-  readonly seed?: number;
-  readonly watch: boolean;
-  readonly maxBodyBytes: number;
-  readonly requestTimeout: number;
-  readonly drainTimeout: number;
-  readonly accessLog: boolean;
-  readonly redis?: string;
-  readonly requireRedis?: boolean;
-  readonly debug?: boolean;
-}
+import type { ServeCommandOptions } from './runServe.js';
 
 /** The port `detour serve` listens on when `--port` is not given. */
 export const DEFAULT_GATEWAY_PORT = 8787;

@@ -5,7 +5,7 @@
  * brand (`Symbol.for('vercel.ai.error.AI_…')`), which survives two copies of
  * the package, so detour never imports it.
  */
-import type { ClassifyContext } from './classify.js';
+import type { ClassifyContext } from './classify-context.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';

@@ -4,7 +4,7 @@
  * details? } }`); its classes carry real names (`OverloadedError`). The SDK is
  * an optional peer: its classes are known through `sdk-error-classes.ts`.
  */
-import type { ClassifyContext } from './classify.js';
+import type { ClassifyContext } from './classify-context.js';
 import { makeFact } from './fact.js';
 import { googleRpcSignals } from './google.js';
 import { kindFromHttp } from './http.js';

@@ -7,7 +7,7 @@
  * covers several cases (ValidationException). The SDK's own errors before
  * any answer (no region, no credentials) get one-line facts naming what is missing.
  */
-import type { ClassifyContext } from './classify.js';
+import type { ClassifyContext } from './classify-context.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact, ErrorKind } from './kinds.js';

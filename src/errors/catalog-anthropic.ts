@@ -3,7 +3,7 @@
  * `{ type: 'error', error: { type, message }, request_id }` with `request-id`
  * and, on 429s, `retry-after` plus the `anthropic-ratelimit-*` headers.
  */
-import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog.js';
+import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog-types.js';
 
 const REQUEST_ID = 'req_011CSHoEeqs5C35K2UUqR7Fy';
 const DEFAULT_ANTHROPIC_MODEL = 'claude-3-5-haiku-latest';

@@ -6,7 +6,7 @@
  * ConverseStream API reference (errors section) and the Bedrock user guide's
  * API error codes.
  */
-import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog.js';
+import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog-types.js';
 
 const REQUEST_ID = '6b0f2c9e-4a51-4d8e-9b3f-0c1d2e3f4a5b';
 const DEFAULT_BEDROCK_MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';

@@ -3,7 +3,7 @@
  * point): `{ error: { code, message, status, details? } }`, google.rpc style.
  * Gemini sends no `retry-after` header: the delay lives in `RetryInfo`.
  */
-import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog.js';
+import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog-types.js';
 
 const DEFAULT_GOOGLE_MODEL = 'gemini-2.0-flash';
 const RPC = 'type.googleapis.com/google.rpc.';

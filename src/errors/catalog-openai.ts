@@ -2,7 +2,7 @@
  * OpenAI's and Azure OpenAI's documented error responses (`catalog.ts` is the
  * entry point). Bodies follow `{ error: { message, type, param, code } }`.
  */
-import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog.js';
+import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog-types.js';
 
 const DEFAULT_OPENAI_MODEL = 'gpt-4o';
 

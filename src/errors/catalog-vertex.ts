@@ -13,7 +13,7 @@
  */
 import { anthropicErrorResponse } from './catalog-anthropic.js';
 import { googleErrorResponse } from './catalog-google.js';
-import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog.js';
+import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog-types.js';
 
 const RPC = 'type.googleapis.com/google.rpc.';
 const PROJECT = 'projects/my-project/locations/us-central1';

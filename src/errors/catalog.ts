@@ -14,7 +14,10 @@ import { anthropicErrorResponse } from './catalog-anthropic.js';
 import { bedrockErrorResponse } from './catalog-bedrock.js';
 import { googleErrorResponse } from './catalog-google.js';
 import { azureErrorResponse, openaiErrorResponse } from './catalog-openai.js';
+import type { CatalogOptions, DocumentedErrorResponse, FaultName } from './catalog-types.js';
 import { vertexAnthropicErrorResponse, vertexErrorResponse } from './catalog-vertex.js';
+
+export { FAULT_NAMES, type CatalogOptions, type DocumentedErrorResponse, type FaultName } from './catalog-types.js';
 
 /** Whose documented errors: `vertex` is Gemini on Vertex AI, `vertex_anthropic` Claude on Vertex AI. */
 export type DocumentedProvider =
@@ -35,55 +38,6 @@ export const DOCUMENTED_PROVIDERS: readonly DocumentedProvider[] = [
   'vertex',
   'vertex_anthropic',
 ];
-
-export type FaultName =
-  | 'rate_limit'
-  | 'quota'
-  | 'server_error'
-  | 'bad_gateway'
-  | 'service_unavailable'
-  | 'overloaded'
-  | 'gateway_timeout'
-  | 'request_timeout'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'context_length'
-  | 'content_filter'
-  | 'bad_request'
-  | 'unprocessable';
-
-/** Every fault name, in a stable order (for simulators and table-driven tests). */
-export const FAULT_NAMES: readonly FaultName[] = [
-  'rate_limit',
-  'quota',
-  'server_error',
-  'bad_gateway',
-  'service_unavailable',
-  'overloaded',
-  'gateway_timeout',
-  'request_timeout',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'context_length',
-  'content_filter',
-  'bad_request',
-  'unprocessable',
-];
-
-export interface DocumentedErrorResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  /** The JSON body, as an object (serialise with JSON.stringify). */
-  readonly body: unknown;
-}
-
-/** Options shared by every provider's table. */
-export interface CatalogOptions {
-  readonly retryAfterSeconds?: number;
-  readonly model?: string;
-}
 
 /**
  * The provider's documented response for a fault; `retryAfterSeconds` sets the

@@ -3,10 +3,10 @@
  * (the error kinds in README.md). One mapper per SDK (`openai.ts`, `anthropic.ts`, `google.ts`, `bedrock.ts`),
  * one for the network (`network.ts`); they all end in `kindFromHttp`.
  */
-import type { ProviderType } from '../provider-type.js';
 import { classifyAiSdkError } from './ai-sdk.js';
 import { classifyAnthropicError, isAnthropicShaped } from './anthropic.js';
 import { classifyBedrockError, isAwsShaped } from './bedrock.js';
+import type { ClassifyContext } from './classify-context.js';
 import { makeFact } from './fact.js';
 import { classifyGoogleError, isGoogleShaped, missingGoogleCredentialsFact } from './google.js';
 import { kindFromHttp } from './http.js';
@@ -18,29 +18,8 @@ import { redactKnownSecrets } from './redact.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
 
+export type { ClassifyContext } from './classify-context.js';
 export { classifyResponse, type ResponseOutcome } from './response.js';
-
-export interface ClassifyContext {
-  /** Which SDK threw it, when known. */
-  readonly provider?: ProviderType | null;
-  /** Set when detour's own attempt timer fired (the abort reason is then a timeout, not the caller). */
-  readonly timedOut?: boolean;
-  /**
-   * Set when the caller's signal aborted. Set it to `false` when the caller's
-   * signal is known not to have aborted: a bare AbortError is then an SDK timer
-   * (`@google/genai` reports its timeout that way) and classifies as `timeout`.
-   */
-  readonly aborted?: boolean;
-  /** Streams: the error happened while reading the stream body. */
-  readonly duringStream?: boolean;
-  /** Clock for `retry-after` HTTP dates, in ms since the epoch. @default Date.now() */
-  readonly now?: number;
-  /**
-   * Known secret values (the API key the adapter used) to scrub from the fact,
-   * on top of the key-shaped patterns that are always scrubbed.
-   */
-  readonly secrets?: readonly string[];
-}
 
 function providerLabel(context: ClassifyContext, fallback: string | null): string | null {
   return context.provider ?? fallback;

@@ -4,7 +4,7 @@
  * by name and shape only, from the retired `@google/generative-ai`
  * (`GoogleGenerativeAIFetchError`: `status`, `statusText`, `errorDetails`).
  */
-import type { ClassifyContext } from './classify.js';
+import type { ClassifyContext } from './classify-context.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';

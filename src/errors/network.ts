@@ -4,7 +4,7 @@
  * wrapped (`TypeError: fetch failed` → `cause`, SDK `APIConnectionError` →
  * `cause`), so the whole cause chain is searched.
  */
-import type { ClassifyContext } from './classify.js';
+import type { ClassifyContext } from './classify-context.js';
 import type { ErrorKind } from './kinds.js';
 import { causeChain, errorClassName, readCode, readString } from './shape.js';
 

@@ -5,7 +5,7 @@
  * (`sdk-error-classes.ts`: registered classes, else the prototype chain) and
  * by shape second. The SDK is an optional peer: nothing here imports it.
  */
-import type { ClassifyContext } from './classify.js';
+import type { ClassifyContext } from './classify-context.js';
 import { filteredCategories } from './azure-content-filter.js';
 import { makeFact } from './fact.js';
 import { kindFromHttp } from './http.js';

@@ -5,7 +5,7 @@
  * (`APIConnectionError`, whose `cause` holds the network error). Each SDK's
  * mapper decides which one it has; the facts are built here, alike for both.
  */
-import type { ClassifyContext } from './classify.js';
+import type { ClassifyContext } from './classify-context.js';
 import { makeFact } from './fact.js';
 import type { ErrorFact } from './kinds.js';
 import { classifyNetworkError } from './network.js';

@@ -19,7 +19,7 @@ import { BedrockAdapter } from './bedrock/bedrock-adapter.js';
 import { bedrockBaseUrl, resolveBedrockSettings } from './bedrock/bedrock-settings.js';
 import { createBedrockClient } from './bedrock/create-bedrock-client.js';
 import { detourFact } from './call-error.js';
-import { pooledFetch, type ClientSettings, type FetchFunction } from './client-settings.js';
+import type { ClientSettings, FetchFunction } from './client-settings.js';
 import { createGoogleClient } from './google/create-google-client.js';
 import { GOOGLE_DEFAULT_BASE_URL, GoogleAdapter } from './google/google-adapter.js';
 import { LazyAdapter } from './lazy-adapter.js';
@@ -28,6 +28,7 @@ import { createOpenAIClient, OPENAI_DEFAULT_BASE_URL } from './openai/create-ope
 import { OpenAIAdapter } from './openai/openai-adapter.js';
 import { createOpenAICompatibleClient, openAICompatibleBaseUrl } from './openai-compatible/create-openai-compatible-client.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter.js';
+import { pooledFetch } from './pooled-fetch.js';
 import { baseUrlFor, defaultProviderConfig, resolveSettings, settingsKey, type SettingsContext } from './provider-settings.js';
 import { PROVIDER_TYPES, type ProviderAdapter, type ProviderType } from './spec.js';
 import { createVertexAnthropicClient, createVertexGeminiClient } from './vertex/create-vertex-clients.js';

@@ -19,7 +19,7 @@ import { runEngine } from './engine.js';
 import type { EngineOutcome } from './engine.js';
 import { resolveNext, sessionContext } from './next-models.js';
 import type { ChoiceContext, SessionContext } from './next-models.js';
-import type { StickyStore } from './plan.js';
+import type { StickyStore } from './sticky-store.js';
 import { stepRandom } from './random.js';
 import { MemoryStickyStore } from './sticky.js';
 import type { Decision, Facts, Plan } from './types.js';

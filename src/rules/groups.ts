@@ -11,7 +11,7 @@
  * Members may be groups themselves; they resolve the same way.
  */
 import type { GroupConfig, Policy } from '../policy/types.js';
-import type { StickyStore } from './plan.js';
+import type { StickyStore } from './sticky-store.js';
 import { weightedPick } from './random.js';
 import type { Facts } from './types.js';
 

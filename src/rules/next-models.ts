@@ -12,7 +12,7 @@ import type { DecisionRule } from './compile.js';
 import { resolveModels } from './groups.js';
 import type { PickContext } from './groups.js';
 import { isFixedPlan, planRequest, sessionDefaults } from './plan.js';
-import type { StickyStore } from './plan.js';
+import type { StickyStore } from './sticky-store.js';
 import { weightedOrder, weightedPick } from './random.js';
 import { MemoryStickyStore } from './sticky.js';
 import type { Decision, Facts, Plan } from './types.js';

@@ -14,13 +14,10 @@ import { needsPicks, resolveModels } from './groups.js';
 import { drawSeed, stepRandom, weightedOrder } from './random.js';
 import type { MemberFigures } from './groups.js';
 import { defaultStickyStore } from './sticky.js';
+import type { StickyStore } from './sticky-store.js';
 import type { Facts, Plan } from './types.js';
 
-/** Remembers sticky group choices: key → member until expiry. */
-export interface StickyStore {
-  get(key: string): { readonly member: string; readonly expiresAt: number } | undefined;
-  set(key: string, value: { readonly member: string; readonly expiresAt: number }): void;
-}
+export type { StickyStore } from './sticky-store.js';
 
 export interface PlanOptions {
   /** The session's seed: every random choice of the session derives from it (see `stepRandom`). @default drawn from `random` */

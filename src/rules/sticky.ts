@@ -3,7 +3,7 @@
  * member until its ttl ends. The default is in memory, per process, bounded
  * by an LRU so a stream of distinct user ids cannot grow it without limit.
  */
-import type { StickyStore } from './plan.js';
+import type { StickyStore } from './sticky-store.js';
 
 /**
  * An in-memory StickyStore with a least-recently-used bound.
