@@ -1,6 +1,6 @@
 /**
  * The seed's `FallbackClientWrapper`: wrap the client you already have (a raw
- * `OpenAI`, `Anthropic` or `GoogleGenAI`) and give it fallback models.
+ * `OpenAI`, `Anthropic`, `GoogleGenAI` or `BedrockRuntimeClient`) and give it fallback models.
  */
 import { adapterForClient, detectClientType, SelfManagingFallbackFactory } from '../providers/factory.js';
 import type { AdapterSource, SupportedClient } from '../providers/factory.js';
@@ -15,10 +15,15 @@ import { FallbackManager } from './FallbackManager.js';
 import type { CompatCallOptions, CompatOptions, CompatParameters } from './FallbackManager.js';
 
 /** The model a wrapper starts with when none is given, per SDK. */
-export const DEFAULT_PRIMARY_MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest', google: 'gemini-2.0-flash' } as const;
+export const DEFAULT_PRIMARY_MODELS = {
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-3-5-haiku-latest',
+  google: 'gemini-2.0-flash',
+  bedrock: 'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+} as const;
 
 export interface FallbackClientWrapperOptions extends FallbackConfigInit, CompatOptions {
-  /** Your client: a raw `OpenAI`, `Anthropic` or `GoogleGenAI`. detour calls it with retries off. */
+  /** Your client: a raw `OpenAI`, `Anthropic`, `GoogleGenAI` or `BedrockRuntimeClient`. detour calls it with retries off. */
   readonly primaryClient: SupportedClient;
   /** The model the primary client is called with. @default DEFAULT_PRIMARY_MODELS for the client's SDK */
   readonly primaryModel?: string;
@@ -66,7 +71,7 @@ export class FallbackClientWrapper {
 
   constructor(options: FallbackClientWrapperOptions) {
     const clientType = detectClientType(options.primaryClient);
-    if (clientType === null) throw new TypeError('FallbackClientWrapper: primaryClient must be an OpenAI, Anthropic or GoogleGenAI client');
+    if (clientType === null) throw new TypeError('FallbackClientWrapper: primaryClient must be an OpenAI, Anthropic, GoogleGenAI or BedrockRuntimeClient client');
     const { primaryClient: _client, factory, config, logger, telemetry, historySize, stateStore, random, clock, captureContent, strategy, ...fields } = options;
     this.primaryModel = options.primaryModel ?? DEFAULT_PRIMARY_MODELS[clientType];
     const base = config ?? new FallbackConfig();

@@ -5,7 +5,7 @@
  */
 import type { ErrorFact } from './kinds.js';
 import { factFields, hasRaw, withLazyRaw } from './lazyRaw.js';
-import { isRecord } from './shape.js';
+import { isRecord, type UnknownRecord } from './shape.js';
 
 const REDACTED = '[REDACTED]';
 
@@ -141,6 +141,22 @@ function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers | n
   return changed ? copy : null;
 }
 
+/**
+ * An SDK's raw HTTP response kept on its error (the AWS SDK's `$response`, an
+ * `HttpResponse` instance, not a plain object): its headers can echo credentials,
+ * and its body, once read, is a spent stream whose socket leads to the request
+ * and every header it sent (a session token, the signature's access key id).
+ */
+function isHttpResponse(value: unknown): value is UnknownRecord {
+  return isRecord(value) && typeof value['statusCode'] === 'number' && isRecord(value['headers']);
+}
+
+function scrubHttpResponse(response: UnknownRecord, secrets: readonly string[], depth: number, seen: Set<object>): void {
+  const body = response['body'];
+  if (isRecord(body) && Object.getPrototypeOf(body) !== Object.prototype) replaceProperty(response, 'body', '[body not kept]');
+  scrubObject(response, secrets, depth, seen);
+}
+
 function replaceProperty(value: object, name: string, replacement: unknown): void {
   try {
     Object.defineProperty(value, name, { value: replacement, writable: true, configurable: true });
@@ -173,6 +189,8 @@ function scrubObject(value: object, secrets: readonly string[], depth: number, s
     } else if (isHeaders(property)) {
       const scrubbed = scrubHeaders(property, secrets);
       if (scrubbed !== null) replaceProperty(value, name, scrubbed);
+    } else if (isHttpResponse(property)) {
+      scrubHttpResponse(property, secrets, depth + 1, seen);
     } else if (property instanceof Error || Array.isArray(property) || (isRecord(property) && Object.getPrototypeOf(property) === Object.prototype)) {
       scrubObject(property, secrets, depth + 1, seen);
     }

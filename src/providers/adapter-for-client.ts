@@ -2,16 +2,20 @@
  * Wrapping a user's own SDK client (the seed's `FallbackClientWrapper({ primaryClient })`).
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { GoogleGenAI } from '@google/genai';
 import type OpenAI from 'openai';
 import { registerSdkErrorClasses } from '../errors/sdk-error-classes.js';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
+import { BedrockAdapter } from './bedrock/bedrock-adapter.js';
 import { GoogleAdapter } from './google/google-adapter.js';
+import { LazyAdapter } from './lazy-adapter.js';
+import { loadSdk } from './load-sdk.js';
 import { OpenAIAdapter } from './openai/openai-adapter.js';
 import type { ProviderAdapter, ProviderType } from './spec.js';
 
-/** Any client of the three SDKs. */
-export type SupportedClient = OpenAI | Anthropic | GoogleGenAI;
+/** Any client of the four SDKs. */
+export type SupportedClient = OpenAI | Anthropic | GoogleGenAI | BedrockRuntimeClient;
 
 export interface AdapterForClientOptions {
   /** The provider key reported in telemetry. @default the detected provider type */
@@ -26,6 +30,8 @@ interface Shaped {
   readonly chat?: { readonly completions?: { readonly create?: unknown } };
   readonly messages?: { readonly create?: unknown };
   readonly models?: { readonly generateContent?: unknown };
+  readonly send?: unknown;
+  readonly config?: { readonly serviceId?: unknown };
 }
 
 /**
@@ -36,12 +42,13 @@ interface Shaped {
  * @example
  * detectClientType(new OpenAI({ apiKey })) // → 'openai'
  */
-export function detectClientType(client: unknown): 'openai' | 'anthropic' | 'google' | null {
+export function detectClientType(client: unknown): 'openai' | 'anthropic' | 'google' | 'bedrock' | null {
   if (typeof client !== 'object' || client === null) return null;
   const shaped = client as Shaped;
   if (typeof shaped.chat?.completions?.create === 'function') return 'openai';
   if (typeof shaped.messages?.create === 'function') return 'anthropic';
   if (typeof shaped.models?.generateContent === 'function') return 'google';
+  if (typeof shaped.send === 'function' && shaped.config?.serviceId === 'Bedrock Runtime') return 'bedrock';
   return null;
 }
 
@@ -50,15 +57,41 @@ function withOptions<T>(client: T, options: Record<string, unknown>): T {
   return typeof copy === 'function' ? copy.call(client, options) : client;
 }
 
+/** The client's credential values, to scrub from errors; none when they cannot be read yet (the call then fails on its own). */
+async function bedrockSecrets(client: BedrockRuntimeClient): Promise<string[]> {
+  const config = client.config as { credentials?: () => Promise<{ secretAccessKey?: string; sessionToken?: string }>; token?: () => Promise<{ token?: string }> };
+  const credentials = await config.credentials?.().catch(() => undefined);
+  const token = await config.token?.().catch(() => undefined);
+  return [credentials?.secretAccessKey, credentials?.sessionToken, token?.token].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
+}
+
+/**
+ * A Bedrock adapter over the caller's client. The commands come from the
+ * `@aws-sdk/client-bedrock-runtime` detour imports, on the first call.
+ */
+function bedrockAdapterFor(client: BedrockRuntimeClient, modelId: string, provider: string, params: { readonly params?: Readonly<Record<string, unknown>> }): ProviderAdapter {
+  return new LazyAdapter({
+    provider,
+    providerType: 'bedrock',
+    modelId,
+    baseUrl: null,
+    build: async () => {
+      const sdk = await loadSdk('@aws-sdk/client-bedrock-runtime', { name: provider, type: 'bedrock' });
+      return new BedrockAdapter({ client, sdk, modelId, provider, secrets: await bedrockSecrets(client), retriesOffPerCall: true, ...params });
+    },
+  });
+}
+
 /**
  * An adapter over a client the caller built. detour does not trust its retry
  * settings: it uses a copy with `maxRetries: 0` (Anthropic: and its own spans
- * off) and also turns retries off on every call (Google: `retryOptions: { attempts: 1 }`).
+ * off) and also turns retries off on every call (Google: `retryOptions: { attempts: 1 }`;
+ * Bedrock: each command is sent once, whatever the client's `maxAttempts`).
  *
  * @example
  * const adapter = adapterForClient(new OpenAI({ apiKey }), 'gpt-4o');
  * await adapter.generate({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] });
- * @throws TypeError when the client is from none of the three SDKs.
+ * @throws TypeError when the client is from none of the four SDKs.
  */
 export function adapterForClient(client: SupportedClient, modelId: string, options: AdapterForClientOptions = {}): ProviderAdapter {
   const detected = detectClientType(client);
@@ -85,7 +118,9 @@ export function adapterForClient(client: SupportedClient, modelId: string, optio
       });
     case 'google':
       return new GoogleAdapter({ client: client as GoogleGenAI, modelId, provider: options.provider ?? 'google', retriesOffPerCall: true, ...params });
+    case 'bedrock':
+      return bedrockAdapterFor(client as BedrockRuntimeClient, modelId, options.provider ?? 'bedrock', params);
     default:
-      throw new TypeError('adapterForClient: expected an OpenAI, Anthropic or GoogleGenAI client');
+      throw new TypeError('adapterForClient: expected an OpenAI, Anthropic, GoogleGenAI or BedrockRuntimeClient client');
   }
 }

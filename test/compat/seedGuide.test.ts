@@ -5,6 +5,8 @@
  */
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { DefaultFallbackLogger } from '../../src/compat/DefaultFallbackLogger.js';
 import { FallbackClientWrapper } from '../../src/compat/FallbackClientWrapper.js';
@@ -218,6 +220,15 @@ describe('usage (guide: 使用方法)', () => {
     const response = await wrapper.generate(messages, { max_tokens: 64 });
     expect(response.provider).toBe('anthropic');
     expect(wrapper.primaryModel).toBe('claude-3-5-haiku-latest');
+  });
+
+  test('1c. and a raw BedrockRuntimeClient', async () => {
+    const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+    const primaryClient = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: sim.url, credentials, requestHandler: new NodeHttpHandler() });
+    const wrapper = new FallbackClientWrapper({ primaryClient, fallbackModels: ['gemini-pro'], baseDelay: 0, factory: new (await import('../../src/providers/factory.js')).SelfManagingFallbackFactory({ baseUrlOverride: sim.url, apiKeyOverride: 'k' }) });
+    const response = await wrapper.generate(messages, { max_tokens: 64 });
+    expect(response.provider).toBe('bedrock');
+    expect(wrapper.primaryModel).toBe('us.anthropic.claude-3-5-haiku-20241022-v1:0');
   });
 
   test('2. advanced: create_fallback_manager + PriorityFallbackStrategy + generate_with_fallback_async', async () => {

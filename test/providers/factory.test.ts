@@ -2,6 +2,8 @@
  * SelfManagingFallbackFactory and adapterForClient, over the real SDKs against the simulator.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { adapterForClient, SelfManagingFallbackFactory } from '../../src/provide
 import type { FetchFunction } from '../../src/providers/client-settings.js';
 import type { GenerateRequest } from '../../src/providers/spec.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { BEDROCK_TEST_CREDENTIALS } from './subjects.js';
 
 const POLICY = `
 version: 1
@@ -192,6 +195,7 @@ describe('adapterForClient: a caller-built client, its retries ignored', () => {
     ['openai', () => new OpenAI({ apiKey: 'k', baseURL: `${simulator.url}/v1`, maxRetries: 5 })],
     ['anthropic', () => new Anthropic({ apiKey: 'k', baseURL: simulator.url, maxRetries: 5 })],
     ['google', () => new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: simulator.url, retryOptions: { attempts: 5, initialDelay: 0.01 } } })],
+    ['bedrock', () => new BedrockRuntimeClient({ region: 'us-east-1', endpoint: simulator.url, credentials: BEDROCK_TEST_CREDENTIALS, maxAttempts: 5, requestHandler: new NodeHttpHandler() })],
   ] as const)('%s: a 429 and a 500 each reach the server once', async (type, create) => {
     const client = create();
     for (const [model, kind] of [
@@ -204,6 +208,19 @@ describe('adapterForClient: a caller-built client, its retries ignored', () => {
       expect((error as ProviderCallError).fact.kind).toBe(kind);
       expect(simulator.counts().models[model]?.requests).toBe(1);
     }
+  });
+
+  it("bedrock: the user's own BedrockRuntimeClient answers and streams through the Bedrock adapter", async () => {
+    const client = new BedrockRuntimeClient({ region: 'us-west-2', endpoint: simulator.url, credentials: BEDROCK_TEST_CREDENTIALS, requestHandler: new NodeHttpHandler() });
+    const adapter = adapterForClient(client, 'us.anthropic.claude-3-5-haiku-20241022-v1:0', { provider: 'my-bedrock', params: { max_tokens: 64 } });
+    expect([adapter.providerType, adapter.provider]).toEqual(['bedrock', 'my-bedrock']);
+    const response = await adapter.generate(hello(adapter.modelId));
+    expect(response.text.length).toBeGreaterThan(0);
+    const parts: string[] = [];
+    for await (const part of adapter.stream(hello(adapter.modelId))) parts.push(part.type);
+    expect(parts).toContain('text-delta');
+    expect(parts.at(-1)).toBe('finish');
+    expect(simulator.counts().models[adapter.modelId]?.requests).toBe(2);
   });
 
   it('rejects something that is not an SDK client', () => {

@@ -1,6 +1,8 @@
 import { inspect } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
 import * as AnthropicVertexSdk from '@anthropic-ai/vertex-sdk';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as GoogleSdk from '@google/genai';
 import { GoogleGenAI } from '@google/genai';
 import * as OpenAISdk from 'openai';
@@ -12,7 +14,7 @@ import { scrubCause } from '../../src/errors/toProviderCallError.js';
 import { Executor } from '../../src/executor/Executor.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { createPolicySet } from '../../src/policy/set.js';
-import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
+import { adapterForClient, SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import { noopTelemetry } from '../../src/telemetry/hooks.js';
 import type { TelemetryHooks } from '../../src/telemetry/hooks.js';
 import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
@@ -194,5 +196,15 @@ describe('AWS credentials a Bedrock endpoint echoes back', () => {
     expect(causes).toHaveLength(1);
     for (const cause of causes) expectNoCredential(inspect(cause, { depth: 10, showHidden: true }));
     for (const fact of facts) expectNoCredential(JSON.stringify(fact));
+  });
+
+  it("the caller's own BedrockRuntimeClient (adapterForClient): its credentials appear nowhere in the error or its cause", async () => {
+    const client = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: url, credentials, requestHandler: new NodeHttpHandler() });
+    const adapter = adapterForClient(client, 'us.anthropic.claude-3-5-haiku-20241022-v1:0');
+    const error = await adapter.generate({ model: adapter.modelId, messages: [{ role: 'user', content: 'hi' }] }).then(() => null, (thrown: unknown) => thrown);
+    expect(ProviderCallError.isInstance(error)).toBe(true);
+    expect((error as ProviderCallError).fact).toMatchObject({ kind: 'authentication', code: 'UnrecognizedClientException', provider: 'bedrock' });
+    expect((error as ProviderCallError).fact.message).toContain('The security token included in the request is invalid');
+    expectNoCredential(inspect(error, { depth: 10, showHidden: true }));
   });
 });

@@ -16,9 +16,10 @@ import { toConverseInput } from './bedrock-request.js';
 import { bedrockContent, bedrockUsage } from './bedrock-response.js';
 import { BedrockStreamReader } from './bedrock-stream-reader.js';
 import { mapBedrockFinishReason } from './map-bedrock-finish-reason.js';
+import { hasSdkRetries, withoutSdkRetries } from './sdk-retries-off.js';
 
 export interface BedrockAdapterOptions {
-  /** A `BedrockRuntimeClient`; detour's factory builds it with `maxAttempts: 1` (build yours so too: the adapter cannot turn the SDK's retries off per call). */
+  /** A `BedrockRuntimeClient`; detour's factory builds it with `maxAttempts: 1` (build yours so too, or set `retriesOffPerCall`). */
   readonly client: BedrockRuntimeClient;
   /** The `@aws-sdk/client-bedrock-runtime` module the client came from (for its commands). */
   readonly sdk: Pick<typeof BedrockSdk, 'ConverseCommand' | 'ConverseStreamCommand'>;
@@ -32,6 +33,8 @@ export interface BedrockAdapterOptions {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Credential values to scrub from errors wherever they might be echoed (secret key, session token, API key). */
   readonly secrets?: readonly string[];
+  /** Send each command once whatever the client's `maxAttempts` (for a client the caller built). @default false */
+  readonly retriesOffPerCall?: boolean;
 }
 
 /** An error the SDK raised after a 200 arrived (its `$metadata` says so). */
@@ -58,11 +61,17 @@ export class BedrockAdapter extends SdkAdapter<BedrockRuntimeClient> implements 
   readonly providerType = 'bedrock' as const;
   private readonly sdk: BedrockAdapterOptions['sdk'];
   private readonly credentialSecrets: readonly string[];
+  private readonly retriesOff: boolean;
 
   constructor(options: BedrockAdapterOptions) {
     super(options, options.provider ?? 'bedrock', options.baseUrl ?? 'https://bedrock-runtime.us-east-1.amazonaws.com');
     this.sdk = options.sdk;
     this.credentialSecrets = (options.secrets ?? []).filter((secret) => secret.length > 0);
+    this.retriesOff = options.retriesOffPerCall === true && hasSdkRetries(options.client);
+  }
+
+  private once<Command extends { readonly middlewareStack: object }>(command: Command): Command {
+    return this.retriesOff ? withoutSdkRetries(command) : command;
   }
 
   async generate(request: GenerateRequest, options?: CallOptions): Promise<GenerateResponse> {
@@ -70,7 +79,7 @@ export class BedrockAdapter extends SdkAdapter<BedrockRuntimeClient> implements 
     const control = CallControl.of(options);
     let output: ConverseResponse & { $metadata?: { requestId?: string } };
     try {
-      const call = this.client.send(new this.sdk.ConverseCommand(input), control === undefined ? {} : { abortSignal: control.signal });
+      const call = this.client.send(this.once(new this.sdk.ConverseCommand(input)), control === undefined ? {} : { abortSignal: control.signal });
       output = await (control === undefined ? call : control.race(call));
     } catch (error) {
       if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError('bedrock', undefined, 'output', error);
@@ -102,7 +111,7 @@ export class BedrockAdapter extends SdkAdapter<BedrockRuntimeClient> implements 
       open: async (input, control) => {
         let output: ConverseStreamCommandOutput;
         try {
-          output = await control.race(this.client.send(new this.sdk.ConverseStreamCommand(input), { abortSignal: control.signal }));
+          output = await control.race(this.client.send(this.once(new this.sdk.ConverseStreamCommand(input)), { abortSignal: control.signal }));
         } catch (error) {
           // The SDK reads the first event before it answers: a 200 whose stream broke there is a broken stream.
           if (isAnswered(error)) throw toCallError(error, { provider: 'bedrock', control, duringStream: true, secrets: this.credentialSecrets });
