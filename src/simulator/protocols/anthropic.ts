@@ -2,7 +2,7 @@
  * Anthropic messages (`POST /v1/messages`), as api.anthropic.com sends them:
  * a `message` object, or named SSE events from `message_start` to `message_stop`.
  */
-import { countPartsOfType, isRecord, reasoningSignature, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
+import { countPartsOfType, isRecord, readTurns, reasoningSignature, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type TurnShape, type WireProtocol } from './types.js';
 
 const STOP_REASON: Record<ReplyPlan['ending'], string | null> = {
   stop: 'end_turn',
@@ -85,6 +85,12 @@ function headers(requestId: string, contentType: string): Record<string, string>
   };
 }
 
+const ANTHROPIC_TURNS: TurnShape = {
+  parts: 'content',
+  images: (parts) => countPartsOfType(parts, 'image'),
+  files: (parts) => countPartsOfType(parts, 'document'),
+};
+
 export const anthropicProtocol: WireProtocol = {
   provider: 'anthropic',
 
@@ -98,34 +104,20 @@ export const anthropicProtocol: WireProtocol = {
     if (typeof maxTokens !== 'number') return 'max_tokens: Field required';
     const unsigned = unsignedThinking(messages);
     if (unsigned !== null) return unsigned;
-    let lastUserText = '';
-    let inputCharacters = textOfContent(body['system']).length;
-    let images = 0;
-    let files = 0;
-    for (const message of messages) {
-      if (!isRecord(message)) continue;
-      const text = textOfContent(message['content']);
-      inputCharacters += text.length;
-      if (message['role'] === 'user') lastUserText = text;
-      images += countPartsOfType(message['content'], 'image');
-      files += countPartsOfType(message['content'], 'document');
-    }
+    const systemText = textOfContent(body['system']);
+    const turns = readTurns(messages, ANTHROPIC_TURNS, systemText);
     const tools = Array.isArray(body['tools']) ? body['tools'].flatMap((tool) => (isRecord(tool) && typeof tool['name'] === 'string' ? [tool['name']] : [])) : [];
     const last = messages[messages.length - 1];
     const outputConfig = body['output_config'];
     const format = isRecord(outputConfig) && isRecord(outputConfig['format']) ? outputConfig['format'] : null;
-    const systemText = textOfContent(body['system']);
     return {
       model,
       stream: body['stream'] === true,
-      lastUserText,
-      inputCharacters,
+      ...turns,
       maxTokens,
       includeUsage: true,
       tools,
       lastIsToolResult: isRecord(last) && last['role'] === 'user' && countPartsOfType(last['content'], 'tool_result') > 0,
-      images,
-      files,
       jsonSchema: format?.['schema'] ?? null,
       wantsJson: format !== null || systemText.includes('JSON'),
     };

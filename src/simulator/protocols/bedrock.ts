@@ -7,7 +7,7 @@
  */
 import { bedrockErrorType } from '../../errors/catalog-bedrock.js';
 import { eventMessage, exceptionMessage } from '../eventStream.js';
-import { isRecord, textOfContent, type Frame, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
+import { isRecord, readTurns, textOfContent, type Frame, type ReplyPlan, type StreamFrames, type TurnShape, type WireProtocol } from './types.js';
 
 const STOP_REASON: Record<ReplyPlan['ending'], string | null> = {
   stop: 'end_turn',
@@ -97,6 +97,14 @@ function exceptionMember(errorType: string): string {
   return errorType.charAt(0).toLowerCase() + errorType.slice(1);
 }
 
+/** Content blocks are keyed by kind (`{ image: … }`); a user turn without text (tool results only) leaves the last user text as it was. */
+const BEDROCK_TURNS: TurnShape = {
+  parts: 'content',
+  isUser: (turn, text) => turn['role'] === 'user' && text !== '',
+  images: (parts) => blocksOf(parts, 'image'),
+  files: (parts) => blocksOf(parts, 'document'),
+};
+
 export const bedrockProtocol: WireProtocol = {
   provider: 'bedrock',
 
@@ -106,18 +114,7 @@ export const bedrockProtocol: WireProtocol = {
     const messages = body['messages'];
     if (!Array.isArray(messages) || messages.length === 0) return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
     const systemText = textOfContent(body['system']);
-    let inputCharacters = systemText.length;
-    let lastUserText = '';
-    let images = 0;
-    let files = 0;
-    for (const message of messages) {
-      if (!isRecord(message)) continue;
-      const text = textOfContent(message['content']);
-      inputCharacters += text.length;
-      if (message['role'] === 'user' && text !== '') lastUserText = text;
-      images += blocksOf(message['content'], 'image');
-      files += blocksOf(message['content'], 'document');
-    }
+    const turns = readTurns(messages, BEDROCK_TURNS, systemText);
     const toolConfig = body['toolConfig'];
     const tools =
       isRecord(toolConfig) && Array.isArray(toolConfig['tools'])
@@ -141,14 +138,11 @@ export const bedrockProtocol: WireProtocol = {
     return {
       model: urlModel,
       stream: urlStream,
-      lastUserText,
-      inputCharacters,
+      ...turns,
       maxTokens,
       includeUsage: true,
       tools,
       lastIsToolResult: isRecord(last) && last['role'] === 'user' && blocksOf(last['content'], 'toolResult') > 0,
-      images,
-      files,
       jsonSchema: schema,
       wantsJson: textFormat !== null || systemText.includes('JSON'),
     };

@@ -3,7 +3,7 @@
  * `:streamGenerateContent?alt=sse`), as generativelanguage.googleapis.com
  * sends them: GenerateContentResponse JSON, or SSE `data:` frames of them.
  */
-import { isRecord, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
+import { isRecord, readTurns, textOfContent, type ReplyPlan, type StreamFrames, type TurnShape, type WireProtocol } from './types.js';
 
 const FINISH: Record<ReplyPlan['ending'], string | null> = {
   stop: 'STOP',
@@ -72,6 +72,14 @@ function frame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\r\n\r\n`;
 }
 
+/** A single-turn request may leave the role out: that turn is the user's. */
+const GOOGLE_TURNS: TurnShape = {
+  parts: 'parts',
+  isUser: (turn) => turn['role'] === 'user' || turn['role'] === undefined,
+  images: (parts) => countData(parts, true),
+  files: (parts) => countData(parts, false),
+};
+
 export const googleProtocol: WireProtocol = {
   provider: 'google',
 
@@ -80,20 +88,8 @@ export const googleProtocol: WireProtocol = {
     if (!isRecord(body)) return 'Invalid JSON payload received.';
     const contents = body['contents'];
     if (!Array.isArray(contents)) return '* GenerateContentRequest.contents: contents is not specified';
-    let lastUserText = '';
-    let inputCharacters = 0;
-    let images = 0;
-    let files = 0;
     const system = body['systemInstruction'];
-    if (isRecord(system)) inputCharacters += textOfContent(system['parts']).length;
-    for (const content of contents) {
-      if (!isRecord(content)) continue;
-      const text = textOfContent(content['parts']);
-      inputCharacters += text.length;
-      if (content['role'] === 'user' || content['role'] === undefined) lastUserText = text;
-      images += countData(content['parts'], true);
-      files += countData(content['parts'], false);
-    }
+    const turns = readTurns(contents, GOOGLE_TURNS, isRecord(system) ? textOfContent(system['parts']) : '');
     const generationConfig = body['generationConfig'];
     const maxTokens = isRecord(generationConfig) ? generationConfig['maxOutputTokens'] : undefined;
     const tools = Array.isArray(body['tools'])
@@ -109,14 +105,11 @@ export const googleProtocol: WireProtocol = {
     return {
       tools,
       lastIsToolResult: lastParts.some((part) => isRecord(part) && part['functionResponse'] !== undefined),
-      images,
-      files,
+      ...turns,
       jsonSchema: config['responseJsonSchema'] ?? config['responseSchema'] ?? null,
       wantsJson: config['responseMimeType'] === 'application/json',
       model: urlModel,
       stream: urlStream,
-      lastUserText,
-      inputCharacters,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : null,
       includeUsage: true,
     };

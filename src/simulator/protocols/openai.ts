@@ -2,7 +2,7 @@
  * OpenAI chat completions (`POST /v1/chat/completions`), as api.openai.com
  * sends them: JSON, or SSE `data: {chunk}` frames ending in `data: [DONE]`.
  */
-import { countPartsOfType, isRecord, sequenceId, textOfContent, type ReplyPlan, type StreamFrames, type WireProtocol } from './types.js';
+import { countPartsOfType, isRecord, readTurns, sequenceId, type ReplyPlan, type StreamFrames, type TurnShape, type WireProtocol } from './types.js';
 
 function finishOf(plan: ReplyPlan): string | null {
   return plan.toolCalls.length > 0 && plan.ending === 'stop' ? 'tool_calls' : FINISH[plan.ending];
@@ -33,6 +33,12 @@ function usageOf(plan: ReplyPlan): object {
   };
 }
 
+const OPENAI_TURNS: TurnShape = {
+  parts: 'content',
+  images: (parts) => countPartsOfType(parts, 'image_url'),
+  files: (parts) => countPartsOfType(parts, 'file'),
+};
+
 export const openAIProtocol: WireProtocol = {
   provider: 'openai',
 
@@ -42,18 +48,7 @@ export const openAIProtocol: WireProtocol = {
     if (typeof model !== 'string' || model === '') return "you must provide a model parameter";
     const messages = body['messages'];
     if (!Array.isArray(messages)) return "Missing required parameter: 'messages'.";
-    let lastUserText = '';
-    let inputCharacters = 0;
-    let images = 0;
-    let files = 0;
-    for (const message of messages) {
-      if (!isRecord(message)) continue;
-      const text = textOfContent(message['content']);
-      inputCharacters += text.length;
-      if (message['role'] === 'user') lastUserText = text;
-      images += countPartsOfType(message['content'], 'image_url');
-      files += countPartsOfType(message['content'], 'file');
-    }
+    const turns = readTurns(messages, OPENAI_TURNS);
     const maxTokens = body['max_completion_tokens'] ?? body['max_tokens'];
     const streamOptions = body['stream_options'];
     const tools = Array.isArray(body['tools'])
@@ -65,14 +60,11 @@ export const openAIProtocol: WireProtocol = {
     return {
       tools,
       lastIsToolResult: isRecord(last) && last['role'] === 'tool',
-      images,
-      files,
+      ...turns,
       jsonSchema,
       wantsJson: isRecord(format) && (format['type'] === 'json_schema' || format['type'] === 'json_object'),
       model,
       stream: body['stream'] === true,
-      lastUserText,
-      inputCharacters,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : null,
       includeUsage: isRecord(streamOptions) && streamOptions['include_usage'] === true,
     };

@@ -129,6 +129,44 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** What the simulator reads off a conversation's turns, whatever the protocol. */
+export type TurnFigures = Pick<SimulatedRequest, 'lastUserText' | 'inputCharacters' | 'images' | 'files'>;
+
+/** Where a protocol keeps a turn's parts, and how it tells the user's turns, images and files. */
+export interface TurnShape {
+  /** The field holding a turn's parts: `content`, or Gemini's `parts`. */
+  readonly parts: string;
+  /** Whether the turn is the user's (its text given). @default its `role` is `user` */
+  readonly isUser?: (turn: Record<string, unknown>, text: string) => boolean;
+  readonly images: (parts: unknown) => number;
+  readonly files: (parts: unknown) => number;
+}
+
+/**
+ * The figures of a conversation's turns (`messages`, Gemini's `contents`): the
+ * characters sent (after `systemText`'s), the last user turn's text, and the
+ * images and files attached.
+ *
+ * @example
+ * readTurns(body.messages, { parts: 'content', images: (parts) => countPartsOfType(parts, 'image'), files: (parts) => countPartsOfType(parts, 'document') })
+ */
+export function readTurns(turns: readonly unknown[], shape: TurnShape, systemText = ''): TurnFigures {
+  let lastUserText = '';
+  let inputCharacters = systemText.length;
+  let images = 0;
+  let files = 0;
+  for (const turn of turns) {
+    if (!isRecord(turn)) continue;
+    const parts = turn[shape.parts];
+    const text = textOfContent(parts);
+    inputCharacters += text.length;
+    if (shape.isUser === undefined ? turn['role'] === 'user' : shape.isUser(turn, text)) lastUserText = text;
+    images += shape.images(parts);
+    files += shape.files(parts);
+  }
+  return { lastUserText, inputCharacters, images, files };
+}
+
 /** How many parts of a message's content have this `type` (0 when the content is plain text). */
 export function countPartsOfType(content: unknown, type: string): number {
   return Array.isArray(content) ? content.filter((part) => isRecord(part) && part['type'] === type).length : 0;
