@@ -41,19 +41,18 @@ function nativeFact(error: unknown, context: ClassifyContext): ErrorFact | null 
 
 function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
   if (ProviderCallError.isInstance(error)) return error.fact;
-  const sdkName = errorClassName(error);
-  const message = typeof error === 'string' ? error : (readString(error, 'message') ?? '');
-
-  if (context.aborted === true) {
-    return makeFact('aborted', { message: message || 'The caller aborted the request.', provider: providerLabel(context, null), sdkError: sdkName });
-  }
-  if (context.timedOut === true) {
-    return makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError: sdkName });
+  if (context.aborted === true || context.timedOut === true) {
+    const message = messageOf(error);
+    const sdkError = errorClassName(error);
+    if (context.aborted === true) return makeFact('aborted', { message: message || 'The caller aborted the request.', provider: providerLabel(context, null), sdkError });
+    return makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError });
   }
 
   // The adapter that caught it names the SDK: its classifier first, the other SDKs' shape tests skipped.
   const native = nativeFact(error, context);
   if (native !== null) return native;
+  const sdkName = errorClassName(error);
+  const message = messageOf(error);
 
   if (context.provider === 'vertex') {
     const credentials = missingGoogleCredentialsFact(error, 'vertex');
@@ -112,6 +111,10 @@ function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
     provider: providerLabel(context, null),
     sdkError: sdkName,
   });
+}
+
+function messageOf(error: unknown): string {
+  return typeof error === 'string' ? error : (readString(error, 'message') ?? '');
 }
 
 function describe(error: unknown): string {

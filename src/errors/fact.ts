@@ -5,7 +5,7 @@
  * final error): a failover that only needs the kind never pays for it.
  */
 import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind, type ErrorScope } from './kinds.js';
-import { withLazyRaw } from './lazyRaw.js';
+import { lazyRaw } from './lazyRaw.js';
 import { redactSecrets, redactValue } from './redact.js';
 import { limitScope } from './scope.js';
 
@@ -34,19 +34,18 @@ export interface FactFields {
 export function makeFact(kind: ErrorKind, fields: FactFields = {}): ErrorFact {
   const message = redactSecrets((fields.message ?? '').slice(0, MAX_MESSAGE_LENGTH)) || ERROR_TYPES[kind];
   const scope = fields.scope !== undefined ? fields.scope : limitScope(kind, fields);
-  const fact: ErrorFact = {
-    kind,
-    type: ERROR_TYPES[kind],
-    status: fields.status ?? null,
-    code: fields.code ?? null,
-    message,
-    retryAfterMs: fields.retryAfterMs ?? null,
-    retryable: RETRYABLE_KINDS.has(kind),
-    provider: fields.provider ?? null,
-    sdkError: fields.sdkError ?? null,
-    ...(scope === null ? {} : { scope }),
-  };
+  const type = ERROR_TYPES[kind];
+  const status = fields.status ?? null;
+  const code = fields.code ?? null;
+  const retryAfterMs = fields.retryAfterMs ?? null;
+  const retryable = RETRYABLE_KINDS.has(kind);
+  const provider = fields.provider ?? null;
+  const sdkError = fields.sdkError ?? null;
+  const fact: ErrorFact =
+    scope === null
+      ? { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError }
+      : { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError, scope };
   const raw = fields.raw;
   if (raw === undefined) return fact;
-  return withLazyRaw(fact, () => redactValue(raw));
+  return lazyRaw(fact, () => redactValue(raw));
 }

@@ -97,8 +97,10 @@ const RATE_LIMIT_CODES = new Set(['rate_limit_exceeded', 'rate_limit_error', 're
 const UNAVAILABLE_CODES = new Set(['api_error', 'server_error', 'internal', 'unavailable', 'cf_bad_gateway', 'service_unavailable', 'unavailable_error']);
 const INVALID_CODES = new Set(['invalid_request_error', 'invalid_argument', 'failed_precondition', 'out_of_range', 'invalid_type']);
 
+/** `codes` lower-cased (once per error, not once per test). */
 function hasCode(codes: readonly string[], set: ReadonlySet<string>): boolean {
-  return codes.some((code) => set.has(code.toLowerCase()));
+  for (const code of codes) if (set.has(code)) return true;
+  return false;
 }
 
 /**
@@ -108,7 +110,8 @@ function hasCode(codes: readonly string[], set: ReadonlySet<string>): boolean {
  * kindFromHttp({ status: 429, codes: ['insufficient_quota'], message: 'You exceeded your current quota' }) // 'quota_exceeded'
  */
 export function kindFromHttp(signals: HttpErrorSignals): ErrorKind {
-  const { status, codes, message } = signals;
+  const { status, message } = signals;
+  const codes = signals.codes.map((code) => code.toLowerCase());
   const clientError = status === null || (status >= 400 && status < 500);
 
   if (clientError && (hasCode(codes, CONTENT_FILTER_CODES) || CONTENT_FILTER_MESSAGE.test(message))) return 'content_filter';

@@ -1,28 +1,26 @@
 /**
  * A fact's `raw` body, copied and redacted only when something reads it.
  */
+import { lazyProperty } from '../lazy-property.js';
 import type { ErrorFact } from './kinds.js';
+
+/**
+ * Give `fact` (a fact just built, not yet shared) a `raw` computed on first
+ * read. Returns `fact`.
+ */
+export const lazyRaw: (fact: ErrorFact, compute: () => unknown) => ErrorFact = lazyProperty('raw');
 
 /**
  * A copy of `fact` whose `raw` is computed on first read (then kept as a plain
  * property). Spreading or serialising the fact reads it, so no copy can miss it.
  */
 export function withLazyRaw(fact: ErrorFact, compute: () => unknown): ErrorFact {
-  function raw(this: ErrorFact): unknown {
-    const value = compute();
-    Object.defineProperty(this, 'raw', { value, enumerable: true, configurable: true, writable: false });
-    return value;
-  }
-  const { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError, scope } = fact;
-  if (scope === undefined) {
-    return { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError, get raw() { return raw.call(this); } };
-  }
-  return { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError, scope, get raw() { return raw.call(this); } };
+  return lazyRaw(factFields(fact), compute);
 }
 
-/** The fact's fields without `raw` (copying them does not compute a lazy `raw`). */
-export function factFields(fact: ErrorFact): ErrorFact {
-  const { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError, scope } = fact;
+/** The fact's fields without `raw` (copying them does not compute a lazy `raw`), `message` and `code` replaced when given. */
+export function factFields(fact: ErrorFact, message: string = fact.message, code: string | null = fact.code): ErrorFact {
+  const { kind, type, status, retryAfterMs, retryable, provider, sdkError, scope } = fact;
   return scope === undefined
     ? { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError }
     : { kind, type, status, code, message, retryAfterMs, retryable, provider, sdkError, scope };

@@ -4,7 +4,7 @@
  * and an error message ends up in logs, spans and session history.
  */
 import type { ErrorFact } from './kinds.js';
-import { factFields, hasRaw, withLazyRaw } from './lazyRaw.js';
+import { factFields, hasRaw, lazyRaw } from './lazyRaw.js';
 import { isRecord, type UnknownRecord } from './shape.js';
 
 const REDACTED = '[REDACTED]';
@@ -90,7 +90,7 @@ const MIN_KNOWN_SECRET_LENGTH = 6;
 
 function replaceKnown(text: string, secrets: readonly string[]): string {
   let result = text;
-  for (const secret of secrets) if (secret.length >= MIN_KNOWN_SECRET_LENGTH) result = result.split(secret).join(REDACTED);
+  for (const secret of secrets) if (secret.length >= MIN_KNOWN_SECRET_LENGTH && result.includes(secret)) result = result.split(secret).join(REDACTED);
   return result;
 }
 
@@ -107,8 +107,8 @@ function replaceKnownDeep(value: unknown, secrets: readonly string[]): unknown {
  * lazy `raw` stays lazy.
  */
 export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[]): ErrorFact {
-  const scrubbed: ErrorFact = { ...factFields(fact), message: replaceKnown(fact.message, secrets), code: fact.code === null ? null : replaceKnown(fact.code, secrets) };
-  return hasRaw(fact) ? withLazyRaw(scrubbed, () => replaceKnownDeep(fact.raw, secrets)) : scrubbed;
+  const scrubbed = factFields(fact, replaceKnown(fact.message, secrets), fact.code === null ? null : replaceKnown(fact.code, secrets));
+  return hasRaw(fact) ? lazyRaw(scrubbed, () => replaceKnownDeep(fact.raw, secrets)) : scrubbed;
 }
 
 const SCRUB_DEPTH = 4;

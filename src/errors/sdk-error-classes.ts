@@ -38,6 +38,12 @@ type ClassTable = readonly (readonly [ErrorClass, string])[];
 
 const registered: Record<ClassifiedSdk, ClassTable[]> = { openai: [], anthropic: [] };
 const rootsSeen = new Set<unknown>();
+/**
+ * The answer per error prototype (an error's class is its prototype chain):
+ * a failover asks several times about the same few classes. Emptied when a
+ * table is registered.
+ */
+const byPrototype: Record<ClassifiedSdk, WeakMap<object, string | null>> = { openai: new WeakMap(), anthropic: new WeakMap() };
 
 /**
  * Remember an SDK's error classes, read from `holder`: the SDK's module, or
@@ -58,6 +64,7 @@ export function registerSdkErrorClasses(sdk: ClassifiedSdk, holder: unknown): vo
   if (root === undefined || rootsSeen.has(root)) return;
   rootsSeen.add(root);
   registered[sdk].push(table);
+  byPrototype[sdk] = new WeakMap();
 }
 
 function readClass(holder: unknown, name: string): ErrorClass | null {
@@ -97,6 +104,21 @@ function prototypeNames(error: unknown): string[] {
  */
 export function sdkErrorClass(sdk: ClassifiedSdk, error: unknown): string | null {
   if (typeof error !== 'object' || error === null) return null;
+  let prototype: unknown;
+  try {
+    prototype = Object.getPrototypeOf(error);
+  } catch {
+    return classOf(sdk, error);
+  }
+  if (typeof prototype !== 'object' || prototype === null || prototype === Object.prototype) return classOf(sdk, error);
+  const known = byPrototype[sdk].get(prototype);
+  if (known !== undefined) return known;
+  const name = classOf(sdk, error);
+  byPrototype[sdk].set(prototype, name);
+  return name;
+}
+
+function classOf(sdk: ClassifiedSdk, error: object): string | null {
   for (const table of registered[sdk]) {
     for (const [errorClass, name] of table) {
       try {

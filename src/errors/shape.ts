@@ -62,7 +62,8 @@ export function readHeader(headers: unknown, name: string): string | undefined {
     if (typeof get === 'function') {
       const value: unknown = get.call(headers, name);
       if (typeof value === 'string') return value;
-      if (value !== null && value !== undefined) return undefined;
+      // A fetch Headers has no header of its own beside what `get` reads.
+      if ((value !== null && value !== undefined) || (typeof Headers !== 'undefined' && headers instanceof Headers)) return undefined;
     }
     for (const [key, value] of Object.entries(headers)) {
       if (key.toLowerCase() === name && (typeof value === 'string' || typeof value === 'number')) return String(value);

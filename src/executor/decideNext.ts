@@ -7,12 +7,13 @@
  */
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
-import { decideDetailed } from '../rules/decide.js';
+import { compiledRules } from '../rules/compile.js';
+import { decideOnOwnFacts } from '../rules/decide.js';
 import { computeDelay, nextTarget } from '../rules/delay.js';
-import { buildFailureFacts } from '../rules/facts.js';
+import { buildFailureFacts, buildFailureOwnFacts } from '../rules/facts.js';
 import type { RequestFactsInput, StreamPhase } from '../rules/facts.js';
 import { addStatsFacts, statsFactsOf } from '../rules/stats-facts.js';
-import type { Decision, Plan } from '../rules/types.js';
+import type { Decision, Facts, Plan } from '../rules/types.js';
 import { sessionCost } from './liveCalls.js';
 import type { SessionServices } from './services.js';
 import { cooldownKey } from './StateStore.js';
@@ -49,7 +50,7 @@ export interface SessionSoFar {
 /** The decision after `failed`; never throws (a rules error falls back to the plan order). */
 export function decideNext(policy: Policy, services: SessionServices, failed: FailedCall, soFar: SessionSoFar): Decision {
   const { fact, model, provider } = failed;
-  const facts = buildFailureFacts({
+  const own = {
     error: fact,
     attempt: { model, provider, number: failed.number },
     session: {
@@ -59,15 +60,14 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
       estimatedCost: sessionCost(policy, soFar.tried, soFar.estimatedInputTokens),
     },
     streamPhase: failed.phase,
-    request: soFar.request,
-  });
-  const statsFacts = statsFactsOf(policy).rules;
-  if (statsFacts.length > 0) {
-    addStatsFacts(facts as Record<string, unknown>, statsFacts, (name) => services.live.get(cooldownKey(policy.name, name), policy.statsWindowMs, services.clock.now()));
-  }
+  };
+  let allFacts: Facts | null = null;
+  /** Every fact (the request's and the stats' included), built once, when something reads past the failure's own. */
+  const everyFact = (): Facts => (allFacts ??= withStatsFacts(policy, services, buildFailureFacts({ ...own, request: soFar.request })));
+  const facts = needsAllFacts(policy, soFar.plan, fact) ? everyFact() : buildFailureOwnFacts(own, soFar.plan.maxAttempts);
   let decision: Decision;
   try {
-    decision = decideDetailed(policy, facts, {
+    decision = decideOnOwnFacts(policy, facts, {
       random: services.random,
       plan: soFar.plan,
       seed: soFar.seed,
@@ -83,13 +83,31 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
   if (decision.action === 'fail' && failureReasonOf(decision, policy) === 'rejected' && decision.source !== 'rule' && soFar.fallbackWhen !== undefined) {
     let holds = false;
     try {
-      holds = soFar.fallbackWhen(fact, facts);
+      holds = soFar.fallbackWhen(fact, everyFact());
     } catch (error) {
       services.logger?.logInternalError?.('fallbackWhen threw; treated as false', error);
     }
     if (holds) return planOrderDecision(policy, soFar, services.random, failed, 'condition:function');
   }
   return decision;
+}
+
+/** Whether the rules may read more than the failure's own facts (when unsure, they may: the rules' own error then surfaces in decide). */
+function needsAllFacts(policy: Policy, plan: Plan, fact: ErrorFact): boolean {
+  try {
+    return compiledRules(policy, plan.strategy).needsAllFacts(fact.kind);
+  } catch {
+    return true;
+  }
+}
+
+/** `facts` with the `stats.*` facts the policy's rules name. */
+function withStatsFacts(policy: Policy, services: SessionServices, facts: Facts): Facts {
+  const statsFacts = statsFactsOf(policy).rules;
+  if (statsFacts.length > 0) {
+    addStatsFacts(facts as Record<string, unknown>, statsFacts, (name) => services.live.get(cooldownKey(policy.name, name), policy.statsWindowMs, services.clock.now()));
+  }
+  return facts;
 }
 
 /** The executor's own decision: the rest of the plan, in order, after the policy's backoff (see computeDelay). */

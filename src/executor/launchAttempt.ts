@@ -7,6 +7,7 @@
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { Policy } from '../policy/types.js';
 import type { GenerateResponse, ProviderAdapter } from '../providers/spec.js';
+import { noopAttempt, recordsNothing } from '../telemetry/hooks.js';
 import type { AttemptStartInfo, SessionScope } from '../telemetry/hooks.js';
 import { settledFact } from './attemptFact.js';
 import { AttemptRun } from './AttemptRun.js';
@@ -43,8 +44,7 @@ export function launchAttempt(
   now: number,
 ): AttemptRun {
   const { services, policy, options, sink } = context;
-  const captureContent = options.captureContent ?? (services.captureContent || services.telemetry.captureContent === true);
-  const scope = context.scope.attemptStarted(attemptStartInfo(candidate, adapter, number, hedged, policy, options, captureContent));
+  const scope = recordsNothing(context.scope) ? noopAttempt : context.scope.attemptStarted(attemptStartInfo(candidate, adapter, number, hedged, context));
   const run = new AttemptRun(number, candidate.model, adapter, candidate.reason, hedged, now, scope, attemptTimeout(policy, candidate.model));
   callStarted(services, policy, candidate.model);
   const request = adapterRequest(options, adapter.modelId);
@@ -94,16 +94,10 @@ function answerProblem(response: GenerateResponse, options: GenerateOptions, pol
   return fact === null ? null : new ProviderCallError(fact, { partialText: response.text === '' ? null : response.text, response });
 }
 
-/** The attempt span's description; the messages only when `captureContent`. */
-function attemptStartInfo(
-  candidate: Candidate,
-  adapter: ProviderAdapter,
-  number: number,
-  hedged: boolean,
-  policy: Policy,
-  options: GenerateOptions,
-  captureContent: boolean,
-): AttemptStartInfo {
+/** The attempt span's description; the messages only when the executor or the hooks capture content. */
+function attemptStartInfo(candidate: Candidate, adapter: ProviderAdapter, number: number, hedged: boolean, context: LaunchContext): AttemptStartInfo {
+  const { services, policy, options } = context;
+  const captureContent = options.captureContent ?? (services.captureContent || services.telemetry.captureContent === true);
   return {
     model: candidate.model,
     modelId: adapter.modelId,

@@ -3,6 +3,7 @@
  * `ProviderCallError` with a classified `ErrorFact`.
  */
 import { classifyResponse } from '../errors/classify.js';
+import type { ClassifyContext } from '../errors/classify-context.js';
 import { scrubCause, toProviderCallError } from '../errors/toProviderCallError.js';
 import { ERROR_TYPES, RETRYABLE_KINDS, type ErrorFact, type ErrorKind } from '../errors/kinds.js';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
@@ -75,11 +76,9 @@ export function toCallError(error: unknown, context: CallErrorContext): Provider
   const aborted = context.control?.aborted === true;
   const duringStream = context.duringStream === true;
   const partialText = context.partialText === '' && !duringStream ? null : (context.partialText ?? null);
-  const wrapped = toProviderCallError(
-    error,
-    { provider: context.provider, timedOut, aborted, duringStream, ...(context.secrets === undefined ? {} : { secrets: context.secrets }) },
-    { partialText, deferScrub: context.control?.deferScrub === true },
-  );
+  const classify: ClassifyContext =
+    context.secrets === undefined ? { provider: context.provider, timedOut, aborted, duringStream } : { provider: context.provider, timedOut, aborted, duringStream, secrets: context.secrets };
+  const wrapped = toProviderCallError(error, classify, { partialText, deferScrub: context.control?.deferScrub === true });
   const fact = wrapped.fact;
   let kind: ErrorKind = fact.kind;
   if (timedOut) kind = 'timeout';

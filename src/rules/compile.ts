@@ -7,7 +7,8 @@
  */
 import type { Engine } from 'json-rules-engine';
 import type { Policy, Rule, StrategyType, TopLevelCondition } from '../policy/types.js';
-import { compileCondition, requiredKinds } from './condition.js';
+import { compileCondition, conditionFacts, requiredKinds } from './condition.js';
+import { FAILURE_OWN_FACT_NAMES, MAX_ATTEMPTS_FACT } from './facts.js';
 import type { CompiledCondition } from './condition.js';
 import type { DraftRule, RuleOutcome } from './draft-rule.js';
 import { buildEngine } from './engine.js';
@@ -32,12 +33,19 @@ export interface CompiledRules {
   readonly rules: readonly DecisionRule[];
   /** Rules that can match this `error.kind`, in evaluation order. */
   candidates(kind: unknown): readonly DecisionRule[];
+  /**
+   * Whether a decision on a failure of this kind may read more than the
+   * failure's own facts (`buildFailureOwnFacts`): a rule that can match it
+   * tests a `request.*` or `stats.*` fact, or is a policy rule or a mapping,
+   * whose models may be picked by the facts. False: the failure's own facts
+   * decide exactly as all of them would.
+   */
+  needsAllFacts(kind: unknown): boolean;
   /** The json-rules-engine Engine over the same rules (built on first use). */
   engine(): Engine;
 }
 
-/** Derived fact: the session's attempt budget (plan, route or policy). */
-export const MAX_ATTEMPTS_FACT = 'session.max_attempts';
+export { MAX_ATTEMPTS_FACT };
 /** Derived fact: attempts that went to `attempt.model` (see facts.ts). */
 export const MODEL_ATTEMPTS_FACT = 'attempt.model_attempts';
 
@@ -86,6 +94,14 @@ export function decisionDrafts(policy: Policy, strategy: StrategyType): DraftRul
   return drafts;
 }
 
+/** A rule that reads only the failure's own facts and picks no models by them (a fail, or the plan's chain). */
+function decidesOnOwnFacts(rule: DecisionRule): boolean {
+  const outcome = rule.outcome;
+  if (outcome.type === 'policy-rule' || (outcome.type === 'chain' && outcome.mapped !== null)) return false;
+  for (const fact of conditionFacts(rule.when)) if (!FAILURE_OWN_FACT_NAMES.has(fact)) return false;
+  return true;
+}
+
 function compileRules(policy: Policy, strategy: StrategyType): CompiledRules {
   const rules: DecisionRule[] = decisionDrafts(policy, strategy).map((draft, index) => ({
     index,
@@ -107,11 +123,21 @@ function compileRules(policy: Policy, strategy: StrategyType): CompiledRules {
       if (kinds === null || kinds?.has(kind)) list.push(rule);
     });
   }
+  const candidates = (kind: unknown): readonly DecisionRule[] => (typeof kind === 'string' ? byKind.get(kind) : undefined) ?? anyKind;
+  const ownFactsDecide = new Map<unknown, boolean>();
   let engine: Engine | null = null;
   return {
     strategy,
     rules,
-    candidates: (kind) => (typeof kind === 'string' ? byKind.get(kind) : undefined) ?? anyKind,
+    candidates,
+    needsAllFacts: (kind) => {
+      let own = ownFactsDecide.get(kind);
+      if (own === undefined) {
+        own = candidates(kind).every(decidesOnOwnFacts);
+        ownFactsDecide.set(kind, own);
+      }
+      return !own;
+    },
     engine: () => (engine ??= buildEngine(rules)),
   };
 }

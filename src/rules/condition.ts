@@ -94,6 +94,24 @@ export function compileCondition(condition: Condition): CompiledCondition {
 }
 
 /**
+ * Every fact a condition reads, those its values refer to (`{ fact }`) included.
+ *
+ * @example
+ * conditionFacts({ all: [{ fact: 'session.attempts', operator: 'greaterThanInclusive', value: { fact: 'session.max_attempts' } }] });
+ * // Set { 'session.attempts', 'session.max_attempts' }
+ */
+export function conditionFacts(condition: Condition, into: Set<string> = new Set()): Set<string> {
+  if ('all' in condition) for (const part of condition.all) conditionFacts(part, into);
+  else if ('any' in condition) for (const part of condition.any) conditionFacts(part, into);
+  else if ('not' in condition) conditionFacts(condition.not, into);
+  else {
+    into.add(condition.fact);
+    if (isFactReference(condition.value)) into.add(condition.value.fact);
+  }
+  return into;
+}
+
+/**
  * The `error.kind` values a condition cannot match without, or null when it
  * may match any kind. Used to index rules by kind; conservative by design
  * (only `equal` / `in` on `error.kind` under `all` / `any` narrow it).

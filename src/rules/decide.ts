@@ -7,6 +7,7 @@
  * same rules through json-rules-engine (the reference, used by `explain`),
  * and tests check both pick the same rule.
  */
+import { lazyProperty } from '../lazy-property.js';
 import type { Policy } from '../policy/types.js';
 import { compiledRules, firstMatch, MAX_ATTEMPTS_FACT, MODEL_ATTEMPTS_FACT } from './compile.js';
 import type { CompiledRules, DecisionRule } from './compile.js';
@@ -75,10 +76,14 @@ export interface DecisionDetail {
   readonly session: SessionContext;
 }
 
+const lazyExplanation = lazyProperty('explanation');
+
 const NO_DELAY: DelayResult = { delayMs: 0, minMs: 0, maxMs: 0, reason: 'backoff' };
 
-function prepare(policy: Policy, facts: Facts, options: DecideOptions): { facts: Facts; session: SessionContext } {
+/** The facts with the derived ones added, in a copy (unless `owned`: the caller's facts, built for this decision alone). */
+function prepare(policy: Policy, facts: Facts, options: DecideOptions, owned: boolean): { facts: Facts; session: SessionContext } {
   const session = sessionContext(policy, facts, options.plan, options.seed ?? 0);
+  if (owned && facts[MAX_ATTEMPTS_FACT] !== undefined && facts[MODEL_ATTEMPTS_FACT] !== undefined) return { facts, session };
   const prepared: Record<string, unknown> = { ...facts };
   if (prepared[MAX_ATTEMPTS_FACT] === undefined) prepared[MAX_ATTEMPTS_FACT] = session.maxAttempts;
   if (prepared[MODEL_ATTEMPTS_FACT] === undefined) {
@@ -150,14 +155,11 @@ function countedCooldown(policy: Policy, facts: Facts, recent: Readonly<Record<s
 }
 
 function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, options: DecideOptions): DecisionDetail {
-  const random = options.random ?? Math.random;
   const sent = facts['session.attempts'];
-  const choice: ChoiceContext = {
-    random: stepRandom(options.seed ?? session.plan.seed, typeof sent === 'number' ? sent : 1),
-    now: options.now ?? Date.now,
-    sticky: options.sticky ?? new MemoryStickyStore(),
-    ...(options.turn === undefined ? {} : { turn: options.turn }),
-  };
+  const random = stepRandom(options.seed ?? session.plan.seed, typeof sent === 'number' ? sent : 1);
+  const now = options.now ?? Date.now;
+  const sticky = options.sticky ?? new MemoryStickyStore();
+  const choice: ChoiceContext = options.turn === undefined ? { random, now, sticky } : { random, now, sticky, turn: options.turn };
   let next = resolveNext(policy, rule, facts, session, choice);
   const shadowed = next.cooldownMs === null ? cooldownBehindLimit(compiledRules(policy, session.strategy), rule, facts) : null;
   let cooldownNote = '';
@@ -174,14 +176,14 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
     delay = computeDelay({
       policy,
       failedAttempts: typeof attempts === 'number' && attempts > 0 ? attempts : 1,
-      ...(typeof modelAttempts === 'number' ? { modelAttempts } : {}),
+      modelAttempts: typeof modelAttempts === 'number' ? modelAttempts : undefined,
       waitedMs: options.waitedMs ?? 0,
       retryAfterMs: typeof retryAfter === 'number' ? retryAfter : null,
       overrideMs: next.delayOverrideMs,
       target: first === undefined ? 'same_model' : nextTarget(policy, facts['attempt.model'], first, facts['attempt.provider']),
       providerWide: facts['error.scope'] === 'provider',
-      ...(options.jitter === undefined ? {} : { jitter: options.jitter }),
-      random,
+      jitter: options.jitter,
+      random: options.random ?? Math.random,
     });
   }
   const counted = countedCooldown(policy, facts, options.recentFailures);
@@ -202,13 +204,7 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
   // The sentence is written only when read (explain, traces, tests): a session's failover never reads it.
   const reason = next.reason;
   const note = cooldownNote;
-  let explanation: string | undefined;
-  const decision: Decision = {
-    ...partial,
-    get explanation() {
-      return (explanation ??= describe(rule, partial, reason, facts) + note);
-    },
-  };
+  const decision = lazyExplanation(partial, () => describe(rule, partial, reason, facts) + note) as Decision;
   return { decision, rule, facts, delay, session };
 }
 
@@ -219,7 +215,22 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
  * const { decision, rule } = decideDetailed(policy, facts, { random: mulberry32(1) });
  */
 export function decideDetailed(policy: Policy, facts: Facts, options: DecideOptions = {}): DecisionDetail {
-  const prepared = prepare(policy, facts, options);
+  return decidePrepared(policy, prepare(policy, facts, options, false), options);
+}
+
+/**
+ * `decideDetailed` on facts built for this one decision (the executor's own,
+ * `buildFailureFacts` or `buildFailureOwnFacts`, derived facts included):
+ * they are read as they are, not copied, and the decision keeps them.
+ *
+ * @example
+ * const { decision } = decideOnOwnFacts(policy, buildFailureOwnFacts(input, plan.maxAttempts), { plan });
+ */
+export function decideOnOwnFacts(policy: Policy, facts: Facts, options: DecideOptions = {}): DecisionDetail {
+  return decidePrepared(policy, prepare(policy, facts, options, true), options);
+}
+
+function decidePrepared(policy: Policy, prepared: { facts: Facts; session: SessionContext }, options: DecideOptions): DecisionDetail {
   const rules = compiledRules(policy, prepared.session.strategy);
   const rule = firstMatch(rules, prepared.facts) ?? (rules.rules[rules.rules.length - 1] as DecisionRule);
   return finish(policy, rule, prepared.facts, prepared.session, options);
@@ -250,7 +261,7 @@ export async function decideWithEngine(
   facts: Facts,
   options: DecideOptions = {},
 ): Promise<{ readonly detail: DecisionDetail; readonly outcome: EngineOutcome }> {
-  const prepared = prepare(policy, facts, options);
+  const prepared = prepare(policy, facts, options, false);
   const rules = compiledRules(policy, prepared.session.strategy);
   const outcome = await runEngine(rules.engine(), prepared.facts);
   const rule = rules.rules[outcome.winner ?? rules.rules.length - 1] as DecisionRule;

@@ -32,7 +32,7 @@ export type NextTarget = 'same_model' | 'same_provider' | 'other_provider';
 export interface DelayInput {
   readonly policy: Pick<Policy, 'baseDelayMs' | 'maxDelayMs' | 'exponentialBase' | 'jitter'> & { readonly backoff?: BackoffMode; readonly delays?: DelaySettings };
   /** Calls to the failed model so far (`attempt.model_attempts`), for `backoff_count: model`. */
-  readonly modelAttempts?: number;
+  readonly modelAttempts?: number | undefined;
   /** What the session has waited so far, for `max_total_delay`. @default 0 */
   readonly waitedMs?: number;
   /** Failed attempts so far (`session.attempts`), at least 1. */
@@ -42,7 +42,7 @@ export interface DelayInput {
   /** A rule's `delay` (or `retry.delay`): overrides the rest. */
   readonly overrideMs: number | null;
   /** Override the policy's `jitter` for `delayMs` (explain reports the top of the window); the range stays the policy's. */
-  readonly jitter?: boolean;
+  readonly jitter?: boolean | undefined;
   readonly random: () => number;
   /** Where the next attempt goes. @default 'same_model' */
   readonly target?: NextTarget;

@@ -18,6 +18,9 @@ import type { Facts } from './types.js';
 
 export type StreamPhase = 'none' | 'before_first_chunk' | 'mid_stream';
 
+/** Derived fact: the session's attempt budget (plan, route or policy). */
+export const MAX_ATTEMPTS_FACT = 'session.max_attempts';
+
 export interface RequestFactsInput {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Model or group the caller asked for, if any. */
@@ -118,8 +121,30 @@ export function countModelAttempts(tried: unknown, model: unknown): number {
  * })['error.kind']; // 'rate_limit'
  */
 export function buildFailureFacts(input: FailureFactsInput): Facts {
+  return writeRequestFacts(failureOwnFacts(input), input.request);
+}
+
+/**
+ * The facts of the failure alone: every fact but the request's (`request.*`),
+ * plus the derived `session.max_attempts`. All a decision reads when none of
+ * the rules that can match it looks further (`CompiledRules.needsAllFacts`):
+ * the executor then builds no more than these.
+ *
+ * @example
+ * buildFailureOwnFacts({ error, attempt, session, streamPhase: 'none' }, 3)['session.max_attempts']; // 3
+ */
+export function buildFailureOwnFacts(input: Omit<FailureFactsInput, 'request'>, maxAttempts: number): Facts {
+  const facts = failureOwnFacts(input);
+  facts[MAX_ATTEMPTS_FACT] = maxAttempts;
+  return facts;
+}
+
+/** The names `buildFailureOwnFacts` fills. */
+export const FAILURE_OWN_FACT_NAMES: ReadonlySet<string> = new Set([...FAILURE_FACT_NAMES.filter((name) => !name.startsWith('request.')), MAX_ATTEMPTS_FACT]);
+
+function failureOwnFacts(input: Omit<FailureFactsInput, 'request'>): Record<string, unknown> {
   const { error, attempt, session } = input;
-  const facts: Record<string, unknown> = {
+  return {
     'error.kind': error.kind,
     'error.type': error.type,
     'error.status': error.status ?? null,
@@ -140,5 +165,4 @@ export function buildFailureFacts(input: FailureFactsInput): Facts {
     'session.estimated_cost': session.estimatedCost ?? null,
     'stream.phase': input.streamPhase,
   };
-  return writeRequestFacts(facts, input.request);
 }

@@ -28,9 +28,16 @@ export interface SessionContext {
 }
 
 const fixedPlans = new WeakMap<Policy, Map<string, Plan>>();
+/** A plan's context, worked out once per plan (a session decides after each failure). */
+const contexts = new WeakMap<Plan, SessionContext>();
 
 function contextOf(plan: Plan): SessionContext {
-  return { plan, route: plan.route, order: [plan.primary, ...plan.chain], maxAttempts: plan.maxAttempts, strategy: plan.strategy };
+  let context = contexts.get(plan);
+  if (context === undefined) {
+    context = { plan, route: plan.route, order: [plan.primary, ...plan.chain], maxAttempts: plan.maxAttempts, strategy: plan.strategy };
+    contexts.set(plan, context);
+  }
+  return context;
 }
 
 /**
@@ -77,11 +84,9 @@ export interface NextModels {
 }
 
 function untried(models: readonly string[], facts: Facts): string[] {
-  const tried = facts['session.tried'];
+  const tried: readonly unknown[] = Array.isArray(facts['session.tried']) ? facts['session.tried'] : [];
   const failed = facts['attempt.model'];
-  const skip = new Set<unknown>(Array.isArray(tried) ? tried : []);
-  skip.add(failed);
-  return models.filter((model) => !skip.has(model));
+  return models.filter((model) => model !== failed && !tried.includes(model));
 }
 
 function resolveNames(policy: Policy, names: readonly string[], facts: Facts, session: SessionContext, choice: ChoiceContext): string[] {
@@ -90,7 +95,8 @@ function resolveNames(policy: Policy, names: readonly string[], facts: Facts, se
 }
 
 function chainModels(policy: Policy, mapped: readonly string[] | null, restOfChain: boolean, facts: Facts, session: SessionContext, choice: ChoiceContext): string[] {
-  const head = mapped ? resolveNames(policy, mapped, facts, session, choice) : [];
+  if (mapped === null) return restOfChain ? untried(session.order, facts) : [];
+  const head = resolveNames(policy, mapped, facts, session, choice);
   if (!restOfChain) return untried(head, facts);
   const seen = new Set(head);
   return untried([...head, ...session.order.filter((model) => !seen.has(model))], facts);

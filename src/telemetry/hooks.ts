@@ -94,7 +94,8 @@ export interface TelemetryHooks {
   readonly usesCause?: boolean;
 }
 
-const noopAttempt: AttemptScope = {
+/** An attempt scope that records nothing. */
+export const noopAttempt: AttemptScope = {
   run: (fn) => fn(),
   succeeded: () => {},
   failed: () => {},
@@ -108,6 +109,15 @@ const noopSession: SessionScope = {
   skipped: () => {},
   ended: () => {},
 };
+
+/**
+ * True for the session scope of `noopTelemetry` (also what the OpenTelemetry
+ * hooks hand out while no SDK is registered): its attempts record nothing, so
+ * the executor need not describe them.
+ */
+export function recordsNothing(scope: SessionScope): boolean {
+  return scope === noopSession;
+}
 
 /** Telemetry that does nothing. */
 export const noopTelemetry: TelemetryHooks = {
