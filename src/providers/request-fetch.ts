@@ -99,9 +99,93 @@ export async function requestFetch(dispatcher: Dispatcher): Promise<FetchFunctio
     const type = typeof contentType === 'string' ? contentType.toLowerCase() : '';
     // JSON and plain text are read whole first (one chunk, no web stream per read); event streams (SSE, AWS's) as they come.
     const whole = type.includes('json') || (type.startsWith('text/') && !type.includes('event-stream'));
-    const bodyInit = whole ? await readAll(stream) : webStream(stream);
-    return new Response(bodyInit, { status, headers: responseHeaders(answer.headers, decode !== null) });
+    const headers = responseHeaders(answer.headers, decode !== null);
+    if (whole) return new WholeResponse(await readAll(stream), status, headers) as unknown as Response;
+    return new Response(webStream(stream), { status, headers });
   };
+}
+
+// Declared as a plain constructor: the DOM typings describe Response's methods as properties, which a subclass may not override.
+const ResponseBase = Response as unknown as new (body: null, init: ResponseInit) => { readonly status: number };
+
+/**
+ * A `Response` whose body was read whole: `text()` and `json()` decode the
+ * bytes at once instead of through a web stream (most of a JSON answer's
+ * client-side cost in undici's `Response`); `body` makes the stream only
+ * for a caller that asks for it.
+ */
+class WholeResponse extends ResponseBase {
+  readonly #bytes: Uint8Array;
+  readonly #headers: Headers;
+  #used = false;
+  #stream: ReadableStream<Uint8Array> | null = null;
+
+  constructor(bytes: Uint8Array, status: number, headers: Headers) {
+    super(null, { status });
+    this.#bytes = bytes;
+    this.#headers = headers;
+  }
+
+  get headers(): Headers {
+    return this.#headers;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    if (this.#stream === null) {
+      if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+      // Pulled only when read (high-water mark 0), so reading is what uses the body, as with fetch's.
+      this.#stream = new ReadableStream<Uint8Array>(
+        {
+          pull: (controller) => {
+            this.#used = true;
+            if (this.#bytes.byteLength > 0) controller.enqueue(this.#bytes);
+            controller.close();
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    }
+    return this.#stream;
+  }
+
+  #take(): Uint8Array {
+    if (this.#used || this.#stream?.locked === true) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#bytes;
+  }
+
+  async text(): Promise<string> {
+    const bytes = this.#take();
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    // As fetch's text(): a UTF-8 byte-order mark is not part of the text.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#take();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  async blob(): Promise<Blob> {
+    return new Blob([await this.arrayBuffer()], { type: this.#headers.get('content-type') ?? '' });
+  }
+
+  clone(): WholeResponse {
+    if (this.#used || this.#stream?.locked === true) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new WholeResponse(this.#bytes, this.status, new Headers(this.#headers));
+  }
 }
 
 /**

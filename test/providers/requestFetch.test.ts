@@ -114,3 +114,32 @@ describe('requestFetch under the real openai SDK', () => {
     expect(classifyError(error, { provider: 'openai' }).kind).toBe('connection');
   });
 });
+
+describe('a JSON answer read whole', () => {
+  const read = async (via: 'fetch' | 'requestFetch', how: (response: Response) => Promise<unknown>) => {
+    const fetch = via === 'fetch' ? globalThis.fetch : await requestFetch(agent);
+    const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: '{}' });
+    return { response, value: await how(response) };
+  };
+  const decode = (bytes: ArrayBuffer | Uint8Array) => JSON.parse(Buffer.from(bytes as ArrayBuffer).toString());
+  const readers: [string, (response: Response) => Promise<unknown>][] = [
+    ['json', (response) => response.json()],
+    ['text', async (response) => JSON.parse(await response.text())],
+    ['arrayBuffer', async (response) => decode(await response.arrayBuffer())],
+    ['bytes', async (response) => decode(await response.bytes())],
+    ['blob', async (response) => decode(await (await response.blob()).arrayBuffer())],
+    ['body', async (response) => decode(Buffer.concat(await Array.fromAsync(response.body!)))],
+    ['clone', async (response) => [await response.clone().json(), await response.json()]],
+  ];
+
+  it.each(readers)('reads as fetch does with %s(), and only once', async (_name, how) => {
+    const mine = await read('requestFetch', how);
+    const theirs = await read('fetch', how);
+    expect(mine.value).toEqual(theirs.value);
+    expect(mine.response).toBeInstanceOf(Response);
+    expect([mine.response.status, mine.response.ok, mine.response.headers.get('content-type')]).toEqual([theirs.response.status, theirs.response.ok, theirs.response.headers.get('content-type')]);
+    expect(mine.response.bodyUsed).toBe(theirs.response.bodyUsed);
+    await expect(mine.response.text()).rejects.toThrow(TypeError);
+    await expect(theirs.response.text()).rejects.toThrow(TypeError);
+  });
+});
