@@ -3,6 +3,7 @@
  * the policies, start the gateway, and drain it on SIGTERM/SIGINT. Loaded
  * only when the command runs.
  */
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { propagation } from '@opentelemetry/api';
 import { ProviderCallError } from '../errors/ProviderCallError.js';
@@ -68,7 +69,20 @@ async function gatewayKeys(options: ServeCommandOptions): Promise<GatewayKeys | 
 /** The gateway's SDK clients use the lean undici transport: a gateway lives on its per-request CPU. */
 const TRANSPORT = 'undici';
 
-/** A Redis state store (the optional `redis` package); its outages are said on stderr, once each. */
+/**
+ * Standard output for the access log, written from libuv's thread pool
+ * (`process.stdout` writes to a file synchronously, so a slow disk would hold
+ * up every request). A reader that falls far behind loses lines instead of
+ * growing the gateway's memory (jsonLinesAccessLog's `maxQueuedBytes`); a
+ * reader that goes away (EPIPE) ends the access log, not the gateway.
+ */
+function accessLogOutput(): WriteStream {
+  const output = createWriteStream('', { fd: 1, autoClose: false });
+  output.once('error', (error) => say(`access log stopped: ${error.message}`));
+  output.on('error', () => undefined);
+  return output;
+}
+
 async function redisStore(url: string): Promise<StateStore> {
   let module: typeof import('../redis/index.js');
   try {
@@ -140,6 +154,7 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
   let providers: ProviderSetup | null = null;
   let executor: Executor | null = null;
   let stateStore: StateStore | null = null;
+  let accessLog: WriteStream | null = null;
   try {
     if (options.redis !== undefined) stateStore = await redisStore(options.redis);
     providers = options.simulate === true
@@ -166,13 +181,14 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
     if (providers.simulator === null) warnMissingKeys(providers.factory, executor.policies.current());
     // The SDKs are imported at start-up rather than by the first requests; a missing one is said now.
     for (const missing of await providers.factory.preloadSdks(executor.policies.current().policies.values())) say(missing.fact.message);
+    accessLog = options.accessLog ? accessLogOutput() : null;
     const gateway = createGateway({
       executor,
       keys,
       maxBodyBytes: options.maxBodyBytes,
       requestTimeout: options.requestTimeout,
       drainTimeout: options.drainTimeout,
-      accessLog: options.accessLog ? jsonLinesAccessLog(process.stdout) : null,
+      accessLog: accessLog === null ? null : jsonLinesAccessLog(accessLog),
       requireStateStore: options.requireRedis === true,
       ...(telemetry === null ? {} : { tracerProvider: telemetry.tracerProvider }),
     });
@@ -199,5 +215,8 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
     await stateStore?.close?.();
     await providers?.close();
     await telemetry?.shutdown();
+    // The last requests' lines are written on the next turn; then the stream is ended and flushed.
+    const output = accessLog;
+    if (output !== null) await new Promise<void>((resolve) => setImmediate(() => output.end(resolve)));
   }
 }

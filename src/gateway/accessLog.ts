@@ -24,23 +24,60 @@ export interface AccessLogEntry {
   readonly error: string | null;
 }
 
+/** Where the access log writes: a stream, or anything with `write`. */
+export interface AccessLogOutput {
+  write(text: string): unknown;
+  /** Bytes written but not yet taken by the reader (Node's writable streams have it). */
+  readonly writableLength?: number;
+  /** True once the stream can take no more (its reader went away). */
+  readonly destroyed?: boolean;
+}
+
+export interface AccessLogOptions {
+  /**
+   * How far the reader may fall behind, in bytes queued on `output`: while
+   * more is queued, lines are dropped (and counted) instead of held, so a
+   * stalled log reader costs the gateway neither memory nor latency. The
+   * next line written after a drop says how many were lost. @default 8 MiB
+   */
+  readonly maxQueuedBytes?: number;
+}
+
 /**
  * An access log that writes one JSON line per request. The lines of requests
  * that end in the same turn of the event loop go out in one write (one
- * system call instead of one per request under load).
+ * system call instead of one per request under load). When the reader falls
+ * more than `maxQueuedBytes` behind, lines are dropped, and the first line
+ * written afterwards is `{"time":…,"dropped":N,…}`.
  *
  * @example
- * createGateway({ executor, accessLog: jsonLinesAccessLog(process.stdout) })
+ * createGateway({ executor, accessLog: jsonLinesAccessLog(createWriteStream('access.log', { flags: 'a' })) })
  */
-export function jsonLinesAccessLog(stream: { write(text: string): unknown }): (entry: AccessLogEntry) => void {
+export function jsonLinesAccessLog(output: AccessLogOutput, options: AccessLogOptions = {}): (entry: AccessLogEntry) => void {
+  const maxQueuedBytes = options.maxQueuedBytes ?? 8 * 1024 * 1024;
   let pending = '';
+  let pendingLines = 0;
+  let dropped = 0;
   const flush = (): void => {
     const text = pending;
+    const lines = pendingLines;
     pending = '';
-    stream.write(text);
+    pendingLines = 0;
+    if (output.destroyed === true) return;
+    if ((output.writableLength ?? 0) > maxQueuedBytes) {
+      dropped += lines;
+      return;
+    }
+    if (dropped > 0) {
+      output.write(`${JSON.stringify({ time: new Date().toISOString(), dropped, reason: 'the access log\'s reader fell behind; these lines were not written' })}\n${text}`);
+      dropped = 0;
+      return;
+    }
+    output.write(text);
   };
   return (entry) => {
     if (pending === '') setImmediate(flush);
     pending += `${JSON.stringify(entry)}\n`;
+    pendingLines += 1;
   };
 }

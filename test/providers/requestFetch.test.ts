@@ -128,7 +128,14 @@ describe('a JSON answer read whole', () => {
     ['arrayBuffer', async (response) => decode(await response.arrayBuffer())],
     ['bytes', async (response) => decode(await response.bytes())],
     ['blob', async (response) => decode(await (await response.blob()).arrayBuffer())],
-    ['body', async (response) => decode(Buffer.concat(await Array.fromAsync(response.body!)))],
+    [
+      'body',
+      async (response) => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of response.body!) chunks.push(chunk);
+        return decode(Buffer.concat(chunks));
+      },
+    ],
     ['clone', async (response) => [await response.clone().json(), await response.json()]],
   ];
 
