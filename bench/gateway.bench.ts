@@ -7,7 +7,10 @@
  * - direct: the SDK calls the simulator;
  * - detour: the SDK calls `detour serve` (a policy whose primary is the
  *   simulator's gpt-a, falling back to claude-b), access log on;
- * - portkey: the SDK calls the Portkey gateway (fallback gpt-a → claude-b).
+ * - portkey: the SDK calls the Portkey gateway (fallback gpt-a → claude-b);
+ * - proxy floor: the SDK calls a bare Node proxy (node:http + an undici pool,
+ *   no SDK, no policy: gatewayFrameworkServer.ts `proxy`) — what any gateway
+ *   written in Node adds on this machine before doing anything.
  * Figures: added latency (arm − direct) at the median and p99, sequential
  * (arms interleaved call by call, order rotating) and at 100 concurrent
  * (rounds of 100 workers per arm, order rotating); requests per second at
@@ -24,11 +27,16 @@
  * rate × latency requests are in flight (200/s × 500 ms = 100), and times
  * each call from when it was due (a late send counts against the arm).
  *
+ * BENCH_REALTIME=1 (Linux, as root) runs every process of the benchmark (this
+ * client, the simulator and the servers) at real-time round-robin priority
+ * (`chrt -r 10`, all threads), so other work on a shared machine does not
+ * land in the p99s. The results say which it was.
+ *
  * `npm run bench -- gateway` (BENCH_GATEWAY_CALLS: sequential calls per arm,
  * default 1000; BENCH_GATEWAY_RATE: open-loop requests/s, default 200;
- * BENCH_GATEWAY_OPEN_SECONDS: open-loop seconds per arm and round, default 5).
+ * BENCH_GATEWAY_OPEN_SECONDS: open-loop seconds per arm and round, default 6).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,8 +56,8 @@ const ROUNDS = 2;
 const SATURATION_IN_FLIGHT = 200;
 const SATURATION_MS = 4000;
 const OPEN_LOOP_RATE = Number(process.env['BENCH_GATEWAY_RATE'] ?? 200);
-const OPEN_LOOP_SECONDS = Number(process.env['BENCH_GATEWAY_OPEN_SECONDS'] ?? 5);
-const OPEN_LOOP_ROUNDS = 2;
+const OPEN_LOOP_SECONDS = Number(process.env['BENCH_GATEWAY_OPEN_SECONDS'] ?? 6);
+const OPEN_LOOP_ROUNDS = 3;
 /** The simulator answers the open-loop model after this long, every time. */
 const OPEN_LOOP_LATENCY_MS = 500;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,6 +74,17 @@ interface Child {
 }
 
 
+/**
+ * With BENCH_REALTIME=1: real-time round-robin priority (SCHED_RR 10) for
+ * every thread of `pid`; false where that cannot be had (not Linux, not root,
+ * no chrt) or was not asked for.
+ */
+function realtime(pid: number | undefined, on = true): boolean {
+  if (pid === undefined || process.platform !== 'linux' || process.env['BENCH_REALTIME'] !== '1') return false;
+  const result = spawnSync('chrt', on ? ['-a', '-r', '-p', '10', String(pid)] : ['-a', '-o', '-p', '0', String(pid)], { stdio: 'ignore' });
+  return result.status === 0;
+}
+
 function cpuMicrosOf(pid: number | undefined): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -81,6 +100,7 @@ async function startChild(args: readonly string[], ready: RegExp | ((output: str
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
+    realtime(child.pid);
     const look = (data: Buffer): void => {
       output += data.toString();
       const found = typeof ready === 'function' ? ready(output) : (ready.exec(output)?.[1] ?? null);
@@ -277,6 +297,7 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const folder = await mkdtemp(path.join(tmpdir(), 'detour-gateway-bench-'));
   const children: Child[] = [];
+  const priority = realtime(process.pid) ? 'every process at real-time priority (BENCH_REALTIME=1: chrt -r 10)' : 'normal priority';
   try {
     const scenario = path.join(folder, 'scenario.yaml');
     await writeFile(scenario, `name: gateway-bench\nmodels:\n  gpt-slow: { latency: ${OPEN_LOOP_LATENCY_MS}ms }\n`);
@@ -299,6 +320,9 @@ export async function run(): Promise<BenchResult[]> {
     const portkeyPort = await freePort();
     const portkey = await startChild([portkeyServer, `--port=${portkeyPort}`, '--headless'], (output) => (output.includes('Ready for connections') ? `http://127.0.0.1:${portkeyPort}` : null));
     children.push(portkey);
+    const floorPort = await startChild([path.join(here, 'gatewayFrameworkServer.js'), 'proxy', simulator.url], /listening on (\d+)/);
+    children.push(floorPort);
+    const proxyFloor = { ...floorPort, url: `http://127.0.0.1:${floorPort.url}` };
     // The fallback config's first target answers; the request's model picks the simulator's gpt-a or gpt-slow.
     const portkeyConfig = JSON.stringify({
       strategy: { mode: 'fallback' },
@@ -324,8 +348,9 @@ export async function run(): Promise<BenchResult[]> {
       arm('direct', `${simulator.url}/v1`, ['gpt-a', 'gpt-slow'], simulator),
       arm('detour serve', `${detour.url}/v1`, ['bench', 'bench-slow'], detour),
       arm('Portkey gateway', `${portkey.url}/v1`, ['gpt-a', 'gpt-slow'], portkey, { 'x-portkey-config': portkeyConfig }),
+      arm('a bare Node proxy (no SDK, no policy)', `${proxyFloor.url}/v1`, ['gpt-a', 'gpt-slow'], proxyFloor),
     ] as const;
-    const [direct, viaDetour, viaPortkey] = arms;
+    const [direct, viaDetour, viaPortkey, viaFloor] = arms;
 
     // Warm up every path (JIT, connection pools), then interleave call by call.
     for (let index = 0; index < 300; index++) for (const each of arms) await call(each);
@@ -350,7 +375,7 @@ export async function run(): Promise<BenchResult[]> {
           value: added(pick(viaDetour), pick(direct), p),
           unit: 'ms',
           baseline: { name: 'Portkey gateway', value: added(pick(viaPortkey), pick(direct), p) },
-          note: `direct SDK call ${label}: ${(percentile(pick(direct), p) / 1000).toFixed(3)} ms`,
+          note: `direct SDK call ${label}: ${(percentile(pick(direct), p) / 1000).toFixed(3)} ms; a bare Node proxy adds ${added(pick(viaFloor), pick(direct), p).toFixed(3)} ms`,
           aim: kind === 'sequential' ? 'less than Portkey' : p === 99 ? '< 1 ms, less than Portkey' : 'less than Portkey',
         });
       }
@@ -363,8 +388,14 @@ export async function run(): Promise<BenchResult[]> {
         value: added(viaDetour.openLoop, direct.openLoop, p),
         unit: 'ms',
         baseline: { name: 'Portkey gateway', value: added(viaPortkey.openLoop, direct.openLoop, p) },
-        note: `the simulator answers after ${OPEN_LOOP_LATENCY_MS} ms; direct SDK call ${label}: ${(percentile(direct.openLoop, p) / 1000).toFixed(3)} ms; calls timed from when they were due`,
+        note: `the simulator answers after ${OPEN_LOOP_LATENCY_MS} ms; direct SDK call ${label}: ${(percentile(direct.openLoop, p) / 1000).toFixed(3)} ms; calls timed from when they were due; ${priority}`,
         aim: p === 99 ? '< 1 ms, less than Portkey' : 'less than Portkey',
+      });
+      results.push({
+        name: `added latency, open loop ${OPEN_LOOP_RATE} req/s (~${inFlight} in flight), ${label}: a bare Node proxy (node:http + undici, no SDK, no policy)`,
+        value: added(viaFloor.openLoop, direct.openLoop, p),
+        unit: 'ms',
+        note: 'what a gateway written in Node adds on this machine before it does any work of its own',
       });
     }
     if (viaDetour.openLoopCpu !== null && viaPortkey.openLoopCpu !== null) {
@@ -374,7 +405,7 @@ export async function run(): Promise<BenchResult[]> {
         value: perCall(viaDetour.openLoopCpu),
         unit: 'µs',
         baseline: { name: 'Portkey gateway', value: perCall(viaPortkey.openLoopCpu), unit: 'µs' },
-        note: `the simulator: ${direct.openLoopCpu === null ? '?' : perCall(direct.openLoopCpu).toFixed(0)} µs per request`,
+        note: `the simulator: ${direct.openLoopCpu === null ? '?' : perCall(direct.openLoopCpu).toFixed(0)} µs per request; a bare Node proxy: ${viaFloor.openLoopCpu === null ? '?' : perCall(viaFloor.openLoopCpu).toFixed(0)} µs`,
       });
     }
     const saturated = new Map<string, { perSecond: number; cpuPerRequest: number | null }>();
@@ -394,7 +425,7 @@ export async function run(): Promise<BenchResult[]> {
         value: detourSaturation.cpuPerRequest,
         unit: 'µs',
         baseline: { name: 'Portkey gateway', value: portkeySaturation.cpuPerRequest, unit: 'µs' },
-        note: `one core: detour ${(1e6 / detourSaturation.cpuPerRequest).toFixed(0)} req/s, Portkey ${(1e6 / portkeySaturation.cpuPerRequest).toFixed(0)} req/s`,
+        note: `one core: detour ${(1e6 / detourSaturation.cpuPerRequest).toFixed(0)} req/s, Portkey ${(1e6 / portkeySaturation.cpuPerRequest).toFixed(0)} req/s; a bare Node proxy: ${saturated.get(viaFloor.name)!.cpuPerRequest?.toFixed(0) ?? '?'} µs per request`,
       });
     }
     for (const each of arms) {
@@ -403,7 +434,10 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     for (const child of children.reverse()) await child.close();
     await rm(folder, { recursive: true, force: true });
+    realtime(process.pid, false);
   }
+  realtime(process.pid);
   await frameworkFloor(results);
+  realtime(process.pid, false);
   return results;
 }
