@@ -304,8 +304,7 @@ export class Session implements CandidateContext, LaunchContext {
       waitedMs: this.waitedMs,
       startTime: this.startTime,
       tried: this.tried,
-      estimatedInputTokens: this.estimatedInputTokens(),
-      request: this.request.ruleFacts(),
+      request: this.request,
       fallbackWhen: this.options.fallbackWhen,
     });
     if (decision.cooldownMs !== null) services.cooldowns.coolDown(policy, failed.model, decision.cooldownMs, services.clock.now());

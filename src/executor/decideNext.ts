@@ -41,9 +41,8 @@ export interface SessionSoFar {
   readonly waitedMs: number;
   readonly startTime: number;
   readonly tried: readonly string[];
-  readonly estimatedInputTokens: number;
-  /** The `request.*` facts, estimated input tokens included. */
-  readonly request: RequestFactsInput;
+  /** The request: its `request.*` facts (estimated input tokens included) and its input tokens, each worked out only when read. */
+  readonly request: { ruleFacts(): RequestFactsInput; estimatedInputTokens(): number };
   readonly fallbackWhen: FallbackPredicate | undefined;
 }
 
@@ -57,13 +56,13 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
       attempts: soFar.sent,
       elapsedMs: services.clock.now() - soFar.startTime,
       tried: soFar.tried,
-      estimatedCost: sessionCost(policy, soFar.tried, soFar.estimatedInputTokens),
+      estimatedCost: sessionCost(policy, soFar.tried, () => soFar.request.estimatedInputTokens()),
     },
     streamPhase: failed.phase,
   };
   let allFacts: Facts | null = null;
   /** Every fact (the request's and the stats' included), built once, when something reads past the failure's own. */
-  const everyFact = (): Facts => (allFacts ??= withStatsFacts(policy, services, buildFailureFacts({ ...own, request: soFar.request })));
+  const everyFact = (): Facts => (allFacts ??= withStatsFacts(policy, services, buildFailureFacts({ ...own, request: soFar.request.ruleFacts() })));
   const facts = needsAllFacts(policy, soFar.plan, fact) ? everyFact() : buildFailureOwnFacts(own, soFar.plan.maxAttempts);
   let decision: Decision;
   try {

@@ -78,11 +78,13 @@ export function memberFigures(services: SessionServices, policy: Policy, options
   };
 }
 
-/** `session.estimated_cost`: each call sent so far, its input priced for the request's estimated input tokens. */
-export function sessionCost(policy: Policy, tried: readonly string[], inputTokens: number): number | null {
+/** `session.estimated_cost`: each call sent so far, its input priced for the request's estimated input tokens (estimated only if a model has a price). */
+export function sessionCost(policy: Policy, tried: readonly string[], inputTokens: () => number): number | null {
   let total: number | null = null;
   for (const model of tried) {
-    const cost = estimatedCost(policy.models[model], inputTokens, 0);
+    const config = policy.models[model];
+    if (config === undefined || config.price === null) continue;
+    const cost = estimatedCost(config, inputTokens(), 0);
     if (cost !== null) total = (total ?? 0) + cost;
   }
   return total;

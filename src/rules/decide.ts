@@ -161,7 +161,7 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
   const sticky = options.sticky ?? new MemoryStickyStore();
   const choice: ChoiceContext = options.turn === undefined ? { random, now, sticky } : { random, now, sticky, turn: options.turn };
   let next = resolveNext(policy, rule, facts, session, choice);
-  const shadowed = next.cooldownMs === null ? cooldownBehindLimit(compiledRules(policy, session.strategy), rule, facts) : null;
+  const shadowed = next.cooldownMs === null && rule.name.startsWith('limit:') ? cooldownBehindLimit(compiledRules(policy, session.strategy), rule, facts) : null;
   let cooldownNote = '';
   if (shadowed !== null) {
     next = { ...next, cooldownMs: shadowed.cooldownMs };
