@@ -5,6 +5,7 @@
  */
 import { ProviderCallError } from '../errors/ProviderCallError.js';
 import type { Policy } from '../policy/types.js';
+import type { AiSdkLanguageModel } from '../providers/ai-sdk/ai-sdk-adapter.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { bundledScenarioPath } from '../simulator/bundled.js';
 import { ScenarioError } from '../simulator/ScenarioError.js';
@@ -32,6 +33,8 @@ export interface SimulatedProvidersOptions {
   readonly now?: () => number;
   /** How the SDK clients send requests (`detour serve`: `undici`). @default 'fetch' */
   readonly transport?: 'fetch' | 'undici';
+  /** AI SDK language models for `provider: ai_sdk` (called as they are: the simulator stands in for the native providers only). */
+  readonly models?: Readonly<Record<string, AiSdkLanguageModel>>;
 }
 
 /**
@@ -59,7 +62,12 @@ export async function simulatedProviders(options: SimulatedProvidersOptions = {}
     if (ScenarioError.isInstance(error)) throw new CliError(`scenario ${error.message}`, { cause: error });
     throw error;
   }
-  const factory = new SelfManagingFallbackFactory({ baseUrlOverride: simulator.url, apiKeyOverride: SIMULATOR_API_KEY, transport: options.transport ?? 'fetch' });
+  const factory = new SelfManagingFallbackFactory({
+    baseUrlOverride: simulator.url,
+    apiKeyOverride: SIMULATOR_API_KEY,
+    transport: options.transport ?? 'fetch',
+    ...(options.models === undefined ? {} : { models: options.models }),
+  });
   return {
     factory,
     simulator,

@@ -19,7 +19,9 @@ import type { PolicySet } from '../policy/types.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { mulberry32 } from '../rules/random.js';
 import { formatDiagnostics } from '../watch/formatDiagnostics.js';
+import type { AiSdkLanguageModel } from '../providers/ai-sdk/ai-sdk-adapter.js';
 import { CliError } from './CliError.js';
+import { loadModelsModule } from './modelsModule.js';
 import { setupCliTelemetry } from './otel.js';
 import { reachableModels } from './policyArgument.js';
 import { simulatedProviders, type ProviderSetup } from './providerSetup.js';
@@ -40,6 +42,8 @@ export interface ServeCommandOptions {
   readonly accessLog: boolean;
   readonly redis?: string;
   readonly requireRedis?: boolean;
+  /** A module exporting AI SDK language models by name (`provider: ai_sdk`). */
+  readonly models?: string;
   readonly debug?: boolean;
 }
 
@@ -97,8 +101,8 @@ async function redisStore(url: string): Promise<StateStore> {
   }
 }
 
-function realProviders(): ProviderSetup {
-  const factory = new SelfManagingFallbackFactory({ transport: TRANSPORT });
+function realProviders(models: Readonly<Record<string, AiSdkLanguageModel>> | undefined): ProviderSetup {
+  const factory = new SelfManagingFallbackFactory({ transport: TRANSPORT, ...(models === undefined ? {} : { models }) });
   return { factory, simulator: null, close: () => factory.close().catch(() => undefined) };
 }
 
@@ -157,13 +161,15 @@ export async function serve(paths: readonly string[], options: ServeCommandOptio
   let accessLog: WriteStream | null = null;
   try {
     if (options.redis !== undefined) stateStore = await redisStore(options.redis);
+    const models = options.models === undefined ? undefined : await loadModelsModule(options.models);
     providers = options.simulate === true
       ? await simulatedProviders({
           transport: TRANSPORT,
           ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(models === undefined ? {} : { models }),
         })
-      : realProviders();
+      : realProviders(models);
     try {
       executor = await createExecutor({
         policies: paths.length === 1 ? paths[0]! : paths,

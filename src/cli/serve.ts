@@ -43,6 +43,7 @@ export function registerServeCommand(program: Command): void {
     .option('--request-timeout <time>', 'abort a request still running after this long', parseTime('--request-timeout'), 600_000)
     .option('--drain-timeout <time>', 'on SIGTERM, how long requests in flight may finish', parseTime('--drain-timeout'), 30_000)
     .option('--no-access-log', 'do not print one JSON line per request on stdout')
+    .option('--models <module>', 'a JavaScript module exporting AI SDK language models by name (default export or `models`), for policy models with provider: ai_sdk')
     .option('--redis <url>', 'share cooldowns, breakers, budgets and sticky choices with other replicas through Redis (npm install redis)')
     .option('--require-redis', 'with --redis: /readyz answers 503 while Redis is unreachable (default: 200, status "degraded")')
     .option('--debug', 'show stack traces')

@@ -79,7 +79,7 @@ function checkProviders(raw: RawPolicy, reporter: CheckReporter): void {
         pointer: `${pointer}/provider`,
         severity: 'warning',
         check: 'reference',
-        message: `model \`${name}\` is the AI SDK model the service registers as \`${registered}\` (createExecutor({ models: { '${registered}': languageModel } })): validate cannot see it; if that name is not registered at run time, calls to \`${name}\` fail with model_not_found (code unregistered_model)`,
+        message: `model \`${name}\` is the AI SDK model the service registers as \`${registered}\` (createExecutor({ models: { '${registered}': languageModel } }), or a module given to \`detour serve --models\`): validate cannot see it; if that name is not registered at run time, calls to \`${name}\` fail with model_not_found (code unregistered_model)`,
       });
     } else if (!providerNames.has(model.provider)) {
       reporter.report({
