@@ -2,7 +2,7 @@
  * The executor's public shapes: options, requests, results and stream events.
  */
 import type { ErrorFact } from '../errors/kinds.js';
-import type { PolicySet } from '../policy/types.js';
+import type { PolicySet, PolicySource } from '../policy/types.js';
 import type { AiSdkLanguageModel } from '../providers/ai-sdk/ai-sdk-adapter.js';
 import type { AdapterSource } from '../providers/factory.js';
 import type { ContentPart, FinishReason, GenerateResponse, GenerationParams, Message, RequestFeatures, ToolCall, Usage } from '../providers/spec.js';
@@ -13,14 +13,8 @@ import type { TelemetryHooks } from '../telemetry/hooks.js';
 import type { PolicyRejectedEvent, PolicyReloadedEvent } from '../watch/events.js';
 import type { StateStore } from './StateStore.js';
 
-/**
- * Where an executor reads its policies. Each session pins `current()` when it
- * starts. A hot-reloading watcher implements this too.
- */
-export interface PolicySource {
-  current(): PolicySet;
-  close?(): Promise<void> | void;
-}
+/** Where an executor reads its policies (declared with the policy types). */
+export type { PolicySource } from '../policy/types.js';
 
 /** Milliseconds since the epoch. */
 export interface Clock {

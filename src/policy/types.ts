@@ -253,3 +253,12 @@ export interface Diagnostic {
   readonly check: string;
   readonly message: string;
 }
+
+/**
+ * Where an executor reads its policies. Each session pins `current()` when it
+ * starts. A hot-reloading watcher implements this too.
+ */
+export interface PolicySource {
+  current(): PolicySet;
+  close?(): Promise<void> | void;
+}

@@ -5,7 +5,7 @@
  * processes through the state store when it is shared (each process publishes
  * its own window about once a second and adds up the others').
  */
-import type { StateStore } from '../executor/StateStore.js';
+import type { StateStore } from './StateStore.js';
 
 /** What `stats.<model>.*` facts, the statistic strategies and `executor.stats().live` report for one model. */
 export interface LiveModelStats {

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { PolicySource } from '../executor/types.js';
+import type { PolicySource } from '../policy/types.js';
 import type { PolicySetLoadResult } from '../policy/load.js';
 import { loadPoliciesOffThread } from '../policy/loadOffThread.js';
 import type { Diagnostic, PolicySet } from '../policy/types.js';

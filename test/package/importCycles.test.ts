@@ -67,15 +67,13 @@ function cycles(root: string, files: readonly string[]): string[][] {
 
 /**
  * The floors, lowest first: a folder may import its own floor and those below,
- * never one above. Folders not listed (stats/, watch/, simulator/, the entry
- * points) are not placed yet: stats/ and watch/ still take a type from
- * executor/ (`StateStore`, `PolicySource`) while executor/ imports them.
+ * never one above. simulator/ and the root files are not placed.
  */
 const FLOORS: readonly (readonly string[])[] = [
   ['errors'],
   ['providers'],
   ['policy', 'telemetry'],
-  ['rules'],
+  ['rules', 'stats', 'watch'],
   ['executor'],
   ['gateway', 'compat', 'ai-sdk', 'redis', 'cli'],
 ];
