@@ -6,17 +6,10 @@ import type { ErrorFact } from './kinds.js';
 
 /**
  * Give `fact` (a fact just built, not yet shared) a `raw` computed on first
- * read. Returns `fact`.
+ * read, then kept as a plain property. Spreading or serialising the fact reads
+ * it, so no copy can miss it. Returns `fact`.
  */
 export const lazyRaw: (fact: ErrorFact, compute: () => unknown) => ErrorFact = lazyProperty('raw');
-
-/**
- * A copy of `fact` whose `raw` is computed on first read (then kept as a plain
- * property). Spreading or serialising the fact reads it, so no copy can miss it.
- */
-export function withLazyRaw(fact: ErrorFact, compute: () => unknown): ErrorFact {
-  return lazyRaw(factFields(fact), compute);
-}
 
 /** The fact's fields without `raw` (copying them does not compute a lazy `raw`), `message` and `code` replaced when given. */
 export function factFields(fact: ErrorFact, message: string = fact.message, code: string | null = fact.code): ErrorFact {

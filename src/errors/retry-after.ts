@@ -32,8 +32,10 @@ export function parseRetryAfter(value: string, now: number = Date.now()): number
 }
 
 /** The wait the headers ask for, `retry-after-ms` / `x-ms-retry-after-ms` (Azure) first (they are the more precise). */
+const MILLISECOND_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms'] as const;
+
 export function retryAfterFromHeaders(headers: unknown, now: number = Date.now()): number | null {
-  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+  for (const name of MILLISECOND_HEADERS) {
     const milliseconds = readHeader(headers, name);
     if (milliseconds !== undefined && /^\d+(\.\d+)?$/.test(milliseconds.trim())) return bounded(Number(milliseconds));
   }
