@@ -25,7 +25,9 @@
  * open-loop arm (TensorZero's way) sends at a fixed rate below saturation to
  * a model the simulator answers after a fixed latency, so about
  * rate × latency requests are in flight (200/s × 500 ms = 100), and times
- * each call from when it was due (a late send counts against the arm).
+ * each call from when it was due (a late send counts against the arm). Each
+ * call through a gateway goes out with a direct call at the same instant; the
+ * added latency is the pairs' difference.
  *
  * BENCH_REALTIME=1 (Linux, as root) runs every process of the benchmark (this
  * client, the simulator and the servers) at real-time round-robin priority
@@ -140,6 +142,8 @@ interface Arm {
   readonly sequential: number[];
   readonly concurrent: number[];
   readonly openLoop: number[];
+  /** Open loop: this arm's latency minus that of the direct call sent at the same instant, per pair (µs). */
+  readonly openLoopAdded: number[];
   /** Server CPU µs and calls over the open-loop rounds. */
   openLoopCpu: { micros: number; calls: number } | null;
   /** Calls that failed (counted, not timed), and the first failure. */
@@ -184,14 +188,26 @@ async function concurrentRound(arm: Arm, total: number): Promise<void> {
 /**
  * Open loop: OPEN_LOOP_RATE calls a second for OPEN_LOOP_SECONDS, each sent
  * when due whether or not earlier ones have answered, timed from when it was
- * due.
+ * due. Each call through `arm` is paired with a direct call sent at the same
+ * instant, and the pair's difference is the latency the gateway added: a
+ * stall of the machine (at ~100 in flight it delays every call in flight)
+ * lands in both and cancels out, where a difference of two separately taken
+ * p99s would be mostly which arm had the stall.
  */
-async function openLoopRound(arm: Arm): Promise<void> {
+async function openLoopRound(arm: Arm, direct: Arm): Promise<void> {
   const total = Math.round(OPEN_LOOP_RATE * OPEN_LOOP_SECONDS);
   const interval = 1000 / OPEN_LOOP_RATE;
-  const cpuBefore = arm.server?.cpuMicros() ?? null;
+  const cpuBefore = [arm.server?.cpuMicros() ?? null, direct.server?.cpuMicros() ?? null] as const;
   const calls: Promise<void>[] = [];
   const start = performance.now();
+  const timedFrom = (each: Arm, model: string, dueAt: number): Promise<number | null> =>
+    call(each, model).then(
+      () => (performance.now() - dueAt) * 1000,
+      (error: unknown) => {
+        failed(each, error);
+        return null;
+      },
+    );
   let next = 0;
   await new Promise<void>((resolve) => {
     const send = (): void => {
@@ -200,10 +216,12 @@ async function openLoopRound(arm: Arm): Promise<void> {
         const dueAt = due;
         next += 1;
         calls.push(
-          call(arm, arm.slowModel).then(
-            () => void arm.openLoop.push((performance.now() - dueAt) * 1000),
-            (error: unknown) => failed(arm, error),
-          ),
+          Promise.all([timedFrom(arm, arm.slowModel, dueAt), timedFrom(direct, direct.slowModel, dueAt)]).then(([through, straight]) => {
+            if (through === null || straight === null) return;
+            arm.openLoop.push(through);
+            direct.openLoop.push(straight);
+            arm.openLoopAdded.push(through - straight);
+          }),
         );
       }
       if (next < total) setTimeout(send, Math.max(0, start + next * interval - performance.now()));
@@ -212,9 +230,11 @@ async function openLoopRound(arm: Arm): Promise<void> {
     send();
   });
   await Promise.all(calls);
-  const cpuAfter = arm.server?.cpuMicros() ?? null;
-  if (cpuBefore !== null && cpuAfter !== null) {
-    arm.openLoopCpu = { micros: (arm.openLoopCpu?.micros ?? 0) + cpuAfter - cpuBefore, calls: (arm.openLoopCpu?.calls ?? 0) + total };
+  const cpuAfter = [arm.server?.cpuMicros() ?? null, direct.server?.cpuMicros() ?? null] as const;
+  for (const [index, each] of [arm, direct].entries()) {
+    const before = cpuBefore[index]!;
+    const after = cpuAfter[index]!;
+    if (before !== null && after !== null) each.openLoopCpu = { micros: (each.openLoopCpu?.micros ?? 0) + after - before, calls: (each.openLoopCpu?.calls ?? 0) + total };
   }
 }
 
@@ -340,6 +360,7 @@ export async function run(): Promise<BenchResult[]> {
       sequential: [],
       concurrent: [],
       openLoop: [],
+      openLoopAdded: [],
       openLoopCpu: null,
       errors: 0,
       firstError: null,
@@ -360,8 +381,9 @@ export async function run(): Promise<BenchResult[]> {
     for (let round = 0; round < ROUNDS; round++) {
       for (let offset = 0; offset < arms.length; offset++) await concurrentRound(arms[(round + offset) % arms.length]!, CONCURRENT_PER_ROUND);
     }
+    const gateways = arms.filter((each) => each !== direct);
     for (let round = 0; round < OPEN_LOOP_ROUNDS; round++) {
-      for (let offset = 0; offset < arms.length; offset++) await openLoopRound(arms[(round + offset) % arms.length]!);
+      for (let offset = 0; offset < gateways.length; offset++) await openLoopRound(gateways[(round + offset) % gateways.length]!, direct);
     }
     const added = (samples: readonly number[], base: readonly number[], p: number): number => (percentile(samples, p) - percentile(base, p)) / 1000;
     for (const [kind, pick] of [
@@ -385,17 +407,17 @@ export async function run(): Promise<BenchResult[]> {
       const label = p === 50 ? 'median' : 'p99';
       results.push({
         name: `added latency, open loop ${OPEN_LOOP_RATE} req/s (~${inFlight} in flight), ${label}: detour serve`,
-        value: added(viaDetour.openLoop, direct.openLoop, p),
+        value: percentile(viaDetour.openLoopAdded, p) / 1000,
         unit: 'ms',
-        baseline: { name: 'Portkey gateway', value: added(viaPortkey.openLoop, direct.openLoop, p) },
-        note: `the simulator answers after ${OPEN_LOOP_LATENCY_MS} ms; direct SDK call ${label}: ${(percentile(direct.openLoop, p) / 1000).toFixed(3)} ms; calls timed from when they were due; ${priority}`,
+        baseline: { name: 'Portkey gateway', value: percentile(viaPortkey.openLoopAdded, p) / 1000 },
+        note: `${label} of (through the gateway − a direct call sent at the same instant), ${viaDetour.openLoopAdded.length} pairs; the simulator answers after ${OPEN_LOOP_LATENCY_MS} ms; direct call ${label}: ${(percentile(direct.openLoop, p) / 1000).toFixed(3)} ms from when it was due; ${priority}`,
         aim: p === 99 ? '< 1 ms, less than Portkey' : 'less than Portkey',
       });
       results.push({
         name: `added latency, open loop ${OPEN_LOOP_RATE} req/s (~${inFlight} in flight), ${label}: a bare Node proxy (node:http + undici, no SDK, no policy)`,
-        value: added(viaFloor.openLoop, direct.openLoop, p),
+        value: percentile(viaFloor.openLoopAdded, p) / 1000,
         unit: 'ms',
-        note: 'what a gateway written in Node adds on this machine before it does any work of its own',
+        note: 'what a gateway written in Node adds on this machine before it does any work of its own (paired the same way)',
       });
     }
     if (viaDetour.openLoopCpu !== null && viaPortkey.openLoopCpu !== null) {
@@ -405,7 +427,7 @@ export async function run(): Promise<BenchResult[]> {
         value: perCall(viaDetour.openLoopCpu),
         unit: 'µs',
         baseline: { name: 'Portkey gateway', value: perCall(viaPortkey.openLoopCpu), unit: 'µs' },
-        note: `the simulator: ${direct.openLoopCpu === null ? '?' : perCall(direct.openLoopCpu).toFixed(0)} µs per request; a bare Node proxy: ${viaFloor.openLoopCpu === null ? '?' : perCall(viaFloor.openLoopCpu).toFixed(0)} µs`,
+        note: `a bare Node proxy: ${viaFloor.openLoopCpu === null ? '?' : perCall(viaFloor.openLoopCpu).toFixed(0)} µs per request`,
       });
     }
     const saturated = new Map<string, { perSecond: number; cpuPerRequest: number | null }>();
