@@ -16,10 +16,10 @@ import { jsonLinesAccessLog } from '../gateway/accessLog.js';
 import { createGateway } from '../gateway/createGateway.js';
 import { GatewayKeys } from '../gateway/GatewayKeys.js';
 import type { PolicySet } from '../policy/types.js';
+import type { AiSdkLanguageModel } from '../providers/ai-sdk/ai-sdk-adapter.js';
 import { SelfManagingFallbackFactory } from '../providers/factory.js';
 import { mulberry32 } from '../rules/random.js';
 import { formatDiagnostics } from '../watch/formatDiagnostics.js';
-import type { AiSdkLanguageModel } from '../providers/ai-sdk/ai-sdk-adapter.js';
 import { CliError } from './CliError.js';
 import { loadModelsModule } from './modelsModule.js';
 import { setupCliTelemetry } from './otel.js';
@@ -87,6 +87,7 @@ function accessLogOutput(): WriteStream {
   return output;
 }
 
+/** A Redis state store (the optional `redis` package); its outages are said on stderr, once each. */
 async function redisStore(url: string): Promise<StateStore> {
   let module: typeof import('../redis/index.js');
   try {
