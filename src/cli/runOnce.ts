@@ -14,7 +14,7 @@ import { setupCliTelemetry } from './otel.js';
 import { choosePolicy } from './policyArgument.js';
 import type { Policy } from '../policy/types.js';
 import { realProviders, simulatedProviders, type ProviderSetup } from './providerSetup.js';
-import { formatTimeline } from './timeline.js';
+import { formatTimeline } from '../stats/timeline.js';
 
 /** The command line options, as commander parses them. */
 export interface RunCommandOptions {

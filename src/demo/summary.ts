@@ -3,7 +3,7 @@
  * text chart, one row per model and one column per time bucket), the rules
  * that chose models, what was skipped, and one session that fell back.
  */
-import { alignColumns, formatDuration, formatTimeline } from '../cli/timeline.js';
+import { alignColumns, formatDuration, formatTimeline } from '../stats/timeline.js';
 import type { FallbackSession } from '../stats/FallbackSession.js';
 import type { DemoTraffic } from './DemoRun.js';
 

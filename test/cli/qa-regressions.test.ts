@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatAttemptTable } from '../../src/cli/timeline.js';
+import { formatAttemptTable } from '../../src/stats/timeline.js';
 import { BUNDLED_SCENARIOS } from '../../src/simulator/bundled.js';
 import type { FallbackSessionData } from '../../src/stats/FallbackSession.js';
 import { runCli } from './support.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatOutcomeLine, formatTimeline } from '../../src/cli/timeline.js';
+import { formatDuration, formatOutcomeLine, formatTimeline } from '../../src/stats/timeline.js';
 import { percentile, servedByModelChart, sparkline } from '../../src/demo/summary.js';
 import { FallbackAttempt, type FallbackAttemptData } from '../../src/stats/FallbackAttempt.js';
 import { FallbackSession } from '../../src/stats/FallbackSession.js';

@@ -75,6 +75,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['policy', 'telemetry'],
   ['rules', 'stats', 'watch'],
   ['executor'],
+  ['demo'],
   ['gateway', 'compat', 'ai-sdk', 'redis', 'cli'],
 ];
 

@@ -5,8 +5,8 @@
  * for how the session ended. Used by `detour run` and `detour demo`.
  */
 import type { ErrorFact } from '../errors/kinds.js';
-import type { FallbackAttemptData } from '../stats/FallbackAttempt.js';
-import type { FallbackSessionData } from '../stats/FallbackSession.js';
+import type { FallbackAttemptData } from './FallbackAttempt.js';
+import type { FallbackSessionData } from './FallbackSession.js';
 
 /**
  * Columns padded to their widest cell, two spaces apart; trailing space trimmed.
