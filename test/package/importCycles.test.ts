@@ -67,13 +67,13 @@ function cycles(root: string, files: readonly string[]): string[][] {
 
 /**
  * The floors, lowest first: a folder may import its own floor and those below,
- * never one above. simulator/ and the root files are not placed.
+ * never one above. The root files (src/*.ts) are not placed.
  */
 const FLOORS: readonly (readonly string[])[] = [
   ['errors'],
   ['providers'],
   ['policy', 'telemetry'],
-  ['rules', 'stats', 'watch'],
+  ['rules', 'stats', 'watch', 'simulator'],
   ['executor'],
   ['demo'],
   ['gateway', 'compat', 'ai-sdk', 'redis', 'cli'],
