@@ -152,8 +152,13 @@ class WholeResponse extends ResponseBase {
     return this.#stream;
   }
 
+  /** Read already, or its stream is being read. */
+  get #spent(): boolean {
+    return this.#used || this.#stream?.locked === true;
+  }
+
   #take(): Uint8Array {
-    if (this.#used || this.#stream?.locked === true) throw new TypeError('Body is unusable: Body has already been read');
+    if (this.#spent) throw new TypeError('Body is unusable: Body has already been read');
     this.#used = true;
     return this.#bytes;
   }
@@ -183,7 +188,7 @@ class WholeResponse extends ResponseBase {
   }
 
   clone(): WholeResponse {
-    if (this.#used || this.#stream?.locked === true) throw new TypeError('Response.clone: Body has already been consumed.');
+    if (this.#spent) throw new TypeError('Response.clone: Body has already been consumed.');
     return new WholeResponse(this.#bytes, this.status, new Headers(this.#headers));
   }
 }
