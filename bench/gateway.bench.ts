@@ -310,14 +310,11 @@ async function frameworkFloor(results: BenchResult[]): Promise<void> {
   }
 }
 
-/**
- * Run the comparison.
- */
-export async function run(): Promise<BenchResult[]> {
+/** The gateways side by side; `priority` says in the rows how the processes ran. */
+async function comparison(priority: string): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const folder = await mkdtemp(path.join(tmpdir(), 'detour-gateway-bench-'));
   const children: Child[] = [];
-  const priority = realtime(process.pid) ? 'every process at real-time priority (BENCH_REALTIME=1: chrt -r 10)' : 'normal priority';
   try {
     const scenario = path.join(folder, 'scenario.yaml');
     await writeFile(scenario, `name: gateway-bench\nmodels:\n  gpt-slow: { latency: ${OPEN_LOOP_LATENCY_MS}ms }\n`);
@@ -456,10 +453,21 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     for (const child of children.reverse()) await child.close();
     await rm(folder, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/**
+ * Run the comparison, then the framework floors, this process at real-time
+ * priority throughout when BENCH_REALTIME=1.
+ */
+export async function run(): Promise<BenchResult[]> {
+  const priority = realtime(process.pid) ? 'every process at real-time priority (BENCH_REALTIME=1: chrt -r 10)' : 'normal priority';
+  try {
+    const results = await comparison(priority);
+    await frameworkFloor(results);
+    return results;
+  } finally {
     realtime(process.pid, false);
   }
-  realtime(process.pid);
-  await frameworkFloor(results);
-  realtime(process.pid, false);
-  return results;
 }
