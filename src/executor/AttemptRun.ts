@@ -2,6 +2,10 @@ import type { ErrorFact } from '../errors/kinds.js';
 import { CallControl } from '../providers/call-control.js';
 import type { CallOptions, ProviderAdapter } from '../providers/spec.js';
 import type { AttemptScope } from '../telemetry/hooks.js';
+import { lazyProperty } from '../lazy-property.js';
+
+/** `signal` on an attempt's call options: made only for an adapter that reads it. */
+const lazySignal = lazyProperty('signal');
 
 /** Why detour itself aborted an attempt (null: it was not aborted by detour). */
 export type AttemptAbortReason = 'loser' | 'session' | 'first-chunk-timeout' | null;
@@ -43,8 +47,9 @@ export class AttemptRun {
   ) {
     const control = new CallControl({ timeout, deferCauseScrub: true });
     this.control = control;
-    // signal and timeout too, for adapters that make their own control.
-    this.callOptions = { control, signal: control.signal, timeout, deferCauseScrub: true };
+    // signal and timeout too, for adapters that make their own control; the signal only once one reads it
+    // (detour's own adapters over clients it built never do: the control reaches their requests itself).
+    this.callOptions = lazySignal({ control, timeout, deferCauseScrub: true }, () => control.signal);
   }
 
   /** The call's own timeout fired (not one of detour's aborts). */

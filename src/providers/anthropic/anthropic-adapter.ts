@@ -75,10 +75,7 @@ export class AnthropicAdapter extends SdkAdapter<Anthropic> implements ProviderA
     const control = CallControl.of(options);
     let message: AnthropicMessage;
     try {
-      const call = this.client.messages.create(body as unknown as MessageCreateParamsNonStreaming, {
-        maxRetries: 0,
-        ...(control === undefined ? {} : { signal: control.signal }),
-      });
+      const call = this.client.messages.create(body as unknown as MessageCreateParamsNonStreaming, this.requestOptions(control));
       message = await (control === undefined ? call : control.race(call));
     } catch (error) {
       if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError(this.providerType, undefined, 'content', error);

@@ -1,6 +1,7 @@
 import type * as OpenAISdk from 'openai';
 import type { AzureOpenAI } from 'openai';
 import type { ClientSettings } from '../client-settings.js';
+import { controlledFetch, markControlled } from '../controlled-fetch.js';
 import { credentialRecordingFetch, rememberClientSecrets } from '../credential-secrets.js';
 
 /** Microsoft Entra ID's scope for Azure OpenAI (Cognitive Services) tokens. */
@@ -44,11 +45,11 @@ export function createAzureOpenAIClient(sdk: typeof OpenAISdk, settings: AzureOp
     // The SDK's own logger prints raw stream chunks (model output) on parse errors: detour reports through its logger and spans.
     logLevel: 'off' as const,
     ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
-    fetch: credentialRecordingFetch(settings.fetch, secrets),
+    fetch: credentialRecordingFetch(controlledFetch(settings.fetch), secrets),
     ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
   });
   rememberClientSecrets(client, secrets);
-  return client;
+  return markControlled(client);
 }
 
 /** Where an Azure OpenAI client sends requests, for telemetry: `{endpoint}/openai`, or the base URL given. */

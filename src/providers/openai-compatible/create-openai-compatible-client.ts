@@ -1,6 +1,7 @@
 import type * as OpenAISdk from 'openai';
 import type OpenAI from 'openai';
 import type { ClientSettings } from '../client-settings.js';
+import { controlledFetch, markControlled } from '../controlled-fetch.js';
 
 /**
  * A client for any server that speaks OpenAI's chat completions (vLLM, Ollama,
@@ -26,12 +27,12 @@ export function createOpenAICompatibleClient(sdk: typeof OpenAISdk, settings: Cl
     // bodies under OPENAI_LOG / ANTHROPIC_LOG=debug: detour reports through its logger and spans.
     logLevel: 'off' as const,
     ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
-    ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
+    fetch: controlledFetch(settings.fetch),
     ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
   };
   const azure = azureEndpoint(settings.baseUrl);
-  if (azure !== null) return new sdk.AzureOpenAI({ ...common, baseURL: azure.baseUrl, apiVersion: azure.apiVersion });
-  return new sdk.OpenAI({ ...common, baseURL: openAICompatibleBaseUrl(settings.baseUrl) });
+  if (azure !== null) return markControlled(new sdk.AzureOpenAI({ ...common, baseURL: azure.baseUrl, apiVersion: azure.apiVersion }));
+  return markControlled(new sdk.OpenAI({ ...common, baseURL: openAICompatibleBaseUrl(settings.baseUrl) }));
 }
 
 /** Where an OpenAI-compatible client sends requests: the Azure endpoint without its query, else the base URL. */

@@ -1,6 +1,7 @@
 import type * as OpenAISdk from 'openai';
 import type OpenAI from 'openai';
 import type { ClientSettings } from '../client-settings.js';
+import { controlledFetch, markControlled } from '../controlled-fetch.js';
 
 /** OpenAI's public endpoint, used when no base URL is configured. */
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -13,17 +14,19 @@ export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
  * const client = createOpenAIClient(await import('openai'), { apiKey, baseUrl: null, timeoutMs: 30_000, fetch: null, headers: {} });
  */
 export function createOpenAIClient(sdk: typeof OpenAISdk, settings: ClientSettings): OpenAI {
-  return new sdk.OpenAI({
-    apiKey: settings.apiKey,
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    // The SDK's own logger prints raw stream chunks (model output) on parse errors, and request
-    // bodies under OPENAI_LOG / ANTHROPIC_LOG=debug: detour reports through its logger and spans.
-    logLevel: 'off' as const,
-    baseURL: settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
-    ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
-    ...(settings.fetch === null ? {} : { fetch: settings.fetch }),
-    ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
-  });
+  return markControlled(
+    new sdk.OpenAI({
+      apiKey: settings.apiKey,
+      organization: null,
+      project: null,
+      maxRetries: 0,
+      // The SDK's own logger prints raw stream chunks (model output) on parse errors, and request
+      // bodies under OPENAI_LOG / ANTHROPIC_LOG=debug: detour reports through its logger and spans.
+      logLevel: 'off' as const,
+      baseURL: settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+      ...(settings.timeoutMs === null ? {} : { timeout: settings.timeoutMs }),
+      fetch: controlledFetch(settings.fetch),
+      ...(Object.keys(settings.headers).length === 0 ? {} : { defaultHeaders: { ...settings.headers } }),
+    }),
+  );
 }

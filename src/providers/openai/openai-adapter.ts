@@ -81,10 +81,7 @@ export class OpenAIAdapter extends SdkAdapter<OpenAI> implements ProviderAdapter
     const control = CallControl.of(options);
     let completion: ChatCompletion;
     try {
-      const call = this.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsNonStreaming, {
-        maxRetries: 0,
-        ...(control === undefined ? {} : { signal: control.signal }),
-      });
+      const call = this.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsNonStreaming, this.requestOptions(control));
       completion = await (control === undefined ? call : control.race(call));
     } catch (error) {
       if (isBodyParseError(error) && control?.aborted !== true && control?.timedOut !== true) throw malformedResponseError(this.providerType, undefined, 'choices', error);
