@@ -2,10 +2,19 @@ import type { ErrorFact } from '../errors/kinds.js';
 import { CallControl } from '../providers/call-control.js';
 import type { CallOptions, ProviderAdapter } from '../providers/spec.js';
 import type { AttemptScope } from '../telemetry/hooks.js';
-import { lazyProperty } from '../lazy-property.js';
 
-/** `signal` on an attempt's call options: made only for an adapter that reads it. */
-const lazySignal = lazyProperty('signal');
+/**
+ * `signal` on an attempt's call options: the control's, made only when an
+ * adapter reads it (detour's own adapters use the control). Own and
+ * enumerable, so an adapter that spreads the options keeps it.
+ */
+const SIGNAL: PropertyDescriptor = {
+  get(this: { readonly control: CallControl }): AbortSignal {
+    return this.control.signal;
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /** Why detour itself aborted an attempt (null: it was not aborted by detour). */
 export type AttemptAbortReason = 'loser' | 'session' | 'first-chunk-timeout' | null;
@@ -49,7 +58,7 @@ export class AttemptRun {
     this.control = control;
     // signal and timeout too, for adapters that make their own control; the signal only once one reads it
     // (detour's own adapters over clients it built never do: the control reaches their requests itself).
-    this.callOptions = lazySignal({ control, timeout, deferCauseScrub: true }, () => control.signal);
+    this.callOptions = Object.defineProperty({ control, timeout, deferCauseScrub: true }, 'signal', SIGNAL) as CallOptions;
   }
 
   /** The call's own timeout fired (not one of detour's aborts). */

@@ -17,8 +17,15 @@ import type { FetchFunction } from './client-settings.js';
 
 /** Clients whose requests all go through a `controlledFetch`. */
 const controlledClients = new WeakSet<object>();
-/** The SDK controller behind each request signal, recorded by the SDK's `_makeAbort` (see `markControlled`). */
-const sdkControllers = new WeakMap<AbortSignal, AbortController>();
+/**
+ * Where a request's signal keeps the SDK controller that owns it, set when the
+ * SDK's `_makeAbort` sees the controller (see `markControlled`). A property on
+ * the signal rather than a WeakMap entry: a new weak key per request costs more
+ * than the rest of this fetch.
+ */
+const SDK_CONTROLLER = Symbol('detour.sdkController');
+
+type RecordedSignal = AbortSignal & { [SDK_CONTROLLER]?: AbortController };
 
 /**
  * `fetch` (null: the global fetch at the time of each call) that lets a
@@ -34,7 +41,7 @@ export function controlledFetch(fetch: FetchFunction | null): FetchFunction {
     const control = (init as { [CALL_CONTROL]?: unknown } | undefined)?.[CALL_CONTROL];
     if (!(control instanceof CallControl) || init === undefined) return send(input, init);
     const own = init.signal ?? null;
-    const controller = own === null ? undefined : sdkControllers.get(own);
+    const controller = own === null ? undefined : (own as RecordedSignal)[SDK_CONTROLLER];
     if (controller !== undefined) {
       control.reach(controller);
       return send(input, init);
@@ -60,7 +67,7 @@ export function markControlled<Client extends object>(client: Client): Client {
   if (typeof makeAbort === 'function') {
     Object.defineProperty(client, '_makeAbort', {
       value(controller: unknown): unknown {
-        if (controller instanceof AbortController) sdkControllers.set(controller.signal, controller);
+        if (controller instanceof AbortController) (controller.signal as RecordedSignal)[SDK_CONTROLLER] = controller;
         return makeAbort.call(client, controller);
       },
       configurable: true,

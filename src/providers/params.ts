@@ -72,8 +72,9 @@ export function catalogParams(params: Readonly<Record<string, unknown>> | undefi
  */
 export function mergeParams<Request extends GenerationParams = GenerateRequest>(request: Request, params: GenerationParams | null): Request {
   if (params === null) return request;
-  const extra = params.extra === undefined ? request.extra : { ...request.extra, ...params.extra };
-  return { ...request, ...params, ...(extra === undefined ? {} : { extra }) };
+  const merged: Request & { extra?: Readonly<Record<string, unknown>> } = { ...request, ...params };
+  if (params.extra !== undefined && request.extra !== undefined) merged.extra = { ...request.extra, ...params.extra };
+  return merged;
 }
 
 /** The text of a message: its string, or its text parts joined. */
