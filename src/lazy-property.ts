@@ -11,7 +11,15 @@
  */
 
 /** Defines `key` on an object, computed by `compute` on first read. */
-export type LazyDefiner = <T extends object>(target: T, compute: () => unknown) => T;
+export interface LazyDefiner {
+  <T extends object>(target: T, compute: () => unknown): T;
+  /**
+   * While `target`'s value is still to be computed, have it pass through `transform`
+   * once computed (no copy of the object, no new property); false when the
+   * value was computed already or never was lazy.
+   */
+  transform(target: object, transform: (value: unknown) => unknown): boolean;
+}
 
 /**
  * A definer for property `key`.
@@ -25,6 +33,7 @@ export function lazyProperty(key: string): LazyDefiner {
   const accessor: PropertyDescriptor = {
     get(this: Record<symbol, (() => unknown) | undefined>): unknown {
       const compute = this[slot];
+      this[slot] = undefined;
       const value = compute === undefined ? undefined : compute();
       Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: false });
       return value;
@@ -32,8 +41,16 @@ export function lazyProperty(key: string): LazyDefiner {
     enumerable: true,
     configurable: true,
   };
-  return (target, compute) => {
-    Object.defineProperty(target, slot, { value: compute });
+  const define = (<T extends object>(target: T, compute: () => unknown): T => {
+    Object.defineProperty(target, slot, { value: compute, writable: true });
     return Object.defineProperty(target, key, accessor);
+  }) as LazyDefiner;
+  define.transform = (target, transform) => {
+    const holder = target as Record<symbol, (() => unknown) | undefined>;
+    const compute = holder[slot];
+    if (typeof compute !== 'function') return false;
+    holder[slot] = () => transform(compute());
+    return true;
   };
+  return define;
 }

@@ -1,7 +1,7 @@
 /**
  * A fact's `raw` body, copied and redacted only when something reads it.
  */
-import { lazyProperty } from '../lazy-property.js';
+import { lazyProperty, type LazyDefiner } from '../lazy-property.js';
 import type { ErrorFact } from './kinds.js';
 
 /**
@@ -9,7 +9,7 @@ import type { ErrorFact } from './kinds.js';
  * read, then kept as a plain property. Spreading or serialising the fact reads
  * it, so no copy can miss it. Returns `fact`.
  */
-export const lazyRaw: (fact: ErrorFact, compute: () => unknown) => ErrorFact = lazyProperty('raw');
+export const lazyRaw: LazyDefiner = lazyProperty('raw');
 
 /** The fact's fields without `raw` (copying them does not compute a lazy `raw`), `message` and `code` replaced when given. */
 export function factFields(fact: ErrorFact, message: string = fact.message, code: string | null = fact.code): ErrorFact {
