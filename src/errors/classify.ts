@@ -12,7 +12,7 @@ import { classifyGoogleError, isGoogleShaped, missingGoogleCredentialsFact } fro
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
 import { classifyNetworkError } from './network.js';
-import { classifyOpenAIError, isOpenAIShaped } from './openai.js';
+import { classifyOpenAIError, isOpenAIShaped, openaiErrorName } from './openai.js';
 import { ProviderCallError } from './ProviderCallError.js';
 import { redactKnownSecrets } from './redact.js';
 import { retryAfterFromHeaders } from './retry-after.js';
@@ -31,7 +31,8 @@ function nativeFact(error: unknown, context: ClassifyContext): ErrorFact | null 
     case 'openai':
     case 'openai_compatible':
     case 'azure_openai':
-      return isOpenAIShaped(error) && !isAnthropicShaped(error) ? classifyOpenAIError(error, context, context.provider) : null;
+      // An error of the `openai` SDK itself needs no shape test (nor the test that it is no Anthropic error).
+      return openaiErrorName(error) !== null || (isOpenAIShaped(error) && !isAnthropicShaped(error)) ? classifyOpenAIError(error, context, context.provider) : null;
     case 'anthropic':
       return isAnthropicShaped(error) ? classifyAnthropicError(error, context) : null;
     default:
