@@ -30,16 +30,15 @@ export function requestFactsOf(options: GenerateOptions, stream: boolean, shape:
  */
 export function adapterRequest(options: GenerateOptions, modelId: string): GenerateRequest {
   const { params, tools, toolChoice, responseFormat, reasoning, parallelToolCalls } = options;
-  const request: GenerateRequest = params === undefined ? { model: modelId, messages: options.messages } : { ...params, model: modelId, messages: options.messages };
-  if (tools === undefined && toolChoice === undefined && responseFormat === undefined && reasoning === undefined && parallelToolCalls === undefined) return request;
-  return {
-    ...request,
-    ...(tools === undefined ? {} : { tools }),
-    ...(toolChoice === undefined ? {} : { toolChoice }),
-    ...(responseFormat === undefined ? {} : { responseFormat }),
-    ...(reasoning === undefined ? {} : { reasoning }),
-    ...(parallelToolCalls === undefined ? {} : { parallelToolCalls }),
-  };
+  // Built from an empty object, not spread copies: see `mergeParams` (the body builders read many absent keys).
+  const request: { -readonly [Key in keyof GenerateRequest]: GenerateRequest[Key] } =
+    params === undefined ? { model: modelId, messages: options.messages } : Object.assign({}, params, { model: modelId, messages: options.messages });
+  if (tools !== undefined) request.tools = tools;
+  if (toolChoice !== undefined) request.toolChoice = toolChoice;
+  if (responseFormat !== undefined) request.responseFormat = responseFormat;
+  if (reasoning !== undefined) request.reasoning = reasoning;
+  if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
+  return request;
 }
 
 /**

@@ -72,8 +72,10 @@ export function catalogParams(params: Readonly<Record<string, unknown>> | undefi
  */
 export function mergeParams<Request extends GenerationParams = GenerateRequest>(request: Request, params: GenerationParams | null): Request {
   if (params === null) return request;
-  const merged: Request & { extra?: Readonly<Record<string, unknown>> } = { ...request, ...params };
-  if (params.extra !== undefined && request.extra !== undefined) merged.extra = { ...request.extra, ...params.extra };
+  // Not `{ ...request, ...params }`: V8 gives an object copied by a spread and then given more keys a shape on
+  // which each read of an absent key misses its cache (~0.3 µs each, and the body builders test a dozen).
+  const merged: Request & { extra?: Readonly<Record<string, unknown>> } = Object.assign({}, request, params);
+  if (params.extra !== undefined && request.extra !== undefined) merged.extra = Object.assign({}, request.extra, params.extra);
   return merged;
 }
 
