@@ -103,12 +103,6 @@ function hasCode(codes: readonly string[], set: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** The kinds of recent errors, by status, codes and message (emptied when full). */
-const recentKinds = new Map<string, ErrorKind>();
-const MAX_REMEMBERED = 256;
-/** Longer messages (a quoted prompt, a stack) are rarely sent twice: not remembered. */
-const MAX_REMEMBERED_KEY = 1_000;
-
 /**
  * The kind for an HTTP error (or an error event inside a stream, with no status).
  *
@@ -116,21 +110,6 @@ const MAX_REMEMBERED_KEY = 1_000;
  * kindFromHttp({ status: 429, codes: ['insufficient_quota'], message: 'You exceeded your current quota' }) // 'quota_exceeded'
  */
 export function kindFromHttp(signals: HttpErrorSignals): ErrorKind {
-  // Providers send the same few errors over and over: the kind of each recent one is remembered.
-  const key = signals.quotaIds === undefined || signals.quotaIds.length === 0 ? `${signals.status ?? ''}\u0000${signals.codes.join('\u0000')}\u0000${signals.message}` : null;
-  if (key !== null) {
-    const known = recentKinds.get(key);
-    if (known !== undefined) return known;
-  }
-  const kind = kindOf(signals);
-  if (key !== null && key.length <= MAX_REMEMBERED_KEY) {
-    if (recentKinds.size >= MAX_REMEMBERED) recentKinds.clear();
-    recentKinds.set(key, kind);
-  }
-  return kind;
-}
-
-function kindOf(signals: HttpErrorSignals): ErrorKind {
   const { status, message } = signals;
   const codes = signals.codes.map((code) => code.toLowerCase());
   const clientError = status === null || (status >= 400 && status < 500);
