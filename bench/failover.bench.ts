@@ -28,9 +28,12 @@
  * to the Anthropic request handed to `fetch` is the SDKs' work plus, for
  * detour, the adapters' and the executor's.
  *
- * A third in-process arm is the hand-written try/catch with what detour
- * gives each call — an AbortController and a timeout timer — so the SDKs'
- * own cost of a signal is told apart from detour's.
+ * detour runs over SDK clients it builds itself, as for a policy's
+ * providers: a call's control reaches their requests through their fetch.
+ * Two more in-process arms tell the SDKs' own cost of an abort signal apart
+ * from detour's: detour over the caller's own clients (each call hands the
+ * SDK a signal), and the hand-written try/catch given what detour gives each
+ * call there — an AbortController and a timeout timer.
  *
  * `npm run bench -- failover` (BENCH_FAILOVER_CALLS: sequential sessions per
  * arm, default 1500; BENCH_FAILOVER_GAPS: failovers per arm for the
@@ -39,18 +42,22 @@
  * BENCH_FAILOVER_ONLY=in-process: the in-process part alone).
  */
 import Anthropic from '@anthropic-ai/sdk';
+import * as AnthropicSdk from '@anthropic-ai/sdk';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText } from 'ai';
 import { createFallback } from 'ai-fallback';
 import { createRetryableModel, error as retryableError } from 'ai-retry/language-model';
 import OpenAI from 'openai';
+import * as OpenAISdk from 'openai';
 import { Executor } from '../src/executor/Executor.js';
 import { parsePolicy } from '../src/policy/load.js';
 import { createPolicySet } from '../src/policy/set.js';
 import type { Policy } from '../src/policy/types.js';
 import { AnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
+import { createAnthropicClient } from '../src/providers/anthropic/create-anthropic-client.js';
 import { SelfManagingFallbackFactory } from '../src/providers/factory.js';
+import { createOpenAIClient } from '../src/providers/openai/create-openai-client.js';
 import { OpenAIAdapter } from '../src/providers/openai/openai-adapter.js';
 import type { TimelineEntry } from '../src/simulator/index.js';
 import { childSimulator } from './child-simulator.js';
@@ -209,7 +216,7 @@ function trimmedMean(samples: readonly number[]): number {
 /** Sessions through stubbed `fetch`: the time from OpenAI's 500 to Anthropic's request, per session (µs). */
 async function inProcess(results: BenchResult[]): Promise<void> {
   let failedAt = 0;
-  const gaps = { hand: [] as number[], detour: [] as number[], signal: [] as number[] };
+  const gaps = { hand: [] as number[], detour: [] as number[], signal: [] as number[], callers: [] as number[] };
   let into = gaps.hand;
   const serverError = JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
   const answer = JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-b', content: [{ type: 'text', text: 'pong' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } });
@@ -245,20 +252,31 @@ async function inProcess(results: BenchResult[]): Promise<void> {
       clearTimeout(timer);
     }
   };
-  const adapters = { a: new OpenAIAdapter({ client: openai, modelId: 'gpt-a' }), b: new AnthropicAdapter({ client: anthropic, modelId: 'claude-b', params: { max_tokens: 64 } }) };
-  const executor = new Executor({
-    policies: createPolicySet([detourPolicy('in-process', 'none', '')]),
-    factory: { getAdapter: (_policy, model) => (model === 'a' ? adapters.a : adapters.b) },
-    historySize: 100,
-  });
-  const viaDetour = () => executor.generate({ policy: 'in-process', messages });
+  // detour over the clients it builds itself (as for a policy's providers), and over the caller's own.
+  const client = (fetch: () => Promise<Response>, baseUrl: string) => ({ apiKey: API_KEY, baseUrl, timeoutMs: null, fetch, headers: {} });
+  const builtClients = { openai: createOpenAIClient(OpenAISdk, client(openaiFetch, 'http://127.0.0.1:9/v1')), anthropic: createAnthropicClient(AnthropicSdk, client(anthropicFetch, 'http://127.0.0.1:9')) };
+  const viaDetour = (clients: { readonly openai: OpenAI; readonly anthropic: Anthropic }) => {
+    const adapters = {
+      a: new OpenAIAdapter({ client: clients.openai, modelId: 'gpt-a' }),
+      b: new AnthropicAdapter({ client: clients.anthropic, modelId: 'claude-b', params: { max_tokens: 64 } }),
+    };
+    const executor = new Executor({
+      policies: createPolicySet([detourPolicy('in-process', 'none', '')]),
+      factory: { getAdapter: (_policy, model) => (model === 'a' ? adapters.a : adapters.b) },
+      historySize: 100,
+    });
+    return () => executor.generate({ policy: 'in-process', messages });
+  };
+  const detour = viaDetour(builtClients);
+  const detourOverCallers = viaDetour({ openai, anthropic });
   const block = 1000;
-  for (let index = 0; index < 2000; index++) await Promise.all([hand(), viaDetour(), withSignal()]);
-  gaps.hand.length = gaps.detour.length = gaps.signal.length = 0;
+  for (let index = 0; index < 2000; index++) await Promise.all([hand(), detour(), withSignal(), detourOverCallers()]);
+  gaps.hand.length = gaps.detour.length = gaps.signal.length = gaps.callers.length = 0;
   const arms = [
     [gaps.hand, hand],
-    [gaps.detour, viaDetour],
+    [gaps.detour, detour],
     [gaps.signal, withSignal],
+    [gaps.callers, detourOverCallers],
   ] as const;
   for (let done = 0; done < IN_PROCESS; done += block) {
     for (const [list, call] of rotation(arms, done / block)) {
@@ -269,12 +287,18 @@ async function inProcess(results: BenchResult[]): Promise<void> {
   const note = `${gaps.detour.length} sessions each, blocks of ${block} alternating; p99 detour ${percentile(gaps.detour, 99).toFixed(1)} µs, hand-written ${percentile(gaps.hand, 99).toFixed(1)} µs`;
   results.push({ name: 'in process (stubbed fetch): OpenAI 500 → Anthropic request, hand-written, median', value: percentile(gaps.hand, 50), unit: 'µs', note });
   results.push({
-    name: 'in process (stubbed fetch): OpenAI 500 → Anthropic request, detour default settings, median',
+    name: 'in process (stubbed fetch): OpenAI 500 → Anthropic request, detour default settings (clients detour builds), median',
     value: percentile(gaps.detour, 50),
     unit: 'µs',
     baseline: { name: 'hand-written median', value: percentile(gaps.hand, 50) },
   });
   results.push({ name: 'in process: dispatch added by detour, median', value: percentile(gaps.detour, 50) - percentile(gaps.hand, 50), unit: 'µs', aim: '< 20 µs' });
+  results.push({
+    name: 'in process: dispatch added by detour over the caller\'s own SDK clients (each call hands the SDK an abort signal), median',
+    value: percentile(gaps.callers, 50) - percentile(gaps.hand, 50),
+    unit: 'µs',
+    note: `the clients detour builds (above) take the call's control through their fetch instead; p99 ${percentile(gaps.callers, 99).toFixed(1)} µs`,
+  });
   results.push({
     name: 'in process: hand-written with an AbortController and a timeout per call (the SDKs\' cost of a signal), median',
     value: percentile(gaps.signal, 50),

@@ -8,7 +8,7 @@
 import type { ErrorFact } from '../errors/kinds.js';
 import type { Policy } from '../policy/types.js';
 import { compiledRules } from '../rules/compile.js';
-import { decideOnOwnFacts } from '../rules/decide.js';
+import { decideUnexplained, type UnexplainedDecision } from '../rules/decide.js';
 import { computeDelay, nextTarget } from '../rules/delay.js';
 import { buildFailureFacts, buildFailureOwnFacts } from '../rules/facts.js';
 import type { RequestFactsInput, StreamPhase } from '../rules/facts.js';
@@ -46,8 +46,8 @@ export interface SessionSoFar {
   readonly fallbackWhen: FallbackPredicate | undefined;
 }
 
-/** The decision after `failed`; never throws (a rules error falls back to the plan order). */
-export function decideNext(policy: Policy, services: SessionServices, failed: FailedCall, soFar: SessionSoFar): Decision {
+/** The decision after `failed` (without the sentence that explains it: the session reads none); never throws (a rules error falls back to the plan order). */
+export function decideNext(policy: Policy, services: SessionServices, failed: FailedCall, soFar: SessionSoFar): UnexplainedDecision {
   const { fact, model, provider } = failed;
   const own = {
     error: fact,
@@ -64,9 +64,9 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
   /** Every fact (the request's and the stats' included), built once, when something reads past the failure's own. */
   const everyFact = (): Facts => (allFacts ??= withStatsFacts(policy, services, buildFailureFacts({ ...own, request: soFar.request.ruleFacts() })));
   const facts = needsAllFacts(policy, soFar.plan, fact) ? everyFact() : buildFailureOwnFacts(own, soFar.plan.maxAttempts);
-  let decision: Decision;
+  let decision: UnexplainedDecision;
   try {
-    decision = decideOnOwnFacts(policy, facts, {
+    decision = decideUnexplained(policy, facts, {
       random: services.random,
       plan: soFar.plan,
       seed: soFar.seed,
@@ -74,7 +74,7 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
       now: () => services.clock.now(),
       turn: (key) => services.cooldowns.turn(key),
       waitedMs: soFar.waitedMs,
-    }).decision;
+    });
   } catch (error) {
     services.logger?.logInternalError?.('decide failed; falling back to the plan order', error);
     decision = planOrderDecision(policy, soFar, services.random, failed, 'executor:decide-error');
@@ -142,7 +142,7 @@ function planOrderDecision(policy: Policy, soFar: SessionSoFar, random: () => nu
  * left are `exhausted` (or `deadline`); gates, a rule's `fail`, an unmapped
  * error or no condition holding are `rejected`.
  */
-export function failureReasonOf(decision: Decision, policy: Policy): 'exhausted' | 'rejected' | 'deadline' {
+export function failureReasonOf(decision: Pick<Decision, 'rule' | 'source'>, policy: Policy): 'exhausted' | 'rejected' | 'deadline' {
   const rule = decision.rule;
   if (rule === 'limit:deadline') return 'deadline';
   if (rule === 'limit:max_attempts') return 'exhausted';

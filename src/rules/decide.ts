@@ -154,7 +154,25 @@ function countedCooldown(policy: Policy, facts: Facts, recent: Readonly<Record<s
   return countCooldownMs(policy, model, kind, () => (recent[model] ?? 0) + 1);
 }
 
+/** A decision without its sentence (`explanation`), for a caller that reads none (the executor). */
+export type UnexplainedDecision = Omit<Decision, 'explanation'>;
+
+interface Settled {
+  readonly decision: UnexplainedDecision;
+  readonly delay: DelayResult;
+  /** What the sentence says of the rule's reason and of a cooldown the decision adds. */
+  readonly reason: string | null;
+  readonly note: string;
+}
+
 function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, options: DecideOptions): DecisionDetail {
+  const { decision: partial, delay, reason, note } = settle(policy, rule, facts, session, options);
+  // The sentence is written only when read (explain, traces, tests): a session's failover never reads it.
+  const decision = lazyExplanation(partial, () => describe(rule, partial, reason, facts) + note) as Decision;
+  return { decision, rule, facts, delay, session };
+}
+
+function settle(policy: Policy, rule: DecisionRule, facts: Facts, session: SessionContext, options: DecideOptions): Settled {
   const sent = facts['session.attempts'];
   const random = stepRandom(options.seed ?? session.plan.seed, typeof sent === 'number' ? sent : 1);
   const now = options.now ?? Date.now;
@@ -201,11 +219,7 @@ function finish(policy: Policy, rule: DecisionRule, facts: Facts, session: Sessi
     source: rule.source,
     strategy: next.strategy,
   };
-  // The sentence is written only when read (explain, traces, tests): a session's failover never reads it.
-  const reason = next.reason;
-  const note = cooldownNote;
-  const decision = lazyExplanation(partial, () => describe(rule, partial, reason, facts) + note) as Decision;
-  return { decision, rule, facts, delay, session };
+  return { decision: partial, delay, reason: next.reason, note: cooldownNote };
 }
 
 /**
@@ -230,10 +244,26 @@ export function decideOnOwnFacts(policy: Policy, facts: Facts, options: DecideOp
   return decidePrepared(policy, prepare(policy, facts, options, true), options);
 }
 
+/**
+ * `decideOnOwnFacts`'s decision without its sentence, for a caller that reads
+ * none (the executor): the same decision, and nothing more made for it.
+ *
+ * @example
+ * const decision = decideUnexplained(policy, buildFailureOwnFacts(input, plan.maxAttempts), { plan });
+ */
+export function decideUnexplained(policy: Policy, facts: Facts, options: DecideOptions = {}): UnexplainedDecision {
+  const { facts: prepared, session } = prepare(policy, facts, options, true);
+  return settle(policy, matchingRule(policy, prepared, session), prepared, session, options).decision;
+}
+
 function decidePrepared(policy: Policy, prepared: { facts: Facts; session: SessionContext }, options: DecideOptions): DecisionDetail {
-  const rules = compiledRules(policy, prepared.session.strategy);
-  const rule = firstMatch(rules, prepared.facts) ?? (rules.rules[rules.rules.length - 1] as DecisionRule);
-  return finish(policy, rule, prepared.facts, prepared.session, options);
+  return finish(policy, matchingRule(policy, prepared.facts, prepared.session), prepared.facts, prepared.session, options);
+}
+
+/** The first rule that matches (the strategy's last rule always does). */
+function matchingRule(policy: Policy, facts: Facts, session: SessionContext): DecisionRule {
+  const rules = compiledRules(policy, session.strategy);
+  return firstMatch(rules, facts) ?? (rules.rules[rules.rules.length - 1] as DecisionRule);
 }
 
 /**
