@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { SimulatorCounts, TimelineEntry } from '../src/simulator/index.js';
+import { realtime } from './realtime.js';
 
 export interface ChildSimulator {
   readonly url: string;
@@ -22,6 +23,8 @@ export async function childSimulator(scenario: string | Record<string, unknown> 
 const simulator = await startSimulator({ port: 0, scenario: JSON.parse(process.argv[1]), timeline: Number(process.argv[2]) });
 process.stdout.write('listening on ' + simulator.url + '\\n');`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(scenario), String(options.timeline ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_REALTIME=1: the simulator at real-time priority too.
+  realtime(child.pid);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (data: Buffer) => {

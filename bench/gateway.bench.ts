@@ -38,7 +38,7 @@
  * default 1000; BENCH_GATEWAY_RATE: open-loop requests/s, default 200;
  * BENCH_GATEWAY_OPEN_SECONDS: open-loop seconds per arm and round, default 6).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { Pool } from 'undici';
 import { freePort } from './free-port.js';
+import { realtime } from './realtime.js';
 import { percentile, type BenchResult } from './types.js';
 
 export const title = 'gateway';
@@ -75,17 +76,6 @@ interface Child {
   close(): Promise<void>;
 }
 
-
-/**
- * With BENCH_REALTIME=1: real-time round-robin priority (SCHED_RR 10) for
- * every thread of `pid`; false where that cannot be had (not Linux, not root,
- * no chrt) or was not asked for.
- */
-function realtime(pid: number | undefined, on = true): boolean {
-  if (pid === undefined || process.platform !== 'linux' || process.env['BENCH_REALTIME'] !== '1') return false;
-  const result = spawnSync('chrt', on ? ['-a', '-r', '-p', '10', String(pid)] : ['-a', '-o', '-p', '0', String(pid)], { stdio: 'ignore' });
-  return result.status === 0;
-}
 
 function cpuMicrosOf(pid: number | undefined): number | null {
   try {
