@@ -54,7 +54,7 @@ export class AttemptRun {
     /** The call's timeout in ms. */
     readonly timeout: number,
   ) {
-    const control = new CallControl({ timeout, deferCauseScrub: true });
+    const control = new CallControl({ timeout, deferCauseScrub: true, releasedByMaker: true });
     this.control = control;
     // signal and timeout too, for adapters that make their own control; the signal only once one reads it
     // (detour's own adapters over clients it built never do: the control reaches their requests itself).
@@ -75,7 +75,7 @@ export class AttemptRun {
 
   /** The call settled (or was given up on): its timeout timer goes. */
   settled(): void {
-    this.control.dispose();
+    this.control.release();
   }
 
   clearTimers(): void {

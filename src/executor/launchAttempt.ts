@@ -56,30 +56,38 @@ export function launchAttempt(
     call = Promise.reject(error);
   }
   const firstChunkTimeoutMs = policy.models[candidate.model]?.firstChunkTimeoutMs ?? policy.firstChunkTimeoutMs;
+  // The attempt's timer goes once the session has acted on the outcome: after the next attempt's is set,
+  // so Node keeps its timer list for the duration rather than building it again (CallControl.release).
   call.then(
     (response) => {
-      run.settled();
-      const problem = answerProblem(response, options, policy, adapter.providerType);
-      if (problem === null) {
-        callEnded(services, policy, run, response);
-        context.push({ type: 'succeeded', run, response });
-        return;
+      try {
+        const problem = answerProblem(response, options, policy, adapter.providerType);
+        if (problem === null) {
+          callEnded(services, policy, run, response);
+          context.push({ type: 'succeeded', run, response });
+          return;
+        }
+        run.fact = settledFact(problem, run, firstChunkTimeoutMs);
+        callEnded(services, policy, run, null);
+        context.push({ type: 'failed', run, error: problem });
+      } finally {
+        run.settled();
       }
-      run.fact = settledFact(problem, run, firstChunkTimeoutMs);
-      callEnded(services, policy, run, null);
-      context.push({ type: 'failed', run, error: problem });
     },
     (error: unknown) => {
-      run.settled();
-      const accepted = acceptedAnswer(error, policy.accept);
-      if (accepted !== null) {
-        callEnded(services, policy, run, accepted);
-        context.push({ type: 'succeeded', run, response: accepted });
-        return;
+      try {
+        const accepted = acceptedAnswer(error, policy.accept);
+        if (accepted !== null) {
+          callEnded(services, policy, run, accepted);
+          context.push({ type: 'succeeded', run, response: accepted });
+          return;
+        }
+        run.fact = settledFact(error, run, firstChunkTimeoutMs);
+        callEnded(services, policy, run, null);
+        context.push({ type: 'failed', run, error });
+      } finally {
+        run.settled();
       }
-      run.fact = settledFact(error, run, firstChunkTimeoutMs);
-      callEnded(services, policy, run, null);
-      context.push({ type: 'failed', run, error });
     },
   );
   if (sink !== null && firstChunkTimeoutMs !== null) {

@@ -18,6 +18,14 @@ export interface CallControlOptions {
    * `signal` and `timeout`, so a call has one AbortController and one timer.
    */
   readonly control?: CallControl;
+  /**
+   * Whoever makes the control disposes of it (`release()`), not the adapter
+   * that uses it: the executor keeps an attempt's timer until the next
+   * attempt's is set, so that Node keeps its timer list for the duration
+   * instead of dropping it and building it again between the two.
+   * @default false
+   */
+  readonly releasedByMaker?: boolean;
 }
 
 /**
@@ -55,6 +63,8 @@ export class CallControl {
   aborted = false;
   /** The caller scrubs the error's cause itself (`CallOptions.deferCauseScrub`). */
   readonly deferScrub: boolean;
+  /** `dispose()` leaves the control to its maker's `release()` (`CallControlOptions.releasedByMaker`). */
+  private readonly releasedByMaker: boolean;
   /** Made on the first read of `signal`. */
   private controller: AbortController | null = null;
   /** Why the call was stopped, once it was (null: it runs). */
@@ -70,6 +80,7 @@ export class CallControl {
 
   constructor(options: CallControlOptions | undefined) {
     this.deferScrub = options?.deferCauseScrub === true;
+    this.releasedByMaker = options?.releasedByMaker === true;
     const timeout = options?.timeout;
     const callerSignal = options?.signal;
     this.callerSignal = callerSignal;
@@ -213,7 +224,13 @@ export class CallControl {
     reject?.(stopped);
   }
 
+  /** The call settled: its timer and listener go (unless the control's maker releases it itself). */
   dispose(): void {
+    if (!this.releasedByMaker) this.release();
+  }
+
+  /** Clear the timer and drop the listeners, whoever made the control. */
+  release(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.requests = null;
