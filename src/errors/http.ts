@@ -97,10 +97,40 @@ const RATE_LIMIT_CODES = new Set(['rate_limit_exceeded', 'rate_limit_error', 're
 const UNAVAILABLE_CODES = new Set(['api_error', 'server_error', 'internal', 'unavailable', 'cf_bad_gateway', 'service_unavailable', 'unavailable_error']);
 const INVALID_CODES = new Set(['invalid_request_error', 'invalid_argument', 'failed_precondition', 'out_of_range', 'invalid_type']);
 
-/** `codes` lower-cased (once per error, not once per test). */
-function hasCode(codes: readonly string[], set: ReadonlySet<string>): boolean {
-  for (const code of codes) if (set.has(code)) return true;
-  return false;
+/** Each code set as a bit: one lookup per code says which of them an error's codes are in. */
+const CONTENT_FILTER = 1 << 0;
+const TOKEN_LIMIT = 1 << 1;
+const QUOTA = 1 << 2;
+const AUTHENTICATION = 1 << 3;
+const PERMISSION = 1 << 4;
+const NOT_FOUND = 1 << 5;
+const OVERLOADED = 1 << 6;
+const TIMEOUT = 1 << 7;
+const RATE_LIMIT = 1 << 8;
+const UNAVAILABLE = 1 << 9;
+const INVALID = 1 << 10;
+const CODE_BITS = new Map<string, number>();
+for (const [bit, set] of [
+  [CONTENT_FILTER, CONTENT_FILTER_CODES],
+  [TOKEN_LIMIT, TOKEN_LIMIT_CODES],
+  [QUOTA, QUOTA_CODES],
+  [AUTHENTICATION, AUTHENTICATION_CODES],
+  [PERMISSION, PERMISSION_CODES],
+  [NOT_FOUND, NOT_FOUND_CODES],
+  [OVERLOADED, OVERLOADED_CODES],
+  [TIMEOUT, TIMEOUT_CODES],
+  [RATE_LIMIT, RATE_LIMIT_CODES],
+  [UNAVAILABLE, UNAVAILABLE_CODES],
+  [INVALID, INVALID_CODES],
+] as const) {
+  for (const code of set) CODE_BITS.set(code, (CODE_BITS.get(code) ?? 0) | bit);
+}
+
+/** The code sets (bits) the codes are in, case-insensitively. */
+function codeSets(codes: readonly string[]): number {
+  let sets = 0;
+  for (const code of codes) sets |= CODE_BITS.get(code) ?? CODE_BITS.get(code.toLowerCase()) ?? 0;
+  return sets;
 }
 
 /**
@@ -111,31 +141,31 @@ function hasCode(codes: readonly string[], set: ReadonlySet<string>): boolean {
  */
 export function kindFromHttp(signals: HttpErrorSignals): ErrorKind {
   const { status, message } = signals;
-  const codes = signals.codes.map((code) => code.toLowerCase());
+  const sets = codeSets(signals.codes);
   const clientError = status === null || (status >= 400 && status < 500);
 
-  if (clientError && (hasCode(codes, CONTENT_FILTER_CODES) || CONTENT_FILTER_MESSAGE.test(message))) return 'content_filter';
+  if (clientError && ((sets & CONTENT_FILTER) !== 0 || CONTENT_FILTER_MESSAGE.test(message))) return 'content_filter';
   // A 429 saying "too many tokens" is a rate; an overflow is reported at any other status (llama.cpp sends 500).
-  if (status === 413 || (status !== 429 && (hasCode(codes, TOKEN_LIMIT_CODES) || TOKEN_LIMIT_MESSAGE.test(message)))) {
+  if (status === 413 || (status !== 429 && ((sets & TOKEN_LIMIT) !== 0 || TOKEN_LIMIT_MESSAGE.test(message)))) {
     return 'token_limit';
   }
-  if (status === 402 || hasCode(codes, QUOTA_CODES) || (clientError && QUOTA_MESSAGE.test(message))) return 'quota_exceeded';
+  if (status === 402 || (sets & QUOTA) !== 0 || (clientError && QUOTA_MESSAGE.test(message))) return 'quota_exceeded';
   if ((signals.quotaIds ?? []).some((id) => LONG_QUOTA_ID.test(id))) return 'quota_exceeded';
   if (status === 429 && ZERO_QUOTA_MESSAGE.test(message)) return 'quota_exceeded';
 
-  if (status === 401 || hasCode(codes, AUTHENTICATION_CODES) || (clientError && /api key not valid|invalid api key|incorrect api key/i.test(message))) {
+  if (status === 401 || (sets & AUTHENTICATION) !== 0 || (clientError && /api key not valid|invalid api key|incorrect api key/i.test(message))) {
     return 'authentication';
   }
-  if (status === 403 || hasCode(codes, PERMISSION_CODES) || (clientError && (REGION_MESSAGE.test(message) || NOT_ENABLED_MESSAGE.test(message)))) return 'permission';
-  if (status === 404 || hasCode(codes, NOT_FOUND_CODES) || (clientError && NOT_FOUND_MESSAGE.test(message))) return 'model_not_found';
-  if (status === 408 || status === 504 || status === 524 || hasCode(codes, TIMEOUT_CODES)) return 'timeout';
-  if (status === 529 || status === 498 || hasCode(codes, OVERLOADED_CODES)) return 'overloaded';
+  if (status === 403 || (sets & PERMISSION) !== 0 || (clientError && (REGION_MESSAGE.test(message) || NOT_ENABLED_MESSAGE.test(message)))) return 'permission';
+  if (status === 404 || (sets & NOT_FOUND) !== 0 || (clientError && NOT_FOUND_MESSAGE.test(message))) return 'model_not_found';
+  if (status === 408 || status === 504 || status === 524 || (sets & TIMEOUT) !== 0) return 'timeout';
+  if (status === 529 || status === 498 || (sets & OVERLOADED) !== 0) return 'overloaded';
   if ((status === 429 || status === 503) && OVERLOADED_MESSAGE.test(message)) return 'overloaded';
-  if (status === 429 || hasCode(codes, RATE_LIMIT_CODES)) return 'rate_limit';
+  if (status === 429 || (sets & RATE_LIMIT) !== 0) return 'rate_limit';
   // 424: the model behind the endpoint failed (Bedrock ModelErrorException), which a retry can outlive.
-  if ((status !== null && status >= 500) || status === 424 || (status === null && hasCode(codes, UNAVAILABLE_CODES))) {
+  if ((status !== null && status >= 500) || status === 424 || (status === null && (sets & UNAVAILABLE) !== 0)) {
     return OVERLOADED_MESSAGE.test(message) ? 'overloaded' : 'service_unavailable';
   }
-  if ((status !== null && status >= 400) || hasCode(codes, INVALID_CODES)) return 'invalid_request';
+  if ((status !== null && status >= 400) || (sets & INVALID) !== 0) return 'invalid_request';
   return 'unknown';
 }
