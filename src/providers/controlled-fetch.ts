@@ -18,14 +18,35 @@ import type { FetchFunction } from './client-settings.js';
 /** Clients whose requests all go through a `controlledFetch`. */
 const controlledClients = new WeakSet<object>();
 /**
- * Where a request's signal keeps the SDK controller that owns it, set when the
- * SDK's `_makeAbort` sees the controller (see `markControlled`). A property on
- * the signal rather than a WeakMap entry: a new weak key per request costs more
- * than the rest of this fetch.
+ * The SDK controllers of the latest requests, with their signals, recorded when
+ * the SDK's `_makeAbort` sees them (see `markControlled`) and found again by
+ * the signal the request reaches the fetch with. A small ring, not a WeakMap
+ * or a property on the signal: either costs more per request than the rest of
+ * this fetch. A request whose entry was overwritten meanwhile (more requests
+ * than the ring holds between the two) gets a signal of its own instead.
  */
-const SDK_CONTROLLER = Symbol('detour.sdkController');
+const RECENT = 32;
+const recentSignals: (AbortSignal | undefined)[] = new Array<AbortSignal | undefined>(RECENT).fill(undefined);
+const recentControllers: (AbortController | undefined)[] = new Array<AbortController | undefined>(RECENT).fill(undefined);
+let recentNext = 0;
 
-type RecordedSignal = AbortSignal & { [SDK_CONTROLLER]?: AbortController };
+function remember(controller: AbortController): void {
+  recentSignals[recentNext] = controller.signal;
+  recentControllers[recentNext] = controller;
+  recentNext = (recentNext + 1) % RECENT;
+}
+
+/** The SDK controller whose signal is `signal`, newest first; it is forgotten once found. */
+function controllerOf(signal: AbortSignal): AbortController | undefined {
+  for (let step = 1; step <= RECENT; step++) {
+    const index = (recentNext - step + RECENT) % RECENT;
+    if (recentSignals[index] !== signal) continue;
+    const controller = recentControllers[index];
+    recentSignals[index] = recentControllers[index] = undefined;
+    return controller;
+  }
+  return undefined;
+}
 
 /**
  * `fetch` (null: the global fetch at the time of each call) that lets a
@@ -41,7 +62,7 @@ export function controlledFetch(fetch: FetchFunction | null): FetchFunction {
     const control = (init as { [CALL_CONTROL]?: unknown } | undefined)?.[CALL_CONTROL];
     if (!(control instanceof CallControl) || init === undefined) return send(input, init);
     const own = init.signal ?? null;
-    const controller = own === null ? undefined : (own as RecordedSignal)[SDK_CONTROLLER];
+    const controller = own === null ? undefined : controllerOf(own);
     if (controller !== undefined) {
       control.reach(controller);
       return send(input, init);
@@ -67,7 +88,7 @@ export function markControlled<Client extends object>(client: Client): Client {
   if (typeof makeAbort === 'function') {
     Object.defineProperty(client, '_makeAbort', {
       value(controller: unknown): unknown {
-        if (controller instanceof AbortController) (controller.signal as RecordedSignal)[SDK_CONTROLLER] = controller;
+        if (controller instanceof AbortController) remember(controller);
         return makeAbort.call(client, controller);
       },
       configurable: true,

@@ -11,7 +11,7 @@ import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapte
 import { createAnthropicClient } from '../../src/providers/anthropic/create-anthropic-client.js';
 import { CALL_CONTROL, CallControl } from '../../src/providers/call-control.js';
 import type { FetchFunction } from '../../src/providers/client-settings.js';
-import { controlledFetch, isControlled } from '../../src/providers/controlled-fetch.js';
+import { controlledFetch, isControlled, markControlled } from '../../src/providers/controlled-fetch.js';
 import { createOpenAIClient } from '../../src/providers/openai/create-openai-client.js';
 import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
 import type { ProviderAdapter } from '../../src/providers/spec.js';
@@ -114,6 +114,25 @@ describe.each(sdks)('$name: a client detour built', ({ adapter }) => {
 });
 
 describe('controlledFetch', () => {
+  it('finds the SDK’s own controller for each request, so the request goes out as the SDK made it (no signal of ours)', async () => {
+    const seen: { readonly outer: unknown[]; readonly inner: unknown[] } = { outer: [], inner: [] };
+    const record = (into: unknown[], fetch: FetchFunction): FetchFunction => (input, init) => {
+      into.push(init);
+      return fetch(input, init);
+    };
+    const fetch = record(seen.outer, controlledFetch(record(seen.inner, (input, init) => globalThis.fetch(input, init))));
+    const clients = [
+      markControlled(new OpenAISdk.OpenAI({ apiKey: 'k', baseURL: `${simulator.url}/v1`, maxRetries: 0, fetch })),
+      markControlled(new AnthropicSdk.Anthropic({ apiKey: 'k', baseURL: simulator.url, maxRetries: 0, fetch })),
+    ];
+    await new OpenAIAdapter({ client: clients[0] as OpenAISdk.OpenAI, modelId: 'ok' }).generate({ model: 'ok', messages }, { control: new CallControl({ timeout: 10_000 }) });
+    await new AnthropicAdapter({ client: clients[1] as AnthropicSdk.Anthropic, modelId: 'ok' }).generate({ model: 'ok', messages }, { control: new CallControl({ timeout: 10_000 }) });
+    expect(seen.outer).toHaveLength(2);
+    expect(seen.inner).toEqual(seen.outer);
+    expect(seen.inner[0]).toBe(seen.outer[0]);
+    expect(seen.inner[1]).toBe(seen.outer[1]);
+  });
+
   it('without the SDK’s controller on record, follows both the control and the request’s own signal', async () => {
     const send = controlledFetch(null);
     const url = `${simulator.url}/v1/chat/completions`;
