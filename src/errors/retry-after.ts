@@ -31,9 +31,10 @@ export function parseRetryAfter(value: string, now: number = Date.now()): number
   return bounded(Math.max(0, date - now));
 }
 
-/** The wait the headers ask for, `retry-after-ms` / `x-ms-retry-after-ms` (Azure) first (they are the more precise). */
+/** The headers that give the wait in milliseconds: OpenAI's and Azure's. */
 const MILLISECOND_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms'] as const;
 
+/** The wait the headers ask for, `retry-after-ms` / `x-ms-retry-after-ms` (Azure) first (they are the more precise). */
 export function retryAfterFromHeaders(headers: unknown, now: number = Date.now()): number | null {
   for (const name of MILLISECOND_HEADERS) {
     const milliseconds = readHeader(headers, name);

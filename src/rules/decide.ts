@@ -233,20 +233,10 @@ export function decideDetailed(policy: Policy, facts: Facts, options: DecideOpti
 }
 
 /**
- * `decideDetailed` on facts built for this one decision (the executor's own,
- * `buildFailureFacts` or `buildFailureOwnFacts`, derived facts included):
- * they are read as they are, not copied, and the decision keeps them.
- *
- * @example
- * const { decision } = decideOnOwnFacts(policy, buildFailureOwnFacts(input, plan.maxAttempts), { plan });
- */
-export function decideOnOwnFacts(policy: Policy, facts: Facts, options: DecideOptions = {}): DecisionDetail {
-  return decidePrepared(policy, prepare(policy, facts, options, true), options);
-}
-
-/**
- * `decideOnOwnFacts`'s decision without its sentence, for a caller that reads
- * none (the executor): the same decision, and nothing more made for it.
+ * `decideDetailed`'s decision without its sentence, for a caller that reads
+ * none (the executor), on facts built for this one decision (its own,
+ * `buildFailureFacts` or `buildFailureOwnFacts`, derived facts included): they
+ * are read as they are, not copied, and nothing more is made for the decision.
  *
  * @example
  * const decision = decideUnexplained(policy, buildFailureOwnFacts(input, plan.maxAttempts), { plan });

@@ -10,7 +10,7 @@ import type { ErrorFact, ErrorKind } from '../../src/errors/kinds.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/types.js';
 import { compiledRules } from '../../src/rules/compile.js';
-import { decideDetailed, decideOnOwnFacts, decideUnexplained } from '../../src/rules/decide.js';
+import { decideDetailed, decideUnexplained } from '../../src/rules/decide.js';
 import { buildFailureFacts, buildFailureOwnFacts, buildRequestFacts } from '../../src/rules/facts.js';
 import { planRequest } from '../../src/rules/plan.js';
 import { mulberry32 } from '../../src/rules/random.js';
@@ -80,7 +80,7 @@ describe('decisions on the failure’s own facts', () => {
           };
           const options = { plan, seed: 3, random: () => 0.25, sticky: new MemoryStickyStore(), now: () => 0 };
           const all = decideDetailed(policy, buildFailureFacts({ ...own, request }), options).decision;
-          const lean = decideOnOwnFacts(policy, buildFailureOwnFacts(own, plan.maxAttempts), options).decision;
+          const lean = decideDetailed(policy, buildFailureOwnFacts(own, plan.maxAttempts), options).decision;
           expect(comparable(lean), `${policy.name} ${kind} after ${tried.join(' → ')}`).toEqual(comparable(all));
           // What the executor decides with: the same decision, without its sentence.
           const { explanation: _sentence, ...unexplained } = comparable(all) as Record<string, unknown>;
