@@ -5,7 +5,8 @@
  * as a plain value.
  *
  * Every object gets the same accessor; the function that computes its value
- * sits under a hidden symbol. An object literal with a getter of its own costs
+ * sits in a private field stamped on the object (no key, spread or JSON
+ * sees it). An object literal with a getter of its own costs
  * a closure and a slow literal each time, on paths (a failover) that mostly
  * never read the property.
  */
@@ -22,6 +23,17 @@ export interface LazyDefiner {
 }
 
 /**
+ * A class whose constructor returns the object it is given: a subclass's
+ * private field is then added to that object (V8 adds it as fast as a class
+ * field, where `Object.defineProperty` with a symbol goes through the runtime).
+ */
+class Stamp {
+  constructor(target: object) {
+    return target as Stamp;
+  }
+}
+
+/**
  * A definer for property `key`.
  *
  * @example
@@ -29,11 +41,39 @@ export interface LazyDefiner {
  * const fact = lazyRaw({ kind: 'rate_limit' }, () => redactValue(body)); // body copied on first read of fact.raw
  */
 export function lazyProperty(key: string): LazyDefiner {
-  const slot = Symbol(`detour.lazy.${key}`);
+  /** The function that computes `key`, held in a private field of the object: invisible to keys, spreads and JSON. */
+  class Pending extends Stamp {
+    #compute: (() => unknown) | undefined;
+
+    constructor(target: object, compute: () => unknown) {
+      super(target);
+      this.#compute = compute;
+    }
+
+    static has(target: object): boolean {
+      return #compute in target;
+    }
+
+    /** The pending function, or undefined when the object has none (never lazy, or computed). */
+    static peek(target: object): (() => unknown) | undefined {
+      return #compute in target ? (target as Pending).#compute : undefined;
+    }
+
+    /** Take the pending function away (the value is being computed). */
+    static take(target: object): (() => unknown) | undefined {
+      if (!(#compute in target)) return undefined;
+      const compute = (target as Pending).#compute;
+      (target as Pending).#compute = undefined;
+      return compute;
+    }
+
+    static replace(target: object, compute: () => unknown): void {
+      (target as Pending).#compute = compute;
+    }
+  }
   const accessor: PropertyDescriptor = {
-    get(this: Record<symbol, (() => unknown) | undefined>): unknown {
-      const compute = this[slot];
-      this[slot] = undefined;
+    get(this: object): unknown {
+      const compute = Pending.take(this);
       const value = compute === undefined ? undefined : compute();
       Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: false });
       return value;
@@ -42,14 +82,15 @@ export function lazyProperty(key: string): LazyDefiner {
     configurable: true,
   };
   const define = (<T extends object>(target: T, compute: () => unknown): T => {
-    Object.defineProperty(target, slot, { value: compute, writable: true });
+    // An object defined lazy before (its value computed or not) gets the new function in the field it has.
+    if (Pending.has(target)) Pending.replace(target, compute);
+    else new Pending(target, compute);
     return Object.defineProperty(target, key, accessor);
   }) as LazyDefiner;
   define.transform = (target, transform) => {
-    const holder = target as Record<symbol, (() => unknown) | undefined>;
-    const compute = holder[slot];
+    const compute = Pending.peek(target);
     if (typeof compute !== 'function') return false;
-    holder[slot] = () => transform(compute());
+    Pending.replace(target, () => transform(compute()));
     return true;
   };
   return define;

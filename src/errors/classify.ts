@@ -31,8 +31,12 @@ function nativeFact(error: unknown, context: ClassifyContext): ErrorFact | null 
     case 'openai':
     case 'openai_compatible':
     case 'azure_openai':
+    {
       // An error of the `openai` SDK itself needs no shape test (nor the test that it is no Anthropic error).
-      return openaiErrorName(error) !== null || (isOpenAIShaped(error) && !isAnthropicShaped(error)) ? classifyOpenAIError(error, context, context.provider) : null;
+      const sdkError = openaiErrorName(error);
+      if (sdkError !== null) return classifyOpenAIError(error, context, context.provider, sdkError);
+      return isOpenAIShaped(error) && !isAnthropicShaped(error) ? classifyOpenAIError(error, context, context.provider) : null;
+    }
     case 'anthropic':
       return isAnthropicShaped(error) ? classifyAnthropicError(error, context) : null;
     default:

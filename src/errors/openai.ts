@@ -34,9 +34,11 @@ export function isOpenAIShaped(error: unknown): boolean {
   ) && 'headers' in (error as object);
 }
 
-/** An ErrorFact for an `openai` SDK error (`provider` is `openai`, `openai_compatible`, or Azure's). */
-export function classifyOpenAIError(error: unknown, context: ClassifyContext, provider: string): ErrorFact {
-  const sdkError = openaiErrorName(error) ?? errorClassName(error);
+/**
+ * An ErrorFact for an `openai` SDK error (`provider` is `openai`, `openai_compatible`, or Azure's);
+ * `sdkError`, its class name when the caller has it already.
+ */
+export function classifyOpenAIError(error: unknown, context: ClassifyContext, provider: string, sdkError = openaiErrorName(error) ?? errorClassName(error)): ErrorFact {
   if (sdkError === 'APIUserAbortError') {
     return abortedFact(error, provider, sdkError);
   }
@@ -58,7 +60,10 @@ export function classifyOpenAIError(error: unknown, context: ClassifyContext, pr
   const providerMessage = readString(inner, 'message') ?? readString(error, 'message') ?? '';
   // Azure's prompt filter: name the categories that blocked it (its message does not).
   const message = categories === null ? providerMessage : `${providerMessage} (filtered: ${categories})`;
-  const codes = [code, type, innerCode].filter((value): value is string => value !== undefined);
+  const codes: string[] = [];
+  if (code !== undefined) codes.push(code);
+  if (type !== undefined) codes.push(type);
+  if (innerCode !== undefined) codes.push(innerCode);
   const kind = kindFromHttp({ status, codes, message });
   return makeFact(kind, {
     status,

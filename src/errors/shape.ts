@@ -62,8 +62,9 @@ export function readHeader(headers: unknown, name: string): string | undefined {
     if (typeof get === 'function') {
       const value: unknown = get.call(headers, name);
       if (typeof value === 'string') return value;
-      // A fetch Headers has no header of its own beside what `get` reads.
-      if ((value !== null && value !== undefined) || (typeof Headers !== 'undefined' && headers instanceof Headers)) return undefined;
+      // A fetch Headers says null for a header it does not have, and has none of its own beside what `get` reads.
+      if (value === null) return undefined;
+      if (value !== undefined || (typeof Headers !== 'undefined' && headers instanceof Headers)) return undefined;
     }
     for (const [key, value] of Object.entries(headers)) {
       if (key.toLowerCase() === name && (typeof value === 'string' || typeof value === 'number')) return String(value);

@@ -100,6 +100,31 @@ function resultsFirst(blocks: Block[]): Block[] {
 }
 
 /**
+ * The common conversation, already in the API's shape: non-empty text only,
+ * any system messages first, then user and assistant turns that alternate,
+ * from the user to the user. Null for anything else (the general path below).
+ */
+function plainTextTurns(messages: readonly Message[]): AnthropicMessages | null {
+  let system: string | undefined;
+  const turns: { role: 'user' | 'assistant'; content: string }[] = [];
+  let expected: 'user' | 'assistant' = 'user';
+  for (const message of messages) {
+    const content = message.content;
+    if (typeof content !== 'string' || content === '') return null;
+    if (message.role === 'system') {
+      if (turns.length > 0) return null;
+      system = system === undefined ? content : `${system}\n\n${content}`;
+      continue;
+    }
+    if (message.role !== expected) return null;
+    turns.push({ role: expected, content });
+    expected = expected === 'user' ? 'assistant' : 'user';
+  }
+  // Ending with the assistant is a prefill, whose trailing whitespace the general path trims.
+  return turns.length === 0 || expected === 'user' ? null : { system, messages: turns };
+}
+
+/**
  * Split out every system message into `system` (joined by blank lines); a
  * `tool` message becomes the user's `tool_result` blocks; drop empty
  * messages (the API rejects empty text blocks); merge consecutive same-role
@@ -108,6 +133,8 @@ function resultsFirst(blocks: Block[]): Block[] {
  * a final assistant text (a prefill), which the API also rejects.
  */
 export function toAnthropicMessages(request: GenerateRequest, modelId = request.model, providerType: AnthropicProviderType = 'anthropic'): AnthropicMessages {
+  const plain = plainTextTurns(request.messages);
+  if (plain !== null) return plain;
   const { system: texts, turns: messages } = alternatingTurns<Block>(request.messages, (message) => blocksOf(message, modelId, providerType), {
     provider: providerType,
     label: 'Anthropic',
