@@ -21,7 +21,7 @@ import type { StreamPhase } from '../rules/facts.js';
 import { drawSeed } from '../rules/random.js';
 import type { Plan } from '../rules/types.js';
 import type { AttemptOutcome, FallbackAttempt } from '../stats/FallbackAttempt.js';
-import type { SessionOutcome, SessionScope } from '../telemetry/hooks.js';
+import { noopAttempt, type SessionOutcome, type SessionScope } from '../telemetry/hooks.js';
 import { abortRun } from './abortRun.js';
 import { failedAttempt } from './attemptFact.js';
 import { attemptRecord } from './attemptRecord.js';
@@ -80,6 +80,13 @@ export class Session implements CandidateContext, LaunchContext {
   private readonly deadlineAt: number | null;
   private onAbort: (() => void) | null = null;
   private readonly request: SessionRequest;
+  /**
+   * What a failed attempt leaves to do that the next call need not wait for
+   * (its span's end, its log line): done once that call is on its way (next
+   * turn of the event loop), or before anything else the session handles.
+   */
+  private trailing: (() => void)[] = [];
+  private trailingQueued = false;
 
   constructor(
     readonly services: SessionServices,
@@ -143,6 +150,7 @@ export class Session implements CandidateContext, LaunchContext {
   }
 
   private handle(event: SessionEvent): void {
+    if (this.trailing.length > 0) this.finishTrailing();
     switch (event.type) {
       case 'succeeded':
         if (this.inFlight.delete(event.run)) this.succeed(event.run, event.response);
@@ -256,11 +264,26 @@ export class Session implements CandidateContext, LaunchContext {
     if (run.committed) this.committed = null;
     this.lastCause = error;
     this.failures++;
-    run.scope.failed(fact, duration, services.telemetry.usesCause === false ? error : scrubCause(error));
+    const cause = services.telemetry.usesCause === false ? error : scrubCause(error);
+    if (run.scope !== noopAttempt) {
+      const endTime = performance.now();
+      this.trailing.push(() => run.scope.failed(fact, duration, cause, endTime));
+    }
     const outcome: AttemptOutcome = fact.kind === 'aborted' ? 'aborted' : 'failure';
     const record = attemptRecord(run.number, run.model, run.adapter.modelId, run.adapter.provider, outcome, run.reason, run.hedged, run.startTime, duration, fact);
     this.records.push(record);
-    services.logger?.logAttemptFailed?.(record, { policy: policy.name, primaryModel: this.plan.primary });
+    const logger = services.logger;
+    if (logger?.logAttemptFailed !== undefined) this.trailing.push(() => logger.logAttemptFailed?.(record, { policy: policy.name, primaryModel: this.plan.primary }));
+    const sentBefore = this.sent;
+    this.actOnFailure(run, fact, now, midStream);
+    // Another call went out: what is left of this one waits until that call is on its way. Else it is done now.
+    if (this.sent > sentBefore && this.finished === null) this.queueTrailing();
+    else this.finishTrailing();
+  }
+
+  /** `attemptFailed` after the failure is recorded: end the session, or act on the rules' decision. */
+  private actOnFailure(run: AttemptRun, fact: ErrorFact, now: number, midStream: boolean): void {
+    const { policy, services } = this;
     if (fact.kind === 'aborted') {
       // Nobody but the caller aborts an attempt we did not abort ourselves: never fall back.
       this.abortAll();
@@ -401,8 +424,33 @@ export class Session implements CandidateContext, LaunchContext {
     this.deadlineTimer = this.hedgeTimer = this.delayTimer = null;
   }
 
+  /** Run the trailing work on the next turn of the event loop (after the call just started is on its way). */
+  private queueTrailing(): void {
+    if (this.trailingQueued) return;
+    this.trailingQueued = true;
+    setImmediate(() => {
+      this.trailingQueued = false;
+      this.finishTrailing();
+    });
+  }
+
+  /** Run the trailing work now, in order; a hook or logger that throws is reported, never thrown. */
+  private finishTrailing(): void {
+    const work = this.trailing;
+    if (work.length === 0) return;
+    this.trailing = [];
+    for (const step of work) {
+      try {
+        step();
+      } catch (error) {
+        this.services.logger?.logInternalError?.('a telemetry hook or logger threw after an attempt failed', error);
+      }
+    }
+  }
+
   private end(outcome: SessionOutcome, winner?: AttemptRun, response?: GenerateResponse): void {
     if (this.finished !== null) return;
+    this.finishTrailing();
     this.clearTimers();
     const { services, options } = this;
     const records = this.records.length > 1 ? this.records.sort((a, b) => a.number - b.number) : this.records;

@@ -103,7 +103,7 @@ export class AttemptSpan implements AttemptScope {
   }
 
   /** The cause is deliberately not recorded: SDK errors can carry request headers and bodies. */
-  failed(error: ErrorFact, durationMs: number): void {
+  failed(error: ErrorFact, durationMs: number, _cause?: unknown, endTime?: number): void {
     if (this.#ended) return;
     this.#ended = true;
     if (this.#recording) {
@@ -116,13 +116,13 @@ export class AttemptSpan implements AttemptScope {
         if (error.status !== null) attributes[ATTRIBUTE.errorStatus] = error.status;
         if (error.code !== null) attributes[ATTRIBUTE.errorCode] = redactSecrets(error.code);
         this.#span.setAttributes(attributes);
-        this.#span.recordException({ name: error.sdkError ?? error.type, message });
+        this.#span.recordException({ name: error.sdkError ?? error.type, message }, endTime);
         this.#span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.type}: ${message}` });
       } catch {
         // Telemetry never reaches the request path.
       }
     }
-    this.#end();
+    this.#end(endTime);
     this.#metrics.attemptEnded({
       common: this.#common,
       outcome: 'failure',
@@ -156,9 +156,10 @@ export class AttemptSpan implements AttemptScope {
     });
   }
 
-  #end(): void {
+  /** End the span, at `endTime` (a `performance.now()` timestamp) when given. */
+  #end(endTime?: number): void {
     try {
-      this.#span.end();
+      this.#span.end(endTime);
     } catch {
       // A throwing processor or exporter never reaches the request path.
     }

@@ -57,7 +57,12 @@ export interface AttemptScope {
    */
   firstChunk?(elapsedMs: number): void;
   succeeded(response: GenerateResponse, durationMs: number): void;
-  failed(error: ErrorFact, durationMs: number, cause?: unknown): void;
+  /**
+   * The attempt failed. `endTime`, when given, is when it ended as a
+   * `performance.now()` timestamp: the executor may report a failure a moment
+   * later, once the next call is on its way.
+   */
+  failed(error: ErrorFact, durationMs: number, cause?: unknown, endTime?: number): void;
   /**
    * Optional: detour itself stopped this attempt because another one won
    * (parallel race, hedge). Not an error: the span stays unset, with
