@@ -36,7 +36,8 @@
  * Two more in-process arms tell the SDKs' own cost of an abort signal apart
  * from detour's: detour over the caller's own clients (each call hands the
  * SDK a signal), and the hand-written try/catch given what detour gives each
- * call there — an AbortController and a timeout timer.
+ * call there — an AbortController and a timeout timer. One more shows what
+ * tracing adds: detour with the OpenTelemetry SDK recording every attempt.
  *
  * BENCH_REALTIME=1 (Linux, as root): this process and the simulator at
  * real-time round-robin priority (`bench/realtime.ts`), so other work on a
@@ -49,6 +50,9 @@
  * BENCH_FAILOVER_ONLY=in-process: the in-process part alone).
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as AnthropicSdk from '@anthropic-ai/sdk';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
@@ -67,6 +71,8 @@ import { SelfManagingFallbackFactory } from '../src/providers/factory.js';
 import { createOpenAIClient } from '../src/providers/openai/create-openai-client.js';
 import { OpenAIAdapter } from '../src/providers/openai/openai-adapter.js';
 import type { TimelineEntry } from '../src/simulator/index.js';
+import { createOpenTelemetryHooks } from '../src/telemetry/createOpenTelemetryHooks.js';
+import type { TelemetryHooks } from '../src/telemetry/hooks.js';
 import { childSimulator } from './child-simulator.js';
 import { realtime } from './realtime.js';
 import type { ChildSimulator } from './child-simulator.js';
@@ -241,7 +247,7 @@ function trimmedMean(samples: readonly number[]): number {
 /** Sessions through stubbed `fetch`: the time from OpenAI's 500 to Anthropic's request, per session (µs). */
 async function inProcess(results: BenchResult[]): Promise<void> {
   let failedAt = 0;
-  const gaps = { hand: [] as number[], detour: [] as number[], signal: [] as number[], callers: [] as number[] };
+  const gaps = { hand: [] as number[], detour: [] as number[], signal: [] as number[], callers: [] as number[], traced: [] as number[] };
   let into = gaps.hand;
   const serverError = JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
   const answer = JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-b', content: [{ type: 'text', text: 'pong' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } });
@@ -280,7 +286,7 @@ async function inProcess(results: BenchResult[]): Promise<void> {
   // detour over the clients it builds itself (as for a policy's providers), and over the caller's own.
   const client = (fetch: () => Promise<Response>, baseUrl: string) => ({ apiKey: API_KEY, baseUrl, timeoutMs: null, fetch, headers: {} });
   const builtClients = { openai: createOpenAIClient(OpenAISdk, client(openaiFetch, 'http://127.0.0.1:9/v1')), anthropic: createAnthropicClient(AnthropicSdk, client(anthropicFetch, 'http://127.0.0.1:9')) };
-  const viaDetour = (clients: { readonly openai: OpenAI; readonly anthropic: Anthropic }) => {
+  const viaDetour = (clients: { readonly openai: OpenAI; readonly anthropic: Anthropic }, telemetry?: TelemetryHooks) => {
     const adapters = {
       a: new OpenAIAdapter({ client: clients.openai, modelId: 'gpt-a' }),
       b: new AnthropicAdapter({ client: clients.anthropic, modelId: 'claude-b', params: { max_tokens: 64 } }),
@@ -289,19 +295,39 @@ async function inProcess(results: BenchResult[]): Promise<void> {
       policies: createPolicySet([detourPolicy('in-process', 'none', '')]),
       factory: { getAdapter: (_policy, model) => (model === 'a' ? adapters.a : adapters.b) },
       historySize: 100,
+      ...(telemetry === undefined ? {} : { telemetry }),
     });
     return () => executor.generate({ policy: 'in-process', messages });
   };
   const detour = viaDetour(builtClients);
   const detourOverCallers = viaDetour({ openai, anthropic });
+  // Traced as an application would be: the OpenTelemetry SDK, a batch span processor (its exporter discards), the
+  // AsyncLocalStorage context manager — registered only while this arm runs, so the others run as before.
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new BatchSpanProcessor({ exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} }, maxQueueSize: 8192, maxExportBatchSize: 512, scheduledDelayMillis: 200 })],
+  });
+  const contextManager = new AsyncLocalStorageContextManager();
+  const tracedDetour = viaDetour(builtClients, createOpenTelemetryHooks({ tracerProvider }));
+  const traced = async () => {
+    context.setGlobalContextManager(contextManager.enable());
+    try {
+      return await tracedDetour();
+    } finally {
+      context.disable();
+    }
+  };
   const block = 1000;
-  for (let index = 0; index < 2000; index++) await Promise.all([hand(), detour(), withSignal(), detourOverCallers()]);
-  gaps.hand.length = gaps.detour.length = gaps.signal.length = gaps.callers.length = 0;
+  for (let index = 0; index < 2000; index++) {
+    await Promise.all([hand(), detour(), withSignal(), detourOverCallers()]);
+    await traced();
+  }
+  gaps.hand.length = gaps.detour.length = gaps.signal.length = gaps.callers.length = gaps.traced.length = 0;
   const arms = [
     [gaps.hand, hand],
     [gaps.detour, detour],
     [gaps.signal, withSignal],
     [gaps.callers, detourOverCallers],
+    [gaps.traced, traced],
   ] as const;
   for (let done = 0; done < IN_PROCESS; done += block) {
     for (const [list, call] of rotation(arms, done / block)) {
@@ -325,11 +351,18 @@ async function inProcess(results: BenchResult[]): Promise<void> {
     note: `the clients detour builds (above) take the call's control through their fetch instead; p99 ${percentile(gaps.callers, 99).toFixed(1)} µs`,
   });
   results.push({
+    name: 'in process: dispatch added by detour with tracing (OpenTelemetry SDK, batch span processor, AsyncLocalStorage context), median',
+    value: percentile(gaps.traced, 50) - percentile(gaps.hand, 50),
+    unit: 'µs',
+    note: `over the untraced hand-written try/catch: the fallback's attempt span is started before its call (the failed attempt's span ends after it); p99 ${percentile(gaps.traced, 99).toFixed(1)} µs`,
+  });
+  results.push({
     name: 'in process: hand-written with an AbortController and a timeout per call (the SDKs\' cost of a signal), median',
     value: percentile(gaps.signal, 50),
     unit: 'µs',
     baseline: { name: 'hand-written median', value: percentile(gaps.hand, 50) },
   });
+  await tracerProvider.shutdown();
 }
 
 export async function run(): Promise<BenchResult[]> {
