@@ -63,7 +63,6 @@ export function readHeader(headers: unknown, name: string): string | undefined {
       const value: unknown = get.call(headers, name);
       if (typeof value === 'string') return value;
       // A fetch Headers says null for a header it does not have, and has none of its own beside what `get` reads.
-      if (value === null) return undefined;
       if (value !== undefined || (typeof Headers !== 'undefined' && headers instanceof Headers)) return undefined;
     }
     for (const [key, value] of Object.entries(headers)) {

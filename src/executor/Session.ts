@@ -264,10 +264,11 @@ export class Session implements CandidateContext, LaunchContext {
     if (run.committed) this.committed = null;
     this.lastCause = error;
     this.failures++;
-    const cause = services.telemetry.usesCause === false ? error : scrubCause(error);
     if (run.scope !== noopAttempt) {
       const endTime = performance.now();
-      this.trailing.push(() => run.scope.failed(fact, duration, cause, endTime));
+      // Hooks that read the cause get it scrubbed of keys (scrubbing it is the dearest step: it waits too).
+      const usesCause = services.telemetry.usesCause !== false;
+      this.trailing.push(() => run.scope.failed(fact, duration, usesCause ? scrubCause(error) : error, endTime));
     }
     const outcome: AttemptOutcome = fact.kind === 'aborted' ? 'aborted' : 'failure';
     const record = attemptRecord(run.number, run.model, run.adapter.modelId, run.adapter.provider, outcome, run.reason, run.hedged, run.startTime, duration, fact);
