@@ -32,7 +32,19 @@ export interface FactFields {
  * makeFact('rate_limit', { status: 429, code: 'rate_limit_exceeded', message: 'Slow down', retryAfterMs: 2000 })
  */
 export function makeFact(kind: ErrorKind, fields: FactFields = {}): ErrorFact {
-  const message = redactSecrets((fields.message ?? '').slice(0, MAX_MESSAGE_LENGTH)) || ERROR_TYPES[kind];
+  return makeFactWithSafeMessage(kind, safeMessage(kind, fields.message), fields);
+}
+
+/** The message a fact of `kind` carries for `message`: cut to length, keys redacted, the kind's type when empty. */
+export function safeMessage(kind: ErrorKind, message: string | null | undefined): string {
+  return redactSecrets((message ?? '').slice(0, MAX_MESSAGE_LENGTH)) || ERROR_TYPES[kind];
+}
+
+/**
+ * `makeFact` with the fact's message worked out already (`safeMessage(kind, fields.message)`), for a
+ * classifier that has it from an identical error; `fields.message` is still read for the limit's scope.
+ */
+export function makeFactWithSafeMessage(kind: ErrorKind, message: string, fields: FactFields): ErrorFact {
   const scope = fields.scope !== undefined ? fields.scope : limitScope(kind, fields);
   const type = ERROR_TYPES[kind];
   const status = fields.status ?? null;
