@@ -5,10 +5,11 @@
  * an optional peer: its classes are known through `sdk-error-classes.ts`.
  */
 import type { ClassifyContext } from './classify-context.js';
-import { makeFact } from './fact.js';
+import { makeFact, makeFactWithSafeMessage } from './fact.js';
 import { googleRpcSignals } from './google.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
+import { LastKind } from './last-kind.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { sdkErrorClass } from './sdk-error-classes.js';
 import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
@@ -65,9 +66,8 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
   const type = readString(inner, 'type') ?? readString(error, 'type');
   const detailCode = readString(readProperty(inner, 'details'), 'error_code') ?? readString(error, 'errorCode');
   const message = readString(inner, 'message') ?? readString(error, 'apiMessage') ?? readString(error, 'message') ?? '';
-  const codes = [type, detailCode].filter((value): value is string => value !== undefined);
-  const kind = kindFromHttp({ status, codes, message });
-  return makeFact(kind, {
+  const { kind, safeMessage } = lastKind.of(status, type, detailCode, undefined, message);
+  return makeFactWithSafeMessage(kind, safeMessage, {
     // Anthropic's 529 overloaded_error is the whole API's ("temporarily overloaded"), not one model's.
     ...(kind === 'overloaded' && (type === 'overloaded_error' || status === 529) ? { scope: 'provider' as const } : {}),
     status,
@@ -80,3 +80,6 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
     raw: body,
   });
 }
+
+/** The last HTTP error's kind and fact message, for an identical next one (an overloaded API answers 529 over and over). */
+const lastKind = new LastKind();

@@ -7,9 +7,9 @@
  */
 import type { ClassifyContext } from './classify-context.js';
 import { filteredCategories } from './azure-content-filter.js';
-import { makeFactWithSafeMessage, safeMessage } from './fact.js';
-import { kindFromHttp } from './http.js';
-import type { ErrorFact, ErrorKind } from './kinds.js';
+import { makeFactWithSafeMessage } from './fact.js';
+import type { ErrorFact } from './kinds.js';
+import { LastKind } from './last-kind.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { sdkErrorClass } from './sdk-error-classes.js';
 import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
@@ -60,11 +60,12 @@ export function classifyOpenAIError(error: unknown, context: ClassifyContext, pr
   const providerMessage = readString(inner, 'message') ?? readString(error, 'message') ?? '';
   // Azure's prompt filter: name the categories that blocked it (its message does not).
   const message = categories === null ? providerMessage : `${providerMessage} (filtered: ${categories})`;
-  const same = sameAsLast(status, code, type, innerCode, message);
+  const { kind, safeMessage } = lastKind.of(status, code, type, innerCode, message);
   const headers = readProperty(error, 'headers');
-  return makeFactWithSafeMessage(same.kind, same.safeMessage, {
+  return makeFactWithSafeMessage(kind, safeMessage, {
     status,
-    code: same.factCode,
+    // A string code is the provider's own; a numeric one (`502`) only repeats the status, so the type says more.
+    code: code !== undefined && !/^\d+$/.test(code) ? code : (type ?? code ?? null),
     message,
     retryAfterMs: retryAfterFromHeaders(headers, context.now ?? Date.now()),
     headers,
@@ -74,36 +75,5 @@ export function classifyOpenAIError(error: unknown, context: ClassifyContext, pr
   });
 }
 
-/** What an HTTP error's status, codes and message give: its kind, the fact's code and message. */
-interface Worked {
-  readonly status: number | null;
-  readonly code: string | undefined;
-  readonly type: string | undefined;
-  readonly innerCode: string | undefined;
-  readonly message: string;
-  readonly kind: ErrorKind;
-  readonly factCode: string | null;
-  readonly safeMessage: string;
-}
-
-/**
- * The last error's, kept for the next: a provider that fails tends to fail the same way many times over (every
- * call of an outage gets the same 500 or 429 body), and working the kind out again (the message's patterns) and
- * redacting the same message again is a failover's largest step after the SDK's own. Reused only when every input
- * of that work is the same; the rest of the fact (the wait, the limit's scope, the body) is the error's own.
- */
-let last: Worked | null = null;
-
-function sameAsLast(status: number | null, code: string | undefined, type: string | undefined, innerCode: string | undefined, message: string): Worked {
-  const previous = last;
-  if (previous !== null && previous.message === message && previous.status === status && previous.code === code && previous.type === type && previous.innerCode === innerCode) return previous;
-  const codes: string[] = [];
-  if (code !== undefined) codes.push(code);
-  if (type !== undefined) codes.push(type);
-  if (innerCode !== undefined) codes.push(innerCode);
-  const kind = kindFromHttp({ status, codes, message });
-  // A string code is the provider's own; a numeric one (`502`) only repeats the status, so the type says more.
-  const factCode = code !== undefined && !/^\d+$/.test(code) ? code : (type ?? code ?? null);
-  last = { status, code, type, innerCode, message, kind, factCode, safeMessage: safeMessage(kind, message) };
-  return last;
-}
+/** The last HTTP error's kind and fact message, for an identical next one (an outage sends the same body over and over). */
+const lastKind = new LastKind();

@@ -1,10 +1,11 @@
 /**
  * A provider that fails tends to fail the same way many times over, and the
- * `openai` classifier keeps what the last error's status, codes and message
- * gave (the kind, the fact's code and redacted message). Whatever the order
- * errors come in, each must get exactly the fact a fresh classification gives:
- * its own wait, limit scope and body included.
+ * `openai` and `@anthropic-ai/sdk` classifiers keep what the last error's
+ * status, codes and message gave (the kind and the fact's redacted message).
+ * Whatever the order errors come in, each must get exactly the fact a fresh
+ * classification gives: its own wait, limit scope and body included.
  */
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/errors/classify.js';
@@ -40,45 +41,77 @@ function random(seed: number): () => number {
 
 const pick = <T>(items: readonly T[], next: () => number): T => items[Math.floor(next() * items.length)]!;
 
-/** A fresh SDK error (a new body object, as each response has). */
-function sdkError(index: number, headers: Record<string, string>): unknown {
-  const { status, body } = BODIES[index]!;
-  return OpenAI.APIError.generate(status, structuredClone(body), undefined, new Headers(headers));
-}
+const ANTHROPIC_BODIES = [
+  { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
+  { status: 429, body: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } } },
+  { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } } },
+  { status: 500, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } },
+  { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API.' } } },
+  { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key ${KEY}` } } },
+] as const;
+
+const ANTHROPIC_HEADERS = [{}, { 'retry-after': '4' }, { 'anthropic-ratelimit-input-tokens-remaining': '0' }];
+
+const SDKS = [
+  {
+    name: 'openai',
+    provider: 'openai' as const,
+    count: BODIES.length,
+    headers: HEADERS,
+    /** A fresh SDK error (a new body object, as each response has). */
+    error: (index: number, headers: Record<string, string>) => OpenAI.APIError.generate(BODIES[index]!.status, structuredClone(BODIES[index]!.body), undefined, new Headers(headers)),
+    unlike: (n: number) => OpenAI.APIError.generate(418, { error: { message: `unlike ${n}`, type: 'teapot', code: null } }, undefined, new Headers()),
+  },
+  {
+    name: 'anthropic',
+    provider: 'anthropic' as const,
+    count: ANTHROPIC_BODIES.length,
+    headers: ANTHROPIC_HEADERS,
+    error: (index: number, headers: Record<string, string>) =>
+      Anthropic.APIError.generate(ANTHROPIC_BODIES[index]!.status, structuredClone(ANTHROPIC_BODIES[index]!.body), undefined, new Headers(headers)),
+    unlike: (n: number) => Anthropic.APIError.generate(418, { type: 'error', error: { type: 'teapot', message: `unlike ${n}` } }, undefined, new Headers()),
+  },
+];
 
 /** Every field of the fact, `raw` read (so compared), as plain data. */
 const plain = (fact: ErrorFact): unknown => JSON.parse(JSON.stringify(fact));
 
-/** An error no other is like, so the next classification starts afresh. */
-const unlike = (n: number) => OpenAI.APIError.generate(418, { error: { message: `unlike ${n}`, type: 'teapot', code: null } }, undefined, new Headers());
-
-describe('the openai classifier on repeated errors', () => {
+describe.each(SDKS)('the $name classifier on repeated errors', (sdk) => {
   it('gives each error of 3,000, in runs of the same, the fact a fresh classification gives', () => {
     const next = random(11);
     let repeats = 0;
     let previous = -1;
     for (let n = 0; n < 3_000; n++) {
       // Runs: half the time the same body again, with its own headers.
-      const index = previous >= 0 && next() < 0.5 ? previous : Math.floor(next() * BODIES.length);
+      const index = previous >= 0 && next() < 0.5 ? previous : Math.floor(next() * sdk.count);
       if (index === previous) repeats++;
       previous = index;
-      const headers = pick(HEADERS, next);
-      const context = { provider: 'openai' as const, now: 1_000, ...(next() < 0.5 ? { secrets: [KEY] } : {}) };
-      const inRun = classifyError(sdkError(index, headers), context);
-      classifyError(unlike(n), { provider: 'openai' });
-      const fresh = classifyError(sdkError(index, headers), context);
+      const headers = pick(sdk.headers, next);
+      const context = { provider: sdk.provider, now: 1_000, ...(next() < 0.5 ? { secrets: [KEY] } : {}) };
+      const inRun = classifyError(sdk.error(index, headers), context);
+      classifyError(sdk.unlike(n), { provider: sdk.provider });
+      const fresh = classifyError(sdk.error(index, headers), context);
       expect(plain(inRun)).toEqual(plain(fresh));
     }
     expect(repeats).toBeGreaterThan(1_000);
   });
+});
 
-  it('the same message at another status, or with another code, is worked out again', () => {
+describe('the openai classifier on repeated errors', () => {
+  it('the same message at another status, or with another code or type, is worked out again', () => {
     const message = 'Something went wrong';
-    const first = classifyError(OpenAI.APIError.generate(500, { error: { message, type: 'server_error', code: null } }, undefined, new Headers()), { provider: 'openai' });
-    const second = classifyError(OpenAI.APIError.generate(429, { error: { message, type: 'server_error', code: null } }, undefined, new Headers()), { provider: 'openai' });
-    const third = classifyError(OpenAI.APIError.generate(429, { error: { message, type: 'server_error', code: 'insufficient_quota' } }, undefined, new Headers()), { provider: 'openai' });
-    expect([first.kind, second.kind, third.kind]).toEqual(['service_unavailable', 'rate_limit', 'quota_exceeded']);
-    expect(third.code).toBe('insufficient_quota');
+    const at = (status: number, type: string, code: string | null) => classifyError(OpenAI.APIError.generate(status, { error: { message, type, code } }, undefined, new Headers()), { provider: 'openai' });
+    // Each right after the one before, which differs from it in one thing only.
+    const server = at(500, 'server_error', null);
+    const limited = at(429, 'server_error', null);
+    const quotaType = at(429, 'insufficient_quota', null);
+    const quotaCode = at(429, 'insufficient_quota', 'insufficient_quota');
+    expect([server.kind, limited.kind, quotaType.kind, quotaCode.kind]).toEqual(['service_unavailable', 'rate_limit', 'quota_exceeded', 'quota_exceeded']);
+    expect([quotaType.code, quotaCode.code]).toEqual(['insufficient_quota', 'insufficient_quota']);
+    const back = at(429, 'server_error', 'insufficient_quota');
+    expect([back.kind, back.code]).toEqual(['quota_exceeded', 'insufficient_quota']);
+    const plainAgain = at(429, 'server_error', null);
+    expect(plainAgain.kind).toBe('rate_limit');
     // Azure's inner code alone says the prompt was filtered.
     const request = classifyError(OpenAI.APIError.generate(400, { error: { message: 'Invalid prompt', type: null, code: 'bad_request' } }, undefined, new Headers()), { provider: 'azure_openai' });
     const filtered = classifyError(
