@@ -10,6 +10,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/errors/classify.js';
 import type { ErrorFact } from '../../src/errors/kinds.js';
+import { mulberry32 } from '../../src/rules/random.js';
 
 const KEY = 'sk-proj-a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuV';
 
@@ -27,17 +28,6 @@ const BODIES = [
 ] as const;
 
 const HEADERS = [{}, { 'retry-after': '2' }, { 'retry-after-ms': '1500' }, { 'x-ratelimit-remaining-requests': '0' }, { 'x-ratelimit-remaining-tokens': '0', 'retry-after': '7' }];
-
-/** mulberry32: the same sequence every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(items: readonly T[], next: () => number): T => items[Math.floor(next() * items.length)]!;
 
@@ -78,7 +68,7 @@ const plain = (fact: ErrorFact): unknown => JSON.parse(JSON.stringify(fact));
 
 describe.each(SDKS)('the $name classifier on repeated errors', (sdk) => {
   it('gives each error of 3,000, in runs of the same, the fact a fresh classification gives', () => {
-    const next = random(11);
+    const next = mulberry32(11);
     let repeats = 0;
     let previous = -1;
     for (let n = 0; n < 3_000; n++) {

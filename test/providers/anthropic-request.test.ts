@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { toAnthropicMessages } from '../../src/providers/anthropic/anthropic-request.js';
 import type { Message } from '../../src/providers/spec.js';
+import { mulberry32 } from '../../src/rules/random.js';
 
 /** The same conversation, each string as one text part (never the shortcut). */
 function asParts(messages: readonly Message[]): Message[] {
@@ -28,20 +29,9 @@ function isPlain(messages: readonly Message[]): boolean {
   );
 }
 
-/** mulberry32: the same conversations every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('anthropic: plain text turns', () => {
   it('gives what the general path gives, for 2,000 conversations of every shape', () => {
-    const next = random(7);
+    const next = mulberry32(7);
     const roles = ['system', 'user', 'assistant', 'user', 'assistant'] as const;
     const texts = ['Hi', 'What is 2 + 2?', '', 'ends in space ', 'line\nbreak'];
     let shortcut = 0;
