@@ -5,12 +5,12 @@
  * one-line errors for what is missing. Real SDK, real HTTP, against the simulator.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/types.js';
 import type { FetchFunction } from '../../src/providers/client-settings.js';
 import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { failureOf } from './failure.js';
 
 const MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 
@@ -34,15 +34,6 @@ function recordingFetch(sent: Sent[]): FetchFunction {
 }
 
 const hello = { model: MODEL, messages: [{ role: 'user' as const, content: 'Hello there' }] };
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderCallError> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(ProviderCallError.isInstance(error), String(error)).toBe(true);
-  return error as ProviderCallError;
-}
 
 /** No credential or region source outside the test's own `env`: the SDK's default chain finds nothing, and asks no metadata service. */
 function isolateFromMachine(): void {

@@ -8,6 +8,7 @@ import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
 import type { GenerateRequest, GenerateResponse, ProviderAdapter, StreamPart } from '../../src/providers/spec.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import type { AdapterSubject } from './subjects.js';
+import { failureOf } from './failure.js';
 
 const PROMPT = 'Tell me about the weather today, in detail please.';
 
@@ -50,17 +51,6 @@ function scenario(): Record<string, unknown> {
 
 function request(model: string, more: Partial<GenerateRequest> = {}): GenerateRequest {
   return { model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: PROMPT }], ...more };
-}
-
-/** The error a promise rejected with, which must be a ProviderCallError. */
-async function failureOf(promise: Promise<unknown>): Promise<ProviderCallError> {
-  const outcome = await promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome)) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
-  expect(ProviderCallError.isInstance(outcome.error), String(outcome.error)).toBe(true);
-  return outcome.error as ProviderCallError;
 }
 
 interface Collected {

@@ -6,7 +6,6 @@
 import * as AnthropicSdk from '@anthropic-ai/sdk';
 import * as OpenAISdk from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ProviderCallError } from '../../src/errors/ProviderCallError.js';
 import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
 import { createAnthropicClient } from '../../src/providers/anthropic/create-anthropic-client.js';
 import { CALL_CONTROL, CallControl } from '../../src/providers/call-control.js';
@@ -16,6 +15,7 @@ import { createOpenAIClient } from '../../src/providers/openai/create-openai-cli
 import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
 import type { ProviderAdapter } from '../../src/providers/spec.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { failureOf } from './failure.js';
 
 let simulator: Simulator;
 const messages = [{ role: 'user' as const, content: 'ping' }];
@@ -60,15 +60,6 @@ const sdks: ReadonlyArray<{ readonly name: string; readonly adapter: (fetch: Fet
     adapter: (fetch, model, timeoutMs = null) => new AnthropicAdapter({ client: createAnthropicClient(AnthropicSdk, settings(simulator.url, fetch, timeoutMs)), modelId: model }),
   },
 ];
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderCallError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(ProviderCallError.isInstance(error), String(error)).toBe(true);
-  return error as ProviderCallError;
-}
 
 describe.each(sdks)('$name: a client detour built', ({ adapter }) => {
   it('is handed the call control, not a signal: the request goes out with the SDK’s own signal, which the control aborts', async () => {
