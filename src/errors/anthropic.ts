@@ -5,11 +5,12 @@
  * an optional peer: its classes are known through `sdk-error-classes.ts`.
  */
 import type { ClassifyContext } from './classify-context.js';
-import { makeFact, makeFactWithSafeMessage } from './fact.js';
+import { makeFact } from './fact.js';
 import { googleRpcSignals } from './google.js';
 import { kindFromHttp } from './http.js';
 import type { ErrorFact } from './kinds.js';
-import { LastKind } from './last-kind.js';
+import { LastFact } from './last-kind.js';
+import { withKnownSecrets } from './redact.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { sdkErrorClass } from './sdk-error-classes.js';
 import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
@@ -25,17 +26,18 @@ export function isAnthropicShaped(error: unknown): boolean {
 
 /**
  * An ErrorFact for an `@anthropic-ai/sdk` error (also Anthropic's Vertex SDK,
- * whose errors are the same classes: `provider` is then the context's `vertex`).
+ * whose errors are the same classes: `provider` is then the context's `vertex`),
+ * free of the context's known secrets.
  */
 export function classifyAnthropicError(error: unknown, context: ClassifyContext): ErrorFact {
   const provider = context.provider === 'vertex' ? 'vertex' : 'anthropic';
   const sdkError = errorClassName(error);
   const sdkClass = sdkErrorClass('anthropic', error);
   if (sdkClass === 'APIUserAbortError' || sdkError === 'APIUserAbortError') {
-    return abortedFact(error, provider, sdkError);
+    return withKnownSecrets(abortedFact(error, provider, sdkError), context.secrets);
   }
   if (sdkClass === 'APIConnectionTimeoutError' || sdkError === 'APIConnectionTimeoutError') {
-    return timedOutFact(error, provider, sdkError);
+    return withKnownSecrets(timedOutFact(error, provider, sdkError), context.secrets);
   }
   const status = readNumber(error, 'status') ?? null;
   const body = readProperty(error, 'error');
@@ -43,43 +45,43 @@ export function classifyAnthropicError(error: unknown, context: ClassifyContext)
   // ten minutes: a request to change (stream, or ask for fewer tokens), not a network failure to retry.
   const ownMessage = readString(error, 'message') ?? '';
   if (status === null && sdkError === 'AnthropicError' && /streaming is required/i.test(ownMessage)) {
-    return makeFact('invalid_request', { code: 'streaming_required', message: ownMessage, provider, sdkError });
+    return withKnownSecrets(makeFact('invalid_request', { code: 'streaming_required', message: ownMessage, provider, sdkError }), context.secrets);
   }
   if (sdkClass === 'APIConnectionError' || sdkError === 'APIConnectionError' || (status === null && !isRecord(body) && !Array.isArray(body))) {
-    return connectionFact(error, context, provider, sdkError);
+    return withKnownSecrets(connectionFact(error, context, provider, sdkError), context.secrets);
   }
+  const headers = readProperty(error, 'headers');
   // Vertex AI's front answers Claude's calls in google.rpc shape (quotas, IAM, billing).
   const google = googleRpcSignals(body);
   if (google !== null) {
-    return makeFact(kindFromHttp({ status, codes: google.codes, message: google.message, quotaIds: google.quotaIds }), {
+    const fact = makeFact(kindFromHttp({ status, codes: google.codes, message: google.message, quotaIds: google.quotaIds }), {
       status,
       code: google.codes[0] ?? null,
       message: google.message,
-      retryAfterMs: google.retryAfterMs ?? retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
-      headers: readProperty(error, 'headers'),
+      retryAfterMs: google.retryAfterMs ?? retryAfterFromHeaders(headers, context.now ?? Date.now()),
+      headers,
       provider,
       sdkError: sdkError ?? 'APIError',
       raw: body,
     });
+    return withKnownSecrets(fact, context.secrets);
   }
   const inner = readProperty(body, 'error');
   const type = readString(inner, 'type') ?? readString(error, 'type');
   const detailCode = readString(readProperty(inner, 'details'), 'error_code') ?? readString(error, 'errorCode');
   const message = readString(inner, 'message') ?? readString(error, 'apiMessage') ?? readString(error, 'message') ?? '';
-  const { kind, safeMessage } = lastKind.of(status, type, detailCode, undefined, message);
-  return makeFactWithSafeMessage(kind, safeMessage, {
+  const fields = {
     // Anthropic's 529 overloaded_error is the whole API's ("temporarily overloaded"), not one model's.
-    ...(kind === 'overloaded' && (type === 'overloaded_error' || status === 529) ? { scope: 'provider' as const } : {}),
-    status,
+    ...(type === 'overloaded_error' || status === 529 ? { providerWide: 'overloaded' as const } : {}),
     code: detailCode ?? type ?? null,
-    message,
-    retryAfterMs: retryAfterFromHeaders(readProperty(error, 'headers'), context.now ?? Date.now()),
-    headers: readProperty(error, 'headers'),
+    retryAfterMs: retryAfterFromHeaders(headers, context.now ?? Date.now()),
+    headers,
     provider,
     sdkError: sdkError ?? 'APIError',
     raw: body,
-  });
+  };
+  return lastFact.of(status, type, detailCode, undefined, message, fields, context.secrets);
 }
 
-/** The last HTTP error's kind and fact message, for an identical next one (an overloaded API answers 529 over and over). */
-const lastKind = new LastKind();
+/** The last HTTP error's fact, for an identical next one (an overloaded API answers 529 over and over). */
+const lastFact = new LastFact();

@@ -14,7 +14,7 @@ import type { ErrorFact } from './kinds.js';
 import { classifyNetworkError } from './network.js';
 import { classifyOpenAIError, isOpenAIShaped, openaiErrorName } from './openai.js';
 import { ProviderCallError } from './ProviderCallError.js';
-import { redactKnownSecrets } from './redact.js';
+import { withKnownSecrets } from './redact.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
 
@@ -44,37 +44,52 @@ function nativeFact(error: unknown, context: ClassifyContext): ErrorFact | null 
   }
 }
 
+/**
+ * The fact, free of the context's known secrets: the `openai` and `@anthropic-ai/sdk` classifiers scrub
+ * them themselves (so that an identical error's fact can be the same object again), the rest here.
+ */
 function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
-  if (ProviderCallError.isInstance(error)) return error.fact;
+  if (ProviderCallError.isInstance(error)) return withKnownSecrets(error.fact, context.secrets);
   if (context.aborted === true || context.timedOut === true) {
     const message = messageOf(error);
     const sdkError = errorClassName(error);
-    if (context.aborted === true) return makeFact('aborted', { message: message || 'The caller aborted the request.', provider: providerLabel(context, null), sdkError });
-    return makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError });
+    const fact =
+      context.aborted === true
+        ? makeFact('aborted', { message: message || 'The caller aborted the request.', provider: providerLabel(context, null), sdkError })
+        : makeFact('timeout', { message: message || 'The attempt timed out.', provider: providerLabel(context, null), sdkError });
+    return withKnownSecrets(fact, context.secrets);
   }
 
   // The adapter that caught it names the SDK: its classifier first, the other SDKs' shape tests skipped.
   const native = nativeFact(error, context);
   if (native !== null) return native;
-  const sdkName = errorClassName(error);
-  const message = messageOf(error);
-
-  if (context.provider === 'vertex') {
-    const credentials = missingGoogleCredentialsFact(error, 'vertex');
-    if (credentials !== null) return credentials;
-  }
-  const aiSdk = classifyAiSdkError(error, context, providerLabel(context, 'ai_sdk') ?? 'ai_sdk');
-  if (aiSdk !== null) return aiSdk;
-  if (context.provider === 'bedrock' || isAwsShaped(error)) {
-    const bedrock = classifyBedrockError(error, context);
-    if (bedrock !== null) return bedrock;
-  }
+  const early = beforeSdkShapes(error, context);
+  if (early !== null) return withKnownSecrets(early, context.secrets);
   if (isAnthropicShaped(error) || (context.provider === 'anthropic' && readProperty(error, 'headers') !== undefined)) {
     return classifyAnthropicError(error, context);
   }
   if (isOpenAIShaped(error)) {
     return classifyOpenAIError(error, context, providerLabel(context, 'openai') ?? 'openai');
   }
+  return withKnownSecrets(afterSdkShapes(error, context), context.secrets);
+}
+
+/** What is told apart before the `openai` and `@anthropic-ai/sdk` shapes: Vertex AI's credentials, the AI SDK's errors, AWS's. */
+function beforeSdkShapes(error: unknown, context: ClassifyContext): ErrorFact | null {
+  if (context.provider === 'vertex') {
+    const credentials = missingGoogleCredentialsFact(error, 'vertex');
+    if (credentials !== null) return credentials;
+  }
+  const aiSdk = classifyAiSdkError(error, context, providerLabel(context, 'ai_sdk') ?? 'ai_sdk');
+  if (aiSdk !== null) return aiSdk;
+  if (context.provider === 'bedrock' || isAwsShaped(error)) return classifyBedrockError(error, context);
+  return null;
+}
+
+/** What is no SDK error detour knows by class: Google's, the network's, any other HTTP error, anything else. */
+function afterSdkShapes(error: unknown, context: ClassifyContext): ErrorFact {
+  const sdkName = errorClassName(error);
+  const message = messageOf(error);
   if (isGoogleShaped(error)) {
     const google = classifyGoogleError(error, context);
     if (google !== null) return { ...google, provider: providerLabel(context, 'google') };
@@ -140,8 +155,7 @@ function describe(error: unknown): string {
  */
 export function classifyError(error: unknown, context: ClassifyContext = {}): ErrorFact {
   try {
-    const fact = classifyUnsafe(error, context);
-    return context.secrets === undefined || context.secrets.length === 0 ? fact : redactKnownSecrets(fact, context.secrets);
+    return classifyUnsafe(error, context);
   } catch {
     return makeFact('unknown', { message: 'Unclassifiable error', provider: context.provider ?? null });
   }

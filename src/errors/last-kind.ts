@@ -1,15 +1,17 @@
 /**
  * A provider that fails tends to fail the same way many times over: every
  * call of an outage gets the same 500, 429 or 529 body. Working the kind out
- * (the message's patterns in `kindFromHttp`) and redacting the same message
- * again is the largest step of classifying such an error, so each classifier
- * keeps what the last error gave and reuses it for an identical next one —
- * only when every input of that work is the same. The rest of a fact (the
- * wait, the limit's scope, the body) is always the error's own.
+ * (the message's patterns in `kindFromHttp`), redacting the same message and
+ * building the same fact again is most of what a failover costs, so each
+ * classifier keeps what the last error gave: its kind and fact message
+ * (`LastKind`), and the fact itself (`LastFact`), reused for an identical next
+ * error — only when every input of that work is the same.
  */
-import { safeMessage } from './fact.js';
+import { makeFactWithSafeMessage, safeMessage, type FactFields } from './fact.js';
 import { kindFromHttp } from './http.js';
-import type { ErrorKind } from './kinds.js';
+import type { ErrorFact, ErrorKind, ErrorScope } from './kinds.js';
+import { withKnownSecrets } from './redact.js';
+import { limitScope } from './scope.js';
 
 /** What an HTTP error's status, codes and message give. */
 export interface WorkedKind {
@@ -50,5 +52,86 @@ export class LastKind {
     this.#message = message;
     this.#worked = fresh;
     return fresh;
+  }
+}
+
+/** The fields of an HTTP error's fact beside its status and message (`LastKind`'s inputs). */
+export interface HttpFactFields extends Omit<FactFields, 'status' | 'message'> {
+  readonly code: string | null;
+  readonly retryAfterMs: number | null;
+  readonly provider: string;
+  readonly sdkError: string | null;
+  /** A kind that, when the error turns out to be of it, covers the whole provider (scope `provider`). */
+  readonly providerWide?: ErrorKind;
+}
+
+/** How deep and wide two bodies are compared before they count as different. */
+const SAME_DEPTH = 4;
+const SAME_KEYS = 64;
+
+/** True when two parsed JSON bodies hold the same data (small ones only: a larger one counts as different). */
+function sameBody(a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth >= SAME_DEPTH) return false;
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  let keys = 0;
+  for (const key in a) {
+    if (!Object.hasOwn(a, key)) return false;
+    if (++keys > SAME_KEYS || !Object.hasOwn(b, key) || !sameBody((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  for (const key in b) if (--keys < 0 || !Object.hasOwn(b, key)) return false;
+  return keys === 0;
+}
+
+/**
+ * The last HTTP error's fact, for one classifier: the same fact object again
+ * for an error identical in everything the fact is made of (status, codes,
+ * message, wait, limit scope, provider, SDK class, body, the secrets scrubbed
+ * from it), else a new one. Facts are never changed once made, so an
+ * identical one may be shared; its `raw` is copied on first read as before.
+ *
+ * @example
+ * const last = new LastFact();
+ * const fact = last.of(500, 'server_error', undefined, undefined, 'Oops', { code: 'server_error', retryAfterMs: null, provider: 'openai', sdkError: 'InternalServerError', raw: body }, secrets);
+ */
+export class LastFact {
+  readonly #kinds = new LastKind();
+  #worked: WorkedKind | null = null;
+  #fields: HttpFactFields | null = null;
+  #scope: ErrorScope | null = null;
+  #secrets: readonly string[] | undefined = undefined;
+  #fact: ErrorFact | null = null;
+
+  /**
+   * The fact for an HTTP error: `LastKind`'s inputs (status, up to three codes, the message),
+   * the rest of the fact's fields, and the known secrets to scrub from it (`withKnownSecrets`).
+   */
+  of(status: number | null, first: string | undefined, second: string | undefined, third: string | undefined, message: string, fields: HttpFactFields, secrets: readonly string[] | undefined): ErrorFact {
+    const worked = this.#kinds.of(status, first, second, third, message);
+    const scope =
+      fields.scope !== undefined ? fields.scope : worked.kind === fields.providerWide ? 'provider' : limitScope(worked.kind, { message, headers: fields.headers, raw: fields.raw });
+    const last = this.#fields;
+    if (
+      this.#fact !== null &&
+      last !== null &&
+      worked === this.#worked &&
+      scope === this.#scope &&
+      secrets === this.#secrets &&
+      fields.code === last.code &&
+      fields.retryAfterMs === last.retryAfterMs &&
+      fields.provider === last.provider &&
+      fields.sdkError === last.sdkError &&
+      sameBody(fields.raw, last.raw)
+    ) {
+      return this.#fact;
+    }
+    const { code, retryAfterMs, headers, provider, sdkError, raw } = fields;
+    const fact = withKnownSecrets(makeFactWithSafeMessage(worked.kind, worked.safeMessage, { status, code, message, retryAfterMs, headers, provider, sdkError, raw, scope }), secrets);
+    this.#worked = worked;
+    this.#fields = fields;
+    this.#scope = scope;
+    this.#secrets = secrets;
+    this.#fact = fact;
+    return fact;
   }
 }

@@ -7,9 +7,9 @@
  */
 import type { ClassifyContext } from './classify-context.js';
 import { filteredCategories } from './azure-content-filter.js';
-import { makeFactWithSafeMessage } from './fact.js';
 import type { ErrorFact } from './kinds.js';
-import { LastKind } from './last-kind.js';
+import { LastFact } from './last-kind.js';
+import { withKnownSecrets } from './redact.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { sdkErrorClass } from './sdk-error-classes.js';
 import { abortedFact, connectionFact, timedOutFact } from './sdk-transport.js';
@@ -35,19 +35,19 @@ export function isOpenAIShaped(error: unknown): boolean {
 }
 
 /**
- * An ErrorFact for an `openai` SDK error (`provider` is `openai`, `openai_compatible`, or Azure's);
- * `sdkError`, its class name when the caller has it already.
+ * An ErrorFact for an `openai` SDK error (`provider` is `openai`, `openai_compatible`, or Azure's), free
+ * of the context's known secrets; `sdkError`, its class name when the caller has it already.
  */
 export function classifyOpenAIError(error: unknown, context: ClassifyContext, provider: string, sdkError = openaiErrorName(error) ?? errorClassName(error)): ErrorFact {
   if (sdkError === 'APIUserAbortError') {
-    return abortedFact(error, provider, sdkError);
+    return withKnownSecrets(abortedFact(error, provider, sdkError), context.secrets);
   }
   if (sdkError === 'APIConnectionTimeoutError') {
-    return timedOutFact(error, provider, sdkError);
+    return withKnownSecrets(timedOutFact(error, provider, sdkError), context.secrets);
   }
   const status = readNumber(error, 'status') ?? null;
   if (sdkError === 'APIConnectionError' || (status === null && readProperty(error, 'error') === undefined)) {
-    return connectionFact(error, context, provider, sdkError);
+    return withKnownSecrets(connectionFact(error, context, provider, sdkError), context.secrets);
   }
   // `error` is the body's inner `error` object for HTTP errors, or an SSE error event's payload.
   const body = readProperty(error, 'error');
@@ -60,20 +60,18 @@ export function classifyOpenAIError(error: unknown, context: ClassifyContext, pr
   const providerMessage = readString(inner, 'message') ?? readString(error, 'message') ?? '';
   // Azure's prompt filter: name the categories that blocked it (its message does not).
   const message = categories === null ? providerMessage : `${providerMessage} (filtered: ${categories})`;
-  const { kind, safeMessage } = lastKind.of(status, code, type, innerCode, message);
   const headers = readProperty(error, 'headers');
-  return makeFactWithSafeMessage(kind, safeMessage, {
-    status,
+  const fields = {
     // A string code is the provider's own; a numeric one (`502`) only repeats the status, so the type says more.
     code: code !== undefined && !/^\d+$/.test(code) ? code : (type ?? code ?? null),
-    message,
     retryAfterMs: retryAfterFromHeaders(headers, context.now ?? Date.now()),
     headers,
     provider,
     sdkError,
     raw: body,
-  });
+  };
+  return lastFact.of(status, code, type, innerCode, message, fields, context.secrets);
 }
 
-/** The last HTTP error's kind and fact message, for an identical next one (an outage sends the same body over and over). */
-const lastKind = new LastKind();
+/** The last HTTP error's fact, for an identical next one (an outage sends the same body over and over). */
+const lastFact = new LastFact();

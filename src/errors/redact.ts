@@ -117,6 +117,11 @@ export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[]):
   return hasRaw(fact) ? lazyRaw(scrubbed, () => replaceKnownDeep(fact.raw, secrets)) : scrubbed;
 }
 
+/** `redactKnownSecrets` when there are secrets to scrub, else the fact as it is. */
+export function withKnownSecrets(fact: ErrorFact, secrets: readonly string[] | undefined): ErrorFact {
+  return secrets === undefined || secrets.length === 0 ? fact : redactKnownSecrets(fact, secrets);
+}
+
 const SCRUB_DEPTH = 4;
 const SCRUB_KEYS = 64;
 

@@ -119,3 +119,65 @@ describe('the openai classifier on repeated errors', () => {
     expect([plainLimit.scope, plainLimit.retryAfterMs]).toEqual([undefined, 250]);
   });
 });
+
+describe('the fact of an error identical to the one before', () => {
+  const server = { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } };
+  const openaiError = (body: object, headers: Record<string, string> = {}, status = 500) => OpenAI.APIError.generate(status, structuredClone(body), undefined, new Headers(headers));
+
+  it('is the same object again, equal to a fresh classification, when everything it is made of is the same', () => {
+    const secrets = [KEY];
+    const first = classifyError(openaiError(server, { 'x-request-id': 'req_1' }), { provider: 'openai', secrets });
+    const second = classifyError(openaiError(server, { 'x-request-id': 'req_2' }), { provider: 'openai', secrets });
+    expect(second).toBe(first);
+    classifyError(openaiError({ error: { message: 'unlike', type: 'teapot', code: null } }, {}, 418), { provider: 'openai' });
+    expect(plain(classifyError(openaiError(server), { provider: 'openai', secrets }))).toEqual(plain(second));
+  });
+
+  it('is a fact of its own when the body, the wait, the provider, the secrets or the SDK differ in anything', () => {
+    const secrets = [KEY];
+    const otherSecrets = [KEY];
+    const base = () => classifyError(openaiError(server), { provider: 'openai', secrets });
+    const variants: Array<[string, () => ErrorFact]> = [
+      ['a field of the body no other field reads', () => classifyError(openaiError({ error: { ...server.error, param: 'messages' } }), { provider: 'openai', secrets })],
+      ['a field more in the body', () => classifyError(openaiError({ error: { ...server.error, extra: { nested: [1, 2] } } }), { provider: 'openai', secrets })],
+      ['a wait', () => classifyError(openaiError(server, { 'retry-after': '2' }), { provider: 'openai', secrets, now: 0 })],
+      ['the provider', () => classifyError(openaiError(server), { provider: 'openai_compatible', secrets })],
+      ['another list of secrets', () => classifyError(openaiError(server), { provider: 'openai', secrets: otherSecrets })],
+      ['no secrets', () => classifyError(openaiError(server), { provider: 'openai' })],
+      ['the status', () => classifyError(openaiError(server, {}, 503), { provider: 'openai', secrets })],
+    ];
+    for (const [what, variant] of variants) {
+      const before = base();
+      const other = variant();
+      expect(other, what).not.toBe(before);
+      const again = variant();
+      // The variant repeated is shared in turn, and equal to what it would be on its own.
+      expect(again, what).toBe(other);
+      classifyError(openaiError({ error: { message: 'unlike', type: 'teapot', code: null } }, {}, 418), { provider: 'openai' });
+      expect(plain(again), what).toEqual(plain(variant()));
+    }
+  });
+
+  it('keeps a key no pattern knows scrubbed from its message and body however often it is shared', () => {
+    // Azure's keys are 32 hex characters: only the adapter's own key, passed as a secret, catches them.
+    const azureKey = '0123456789abcdef0123456789abcdef';
+    const leaky = { error: { message: `Access denied for key ${azureKey}.`, type: 'invalid_request_error', code: 'invalid_api_key', param: azureKey } };
+    const secrets = [azureKey];
+    const facts = Array.from({ length: 50 }, () => classifyError(openaiError(leaky, {}, 401), { provider: 'openai', secrets }));
+    expect(new Set(facts).size).toBe(1);
+    expect(JSON.stringify(facts[0])).not.toContain(azureKey);
+    expect(facts[0]!.message).toContain('Access denied for key');
+  });
+
+  it('the Anthropic classifier shares an identical 529 and still gives it the whole provider as scope', () => {
+    const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
+    const error = () => Anthropic.APIError.generate(529, structuredClone(overloaded), undefined, new Headers({ 'request-id': 'req' }));
+    const first = classifyError(error(), { provider: 'anthropic' });
+    const second = classifyError(error(), { provider: 'anthropic' });
+    expect(second).toBe(first);
+    expect([first.kind, first.scope]).toEqual(['overloaded', 'provider']);
+    const other = classifyError(Anthropic.APIError.generate(529, { ...structuredClone(overloaded), request_id: 'req_9' }, undefined, new Headers()), { provider: 'anthropic' });
+    expect(other).not.toBe(first);
+    expect(other.scope).toBe('provider');
+  });
+});
