@@ -48,6 +48,21 @@ export interface SessionSoFar {
 
 /** The decision after `failed` (without the sentence that explains it: the session reads none); never throws (a rules error falls back to the plan order). */
 export function decideNext(policy: Policy, services: SessionServices, failed: FailedCall, soFar: SessionSoFar): UnexplainedDecision {
+  const repeated = lastDecision.of(policy, failed, soFar);
+  if (repeated !== null) return repeated;
+  let drew = false;
+  const random = (): number => {
+    drew = true;
+    return services.random();
+  };
+  const decision = decideFresh(policy, services, failed, soFar, random);
+  if (!drew && decision.action !== 'fail' && decision.delayMs === 0 && soFar.fallbackWhen === undefined && repeatable(policy, soFar.plan, failed.fact)) {
+    lastDecision.keep(decision, policy, failed, soFar);
+  }
+  return decision;
+}
+
+function decideFresh(policy: Policy, services: SessionServices, failed: FailedCall, soFar: SessionSoFar, random: () => number): UnexplainedDecision {
   const { fact, model, provider } = failed;
   const own = {
     error: fact,
@@ -67,7 +82,7 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
   let decision: UnexplainedDecision;
   try {
     decision = decideUnexplained(policy, facts, {
-      random: services.random,
+      random,
       plan: soFar.plan,
       seed: soFar.seed,
       sticky: services.sticky,
@@ -77,7 +92,7 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
     });
   } catch (error) {
     services.logger?.logInternalError?.('decide failed; falling back to the plan order', error);
-    decision = planOrderDecision(policy, soFar, services.random, failed, 'executor:decide-error');
+    decision = planOrderDecision(policy, soFar, random, failed, 'executor:decide-error');
   }
   if (decision.action === 'fail' && failureReasonOf(decision, policy) === 'rejected' && decision.source !== 'rule' && soFar.fallbackWhen !== undefined) {
     let holds = false;
@@ -86,9 +101,62 @@ export function decideNext(policy: Policy, services: SessionServices, failed: Fa
     } catch (error) {
       services.logger?.logInternalError?.('fallbackWhen threw; treated as false', error);
     }
-    if (holds) return planOrderDecision(policy, soFar, services.random, failed, 'condition:function');
+    if (holds) return planOrderDecision(policy, soFar, random, failed, 'condition:function');
   }
   return decision;
+}
+
+/**
+ * The last decision that nothing but its failure and the session's place decided, for the same failure at the
+ * same place of the next session. A provider that fails tends to fail every session alike (an outage's 500s,
+ * an overloaded API's 529s): the classifiers then give the very same fact object again (errors/last-kind.ts),
+ * and the decision on it is the same as long as the policy's rules read no clock, no request and no statistics
+ * (`repeatable`), it drew nothing at random and it sets no wait. Decisions are never changed once made.
+ */
+class LastDecision {
+  #decision: UnexplainedDecision | null = null;
+  #policy: Policy | null = null;
+  #plan: Plan | null = null;
+  #failed: FailedCall | null = null;
+  #sent = 0;
+  #failures = 0;
+  #waitedMs = 0;
+  #tried: readonly string[] = [];
+
+  /** The kept decision when `failed` and `soFar` match it in everything it was made of; else null. */
+  of(policy: Policy, failed: FailedCall, soFar: SessionSoFar): UnexplainedDecision | null {
+    const last = this.#failed;
+    if (this.#decision === null || last === null || soFar.fallbackWhen !== undefined) return null;
+    if (failed.fact !== last.fact || policy !== this.#policy || soFar.plan !== this.#plan || failed.model !== last.model || failed.provider !== last.provider) return null;
+    if (failed.number !== last.number || failed.phase !== last.phase || soFar.sent !== this.#sent || soFar.failures !== this.#failures || soFar.waitedMs !== this.#waitedMs) return null;
+    const tried = this.#tried;
+    if (soFar.tried.length !== tried.length) return null;
+    for (let index = 0; index < tried.length; index++) if (soFar.tried[index] !== tried[index]) return null;
+    return this.#decision;
+  }
+
+  keep(decision: UnexplainedDecision, policy: Policy, failed: FailedCall, soFar: SessionSoFar): void {
+    this.#decision = decision;
+    this.#policy = policy;
+    this.#plan = soFar.plan;
+    this.#failed = failed;
+    this.#sent = soFar.sent;
+    this.#failures = soFar.failures;
+    this.#waitedMs = soFar.waitedMs;
+    // The session's list grows as it goes: a copy.
+    this.#tried = [...soFar.tried];
+  }
+}
+
+const lastDecision = new LastDecision();
+
+/** Whether the rules' decision on `fact` depends on nothing but the failure and the session's place (see LastDecision). */
+function repeatable(policy: Policy, plan: Plan, fact: ErrorFact): boolean {
+  try {
+    return compiledRules(policy, plan.strategy).repeatable(fact.kind);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the rules may read more than the failure's own facts (when unsure, they may: the rules' own error then surfaces in decide). */

@@ -41,6 +41,14 @@ export interface CompiledRules {
    * decide exactly as all of them would.
    */
   needsAllFacts(kind: unknown): boolean;
+  /**
+   * Whether a decision on a failure of this kind is the same for the same
+   * failure at the same point of a session: the failure's own facts decide
+   * (`needsAllFacts` is false) and no rule that can match it reads what
+   * differs between two such sessions, the clock (`session.elapsed_ms`) or the
+   * request's estimated cost. Random draws are the caller's to watch.
+   */
+  repeatable(kind: unknown): boolean;
   /** The json-rules-engine Engine over the same rules (built on first use). */
   engine(): Engine;
 }
@@ -94,6 +102,9 @@ export function decisionDrafts(policy: Policy, strategy: StrategyType): DraftRul
   return drafts;
 }
 
+/** Own facts that differ between two sessions at the same point: the clock, and the cost of the session's request. */
+const SESSION_VARYING_FACTS: ReadonlySet<string> = new Set(['session.elapsed_ms', 'session.estimated_cost']);
+
 /** A rule that reads only the failure's own facts and picks no models by them (a fail, or the plan's chain). */
 function decidesOnOwnFacts(rule: DecisionRule): boolean {
   const outcome = rule.outcome;
@@ -125,18 +136,28 @@ function compileRules(policy: Policy, strategy: StrategyType): CompiledRules {
   }
   const candidates = (kind: unknown): readonly DecisionRule[] => (typeof kind === 'string' ? byKind.get(kind) : undefined) ?? anyKind;
   const ownFactsDecide = new Map<unknown, boolean>();
+  const sameEverySession = new Map<unknown, boolean>();
   let engine: Engine | null = null;
+  const needsAllFacts = (kind: unknown): boolean => {
+    let own = ownFactsDecide.get(kind);
+    if (own === undefined) {
+      own = candidates(kind).every(decidesOnOwnFacts);
+      ownFactsDecide.set(kind, own);
+    }
+    return !own;
+  };
   return {
     strategy,
     rules,
     candidates,
-    needsAllFacts: (kind) => {
-      let own = ownFactsDecide.get(kind);
-      if (own === undefined) {
-        own = candidates(kind).every(decidesOnOwnFacts);
-        ownFactsDecide.set(kind, own);
+    needsAllFacts,
+    repeatable: (kind) => {
+      let same = sameEverySession.get(kind);
+      if (same === undefined) {
+        same = !needsAllFacts(kind) && candidates(kind).every((rule) => ![...conditionFacts(rule.when)].some((fact) => SESSION_VARYING_FACTS.has(fact)));
+        sameEverySession.set(kind, same);
       }
-      return !own;
+      return same;
     },
     engine: () => (engine ??= buildEngine(rules)),
   };
