@@ -69,18 +69,22 @@ export interface HttpFactFields extends Omit<FactFields, 'status' | 'message'> {
 const SAME_DEPTH = 4;
 const SAME_KEYS = 64;
 
-/** True when two parsed JSON bodies hold the same data (small ones only: a larger one counts as different). */
+/**
+ * True when two parsed JSON bodies hold the same data, their keys in the same order (small ones only: a
+ * larger one, or one whose keys come in another order, counts as different: its fact is worked out afresh).
+ */
 function sameBody(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth >= SAME_DEPTH) return false;
-  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  let keys = 0;
-  for (const key in a) {
-    if (!Object.hasOwn(a, key)) return false;
-    if (++keys > SAME_KEYS || !Object.hasOwn(b, key) || !sameBody((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1)) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length || keys.length > SAME_KEYS) return false;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (key !== others[index] || !sameBody((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1)) return false;
   }
-  for (const key in b) if (--keys < 0 || !Object.hasOwn(b, key)) return false;
-  return keys === 0;
+  return true;
 }
 
 /**
