@@ -18,7 +18,8 @@
  * 80% (a scheduling hiccup moves neither), defaults and delays 0 side by side,
  * and what detour adds paired round by round (its block against the
  * hand-written block of the same round, so the machine's pace changing
- * between rounds cancels out).
+ * between rounds cancels out). A second, identical hand-written arm runs in
+ * that run too: what it "adds" is chance alone, the run's noise floor.
  *
  * `ai-fallback` keeps the model it switched to for every later call (until
  * `modelResetInterval`): each sequential session, and each concurrent batch,
@@ -88,6 +89,8 @@ const GAPS = Number(process.env['BENCH_FAILOVER_GAPS'] ?? 4000);
 const GAP_BLOCK = 50;
 /** The arms whose server-side gap gets a run of its own. */
 const GAP_TAGS = ['hand', 'detour-defaults', 'detour-zero'];
+/** The second hand-written arm of the gap run (the run's noise floor). */
+const TWIN_TAG = 'hand-twin';
 const CONCURRENCY = 50;
 /** The old default waits ~0.5 s per session: a smaller sample keeps the run short. */
 const SLOW_SHARE = 0.05;
@@ -135,17 +138,23 @@ ${settings}`;
   return result.policy;
 }
 
-function arms(url: string): Arm[] {
-  const headers = (tag: string) => ({ [TAG]: tag });
-  const openai = new OpenAI({ apiKey: API_KEY, baseURL: `${url}/v1`, maxRetries: 0, defaultHeaders: headers('hand') });
-  const anthropic = new Anthropic({ apiKey: API_KEY, baseURL: url, maxRetries: 0, defaultHeaders: headers('hand') });
-  const hand = async () => {
+/** The hand-written try/catch over two SDK clients of its own, their requests tagged `tag`. */
+function handWritten(url: string, tag: string): () => Promise<unknown> {
+  const headers = { [TAG]: tag };
+  const openai = new OpenAI({ apiKey: API_KEY, baseURL: `${url}/v1`, maxRetries: 0, defaultHeaders: headers });
+  const anthropic = new Anthropic({ apiKey: API_KEY, baseURL: url, maxRetries: 0, defaultHeaders: headers });
+  return async () => {
     try {
       return await openai.chat.completions.create({ model: 'gpt-a', messages });
     } catch {
       return await anthropic.messages.create({ model: 'claude-b', max_tokens: 64, messages });
     }
   };
+}
+
+function arms(url: string): Arm[] {
+  const headers = (tag: string) => ({ [TAG]: tag });
+  const hand = handWritten(url, 'hand');
   const policies = [
     detourPolicy('defaults', 'detour-defaults', ''),
     detourPolicy('zero', 'detour-zero', 'base_delay: 0\njitter: false\n'),
@@ -379,7 +388,7 @@ async function measure(priority: string): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   await inProcess(results);
   if (process.env['BENCH_FAILOVER_ONLY'] === 'in-process') return results;
-  const sim = await childSimulator(SCENARIO, { timeline: Math.max(4 * SEQUENTIAL * 6, 4 * GAPS * GAP_TAGS.length) + 1000 });
+  const sim = await childSimulator(SCENARIO, { timeline: Math.max(4 * SEQUENTIAL * 6, 4 * GAPS * (GAP_TAGS.length + 1)) + 1000 });
   try {
     const all = arms(sim.url);
     const fast = all.filter((candidate) => candidate.slow !== true);
@@ -402,8 +411,12 @@ async function measure(priority: string): Promise<BenchResult[]> {
     // The gaps of the sequential run; the hand-written one stays the baseline of the arms measured there alone.
     const sequentialGaps = serverGaps(await sim.timeline());
     const gaps = new Map(sequentialGaps);
+    // A second hand-written arm in the gap run: two identical arms differ by chance alone, which tells how far
+    // any arm's figure may move by chance in this run.
+    const twin = arm('hand-written try/catch, a second copy', TWIN_TAG, handWritten(sim.url, TWIN_TAG));
+    for (let round = 0; round < 200; round++) await twin.call();
     await sim.reset();
-    for (const [tag, list] of await gapRun(sim, all.filter((target) => GAP_TAGS.includes(target.tag)))) gaps.set(tag, list);
+    for (const [tag, list] of await gapRun(sim, [...all.filter((target) => GAP_TAGS.includes(target.tag)), twin])) gaps.set(tag, list);
     const sequentialLosses = all.filter((target) => target.lost > 0).map((target) => `${target.name}: ${target.lost} (${target.firstLoss ?? ''})`);
     if (sequentialLosses.length > 0) process.stderr.write(`sessions lost in the sequential run: ${sequentialLosses.join('; ')}\n`);
     for (const target of all) {
@@ -495,6 +508,17 @@ function report(results: BenchResult[], all: readonly Arm[], gaps: ReadonlyMap<s
         }
       }
     }
+  }
+  const twin = gaps.get(TWIN_TAG) ?? [];
+  const handGap = gaps.get(hand.tag) ?? [];
+  if (twin.length > 0 && handGap.length > 0) {
+    const paired = pairedAdded(twin, handGap);
+    results.push({
+      name: 'server-side gap: a second, identical hand-written arm − the first, median (the run\'s noise floor)',
+      value: percentile(twin, 50) - percentile(handGap, 50),
+      unit: 'µs',
+      note: `paired round by round: ${paired.median.toFixed(1)} µs; the same code twice, so any arm's added figure in this run may be off by about this much`,
+    });
   }
   const defaults = gaps.get('detour-defaults') ?? [];
   const zero = gaps.get('detour-zero') ?? [];
