@@ -105,14 +105,15 @@ function replaceKnownDeep(value: unknown, secrets: readonly string[]): unknown {
  * The fact with each known secret value (e.g. the API key the adapter used) scrubbed,
  * for keys no pattern recognises. `raw` is already a plain, acyclic copy; a
  * lazy `raw` stays lazy. When neither message nor code holds a secret and `raw`
- * is still lazy, the fact itself is returned, its `raw` scrubbed on first read.
+ * is still lazy, the fact just built itself is returned, its `raw` scrubbed on
+ * first read; a fact made before (`made`: one a `ProviderCallError` carries,
+ * which identical errors may share) is never changed: its copy is scrubbed.
  */
-export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[]): ErrorFact {
+export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[], made = false): ErrorFact {
   const message = replaceKnown(fact.message, secrets);
   const code = fact.code === null ? null : replaceKnown(fact.code, secrets);
-  // The usual case: no secret in the text, and the body not read yet. The body is scrubbed when it is read
-  // (scrubbing twice changes nothing, so a fact shared already is safe to change so).
-  if (message === fact.message && code === fact.code && lazyRaw.transform(fact, (raw) => replaceKnownDeep(raw, secrets))) return fact;
+  // The usual case: no secret in the text, and the body not read yet. The body is scrubbed when it is read.
+  if (!made && message === fact.message && code === fact.code && lazyRaw.transform(fact, (raw) => replaceKnownDeep(raw, secrets))) return fact;
   const scrubbed = factFields(fact, message, code);
   return hasRaw(fact) ? lazyRaw(scrubbed, () => replaceKnownDeep(fact.raw, secrets)) : scrubbed;
 }

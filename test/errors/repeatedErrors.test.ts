@@ -9,6 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/errors/classify.js';
+import { toProviderCallError } from '../../src/errors/toProviderCallError.js';
 import type { ErrorFact } from '../../src/errors/kinds.js';
 import { mulberry32 } from '../../src/rules/random.js';
 
@@ -179,5 +180,18 @@ describe('the fact of an error identical to the one before', () => {
     const other = classifyError(Anthropic.APIError.generate(529, { ...structuredClone(overloaded), request_id: 'req_9' }, undefined, new Headers()), { provider: 'anthropic' });
     expect(other).not.toBe(first);
     expect(other.scope).toBe('provider');
+  });
+});
+
+describe('a ProviderCallError classified again with secrets', () => {
+  it('gets a scrubbed copy of its fact: the fact it carries, which identical errors may share, is never changed', () => {
+    const azureKey = 'fedcba9876543210fedcba9876543210';
+    const leaky = { error: { message: 'Bad request', type: 'invalid_request_error', code: null, param: azureKey } };
+    const wrapped = toProviderCallError(OpenAI.APIError.generate(400, leaky, undefined, new Headers()), { provider: 'openai' });
+    const copies = Array.from({ length: 20 }, () => classifyError(wrapped, { provider: 'openai', secrets: [azureKey] }));
+    for (const copy of copies) expect(JSON.stringify(copy)).not.toContain(azureKey);
+    expect(copies[0]).not.toBe(wrapped.fact);
+    // No secret was asked for when it was made, so its own body still holds the value: nothing scrubbed it in place.
+    expect(JSON.stringify(wrapped.fact.raw)).toContain(azureKey);
   });
 });
