@@ -14,7 +14,7 @@ import type { ErrorFact } from './kinds.js';
 import { classifyNetworkError } from './network.js';
 import { classifyOpenAIError, isOpenAIShaped, openaiErrorName } from './openai.js';
 import { ProviderCallError } from './ProviderCallError.js';
-import { redactKnownSecrets, withKnownSecrets } from './redact.js';
+import { withKnownSecrets } from './redact.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 import { errorClassName, isRecord, readCode, readNumber, readProperty, readString } from './shape.js';
 
@@ -49,10 +49,8 @@ function nativeFact(error: unknown, context: ClassifyContext): ErrorFact | null 
  * them themselves (so that an identical error's fact can be the same object again), the rest here.
  */
 function classifyUnsafe(error: unknown, context: ClassifyContext): ErrorFact {
-  if (ProviderCallError.isInstance(error)) {
-    // Its fact may be shared by identical errors: scrubbed in a copy.
-    return context.secrets === undefined || context.secrets.length === 0 ? error.fact : redactKnownSecrets(error.fact, context.secrets, true);
-  }
+  // Its fact may be shared by identical errors: scrubbed in a copy.
+  if (ProviderCallError.isInstance(error)) return withKnownSecrets(error.fact, context.secrets, true);
   if (context.aborted === true || context.timedOut === true) {
     const message = messageOf(error);
     const sdkError = errorClassName(error);

@@ -119,8 +119,8 @@ export function redactKnownSecrets(fact: ErrorFact, secrets: readonly string[], 
 }
 
 /** `redactKnownSecrets` when there are secrets to scrub, else the fact as it is. */
-export function withKnownSecrets(fact: ErrorFact, secrets: readonly string[] | undefined): ErrorFact {
-  return secrets === undefined || secrets.length === 0 ? fact : redactKnownSecrets(fact, secrets);
+export function withKnownSecrets(fact: ErrorFact, secrets: readonly string[] | undefined, made = false): ErrorFact {
+  return secrets === undefined || secrets.length === 0 ? fact : redactKnownSecrets(fact, secrets, made);
 }
 
 const SCRUB_DEPTH = 4;
