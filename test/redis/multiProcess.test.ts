@@ -59,7 +59,9 @@ const prefix = uniquePrefix();
 
 beforeAll(async () => {
   redis = await startRedis();
-  sim = await simulator({ models: { 'gpt-a': { faults: [{ type: 'service_unavailable' }] } } });
+  // gpt-a answers its 503s after 300 ms, so a half-open round's probes are all
+  // leased before the first of them fails and opens the circuit again.
+  sim = await simulator({ models: { 'gpt-a': { latency: '300ms', faults: [{ type: 'service_unavailable' }] } } });
   replicas = await startReplicas(3, { redisUrl: redis.url, prefix, simulatorUrl: sim.url, policies: POLICIES });
 }, 60_000);
 afterAll(async () => {
@@ -82,12 +84,22 @@ test('a cooldown one process sets is honoured by the other two', async () => {
 
 test("a breaker opened by the processes' combined failures opens once, and half-open lets exactly the configured probes through", async () => {
   const listener = createClient({ url: redis.url });
+  listener.on('error', () => {});
   await listener.connect();
   const opened: number[] = [];
   await listener.subscribe(`${prefix}:events`, (message) => {
     const parts = JSON.parse(message) as string[];
     if (parts[1] === 'open' && parts[2] === 'breaker/a') opened.push(Number(parts[3]));
   });
+  try {
+    await breakerRounds(opened);
+  } finally {
+    await listener.close();
+  }
+});
+
+/** `opened`: the times the breaker on `a` opens until, as Redis publishes them. */
+async function breakerRounds(opened: readonly number[]): Promise<void> {
   const before = requestsTo(sim, 'gpt-a');
   const first = (await Promise.all(replicas.map((replica) => replica.run({ policy: 'breaker', count: 8, concurrency: 2 })))).flat();
   expect(first.every((session) => session.model === 'b')).toBe(true);
@@ -101,8 +113,7 @@ test("a breaker opened by the processes' combined failures opens once, and half-
   expect(probing.every((session) => session.model === 'b')).toBe(true);
   expect(requestsTo(sim, 'gpt-a') - afterOpen).toBe(2);
   await eventually(() => opened.length === 2, 'the failed probes to open the circuit again');
-  await listener.close();
-});
+}
 
 test('sticky assignment is the same on every process', async () => {
   const users = Array.from({ length: 30 }, (_, index) => `user-${index}`);
