@@ -65,19 +65,63 @@ async function bedrockSecrets(client: BedrockRuntimeClient): Promise<string[]> {
   return [credentials?.secretAccessKey, credentials?.sessionToken, token?.token].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
 }
 
+interface BedrockClientConfig {
+  readonly isCustomEndpoint?: boolean;
+  readonly endpoint?: () => Promise<{ readonly protocol: string; readonly hostname: string; readonly port?: number; readonly path?: string }>;
+  readonly region?: () => Promise<string>;
+  readonly useFipsEndpoint?: () => Promise<boolean>;
+  readonly useDualstackEndpoint?: () => Promise<boolean>;
+  readonly endpointProvider?: (params: Record<string, unknown>) => { readonly url: URL };
+}
+
+/**
+ * Where the caller's client sends requests, for `server.address`: its own
+ * `endpoint`, else the one its region (FIPS, dual-stack) resolves to, as the
+ * SDK itself resolves it; null when the client cannot say (no region yet: its
+ * calls fail on their own).
+ *
+ * @example
+ * await bedrockEndpointOf(new BedrockRuntimeClient({ region: 'eu-west-3' })) // → 'https://bedrock-runtime.eu-west-3.amazonaws.com/'
+ */
+export async function bedrockEndpointOf(client: BedrockRuntimeClient): Promise<string | null> {
+  const config = client.config as BedrockClientConfig;
+  try {
+    if (config.isCustomEndpoint === true && config.endpoint !== undefined) {
+      const { protocol, hostname, port } = await config.endpoint();
+      return `${protocol}//${hostname}${port === undefined ? '' : `:${port}`}`;
+    }
+    if (config.region === undefined || config.endpointProvider === undefined) return null;
+    const [region, fips, dualStack] = await Promise.all([config.region(), config.useFipsEndpoint?.() ?? false, config.useDualstackEndpoint?.() ?? false]);
+    return config.endpointProvider({ Region: region, UseFIPS: fips, UseDualStack: dualStack }).url.href;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A Bedrock adapter over the caller's client. The commands come from the
  * `@aws-sdk/client-bedrock-runtime` detour imports, on the first call.
  */
 function bedrockAdapterFor(client: BedrockRuntimeClient, modelId: string, provider: string, params: { readonly params?: Readonly<Record<string, unknown>> }): ProviderAdapter {
+  const baseUrl = bedrockEndpointOf(client);
   return new LazyAdapter({
     provider,
     providerType: 'bedrock',
     modelId,
-    baseUrl: null,
+    baseUrl,
     build: async () => {
       const sdk = await loadSdk('@aws-sdk/client-bedrock-runtime', { name: provider, type: 'bedrock' });
-      return new BedrockAdapter({ client, sdk, modelId, provider, secrets: await bedrockSecrets(client), retriesOffPerCall: true, ...params });
+      const endpoint = await baseUrl;
+      return new BedrockAdapter({
+        client,
+        sdk,
+        modelId,
+        provider,
+        secrets: await bedrockSecrets(client),
+        retriesOffPerCall: true,
+        ...(endpoint === null ? {} : { baseUrl: endpoint }),
+        ...params,
+      });
     },
   });
 }

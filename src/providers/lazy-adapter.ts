@@ -11,8 +11,13 @@ export interface LazyAdapterOptions {
   readonly provider: string;
   readonly providerType: ProviderType;
   readonly modelId: string;
-  /** Where the adapter will send requests, for `server.address` / `server.port` before it exists. */
-  readonly baseUrl: string | null;
+  /**
+   * Where the adapter will send requests, for `server.address` / `server.port`
+   * before it exists; a promise when that is only known later (a caller's
+   * Bedrock client resolves its region asynchronously): the address is null
+   * until it settles.
+   */
+  readonly baseUrl: string | null | Promise<string | null>;
   /** Builds the real adapter; rejects with a ProviderCallError (e.g. the SDK is not installed). */
   readonly build: () => Promise<ProviderAdapter>;
 }
@@ -30,8 +35,8 @@ export class LazyAdapter implements ProviderAdapter {
   readonly provider: string;
   readonly providerType: ProviderType;
   readonly modelId: string;
-  readonly serverAddress: string | null;
-  readonly serverPort: number | null;
+  serverAddress: string | null = null;
+  serverPort: number | null = null;
   readonly #build: () => Promise<ProviderAdapter>;
   #building: Promise<ProviderAdapter> | null = null;
   #adapter: ProviderAdapter | null = null;
@@ -40,9 +45,8 @@ export class LazyAdapter implements ProviderAdapter {
     this.provider = options.provider;
     this.providerType = options.providerType;
     this.modelId = options.modelId;
-    const address = serverAddressOf(options.baseUrl);
-    this.serverAddress = address.serverAddress;
-    this.serverPort = address.serverPort;
+    if (options.baseUrl instanceof Promise) options.baseUrl.then((baseUrl) => this.#addressAt(baseUrl), () => {});
+    else this.#addressAt(options.baseUrl);
     this.#build = options.build;
   }
 
@@ -60,6 +64,12 @@ export class LazyAdapter implements ProviderAdapter {
   async *#streamWhenReady(request: GenerateRequest, options: CallOptions | undefined): AsyncGenerator<StreamPart, void, undefined> {
     const adapter = await this.#ready();
     yield* adapter.stream(request, options);
+  }
+
+  #addressAt(baseUrl: string | null): void {
+    const address = serverAddressOf(baseUrl);
+    this.serverAddress = address.serverAddress;
+    this.serverPort = address.serverPort;
   }
 
   #ready(): Promise<ProviderAdapter> {

@@ -221,6 +221,18 @@ describe('adapterForClient: a caller-built client, its retries ignored', () => {
     expect(parts).toContain('text-delta');
     expect(parts.at(-1)).toBe('finish');
     expect(simulator.counts().models[adapter.modelId]?.requests).toBe(2);
+    expect([adapter.serverAddress, adapter.serverPort]).toEqual(['127.0.0.1', simulator.port]);
+  });
+
+  it("bedrock: server.address is where the user's client sends requests: its endpoint, else its region's (FIPS included)", async () => {
+    const regional = adapterForClient(new BedrockRuntimeClient({ region: 'eu-west-3', credentials: BEDROCK_TEST_CREDENTIALS }), 'anthropic.claude-3-haiku');
+    const fips = adapterForClient(new BedrockRuntimeClient({ region: 'us-gov-west-1', useFipsEndpoint: true, credentials: BEDROCK_TEST_CREDENTIALS }), 'anthropic.claude-3-haiku');
+    const custom = adapterForClient(new BedrockRuntimeClient({ region: 'us-west-2', endpoint: 'https://vpce-0abc.bedrock-runtime.us-west-2.vpce.amazonaws.com:8443/base', credentials: BEDROCK_TEST_CREDENTIALS }), 'm');
+    // The SDK resolves region and endpoint asynchronously; the address follows as soon as they settle.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([regional.serverAddress, regional.serverPort]).toEqual(['bedrock-runtime.eu-west-3.amazonaws.com', 443]);
+    expect(fips.serverAddress).toBe('bedrock-runtime-fips.us-gov-west-1.amazonaws.com');
+    expect([custom.serverAddress, custom.serverPort]).toEqual(['vpce-0abc.bedrock-runtime.us-west-2.vpce.amazonaws.com', 8443]);
   });
 
   it('rejects something that is not an SDK client', () => {

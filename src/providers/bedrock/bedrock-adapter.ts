@@ -25,7 +25,7 @@ export interface BedrockAdapterOptions {
   readonly sdk: Pick<typeof BedrockSdk, 'ConverseCommand' | 'ConverseStreamCommand'>;
   /** A model id, inference profile id or ARN, e.g. `us.anthropic.claude-sonnet-4-20250514-v1:0`. */
   readonly modelId: string;
-  /** Where requests go, for telemetry (`server.address`). @default `https://bedrock-runtime.us-east-1.amazonaws.com` */
+  /** Where the client sends requests, for telemetry (`server.address`), e.g. `https://bedrock-runtime.eu-west-3.amazonaws.com`; omitted: no address is reported. */
   readonly baseUrl?: string;
   /** The provider's key in `provider_config`. @default 'bedrock' */
   readonly provider?: string;
@@ -64,7 +64,7 @@ export class BedrockAdapter extends SdkAdapter<BedrockRuntimeClient> implements 
   private readonly retriesOff: boolean;
 
   constructor(options: BedrockAdapterOptions) {
-    super(options, options.provider ?? 'bedrock', options.baseUrl ?? 'https://bedrock-runtime.us-east-1.amazonaws.com');
+    super(options, options.provider ?? 'bedrock', options.baseUrl);
     this.sdk = options.sdk;
     this.credentialSecrets = (options.secrets ?? []).filter((secret) => secret.length > 0);
     this.retriesOff = options.retriesOffPerCall === true && hasSdkRetries(options.client);
