@@ -76,7 +76,8 @@ test('a cooldown one process sets is honoured by the other two', async () => {
   const sessions = await first!.run({ policy: 'cooldown', count: 1 });
   expect(sessions[0]!.attempts.map((attempt) => attempt.model)).toEqual(['a', 'b']);
   expect(requestsTo(sim, 'gpt-a')).toBe(before + 1);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const heard = async (): Promise<boolean> => (await Promise.all([second!, third!].map((replica) => replica.cooldownUntil('cooldown/a')))).every((until) => until !== null);
+  await eventually(heard, 'the other two to hear of the cooldown');
   const others = [...(await second!.run({ policy: 'cooldown', count: 10, concurrency: 2 })), ...(await third!.run({ policy: 'cooldown', count: 10, concurrency: 2 }))];
   expect(others.every((session) => session.model === 'b' && session.attempts[0]!.outcome === 'skipped')).toBe(true);
   expect(requestsTo(sim, 'gpt-a')).toBe(before + 1);

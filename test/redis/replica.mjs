@@ -2,6 +2,7 @@
 // (dist/), sharing a RedisStateStore, against the parent's simulator. The
 // parent sends { id, type: 'run', policy, count | durationMs, concurrency, users };
 // the replica answers { id, sessions: [{ model, attempts: [{ model, startedAt, outcome }] }] }.
+// { id, type: 'cooldown', key } asks what its store knows: { id, until } (null: none).
 import { createExecutor, createPolicySet, parsePolicy, SelfManagingFallbackFactory } from '../../dist/src/index.js';
 import { RedisStateStore } from '../../dist/src/redis/index.js';
 
@@ -33,6 +34,10 @@ process.on('message', async (message) => {
     await executor.close();
     await stateStore.close();
     process.exit(0);
+  }
+  if (message.type === 'cooldown') {
+    process.send({ id: message.id, until: stateStore.cooldownUntil(message.key, Date.now()) });
+    return;
   }
   const results = [];
   const started = Date.now();

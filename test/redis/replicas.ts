@@ -22,6 +22,8 @@ export interface RunRequest {
 
 export interface Replica {
   run(request: RunRequest): Promise<ReplicaSession[]>;
+  /** Until when the replica's store has `key` (`policy/model`) cooling down, as its sessions would see it now; null: not cooling. */
+  cooldownUntil(key: string): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -38,15 +40,17 @@ export async function startReplica(env: { redisUrl: string; prefix: string; simu
   });
   child.removeAllListeners('exit');
   let nextId = 0;
-  const waiting = new Map<number, (sessions: ReplicaSession[]) => void>();
-  child.on('message', (message: { id: number; sessions: ReplicaSession[] }) => waiting.get(message.id)?.(message.sessions));
+  const waiting = new Map<number, (answer: { sessions: ReplicaSession[]; until: number | null }) => void>();
+  child.on('message', (message: { id: number; sessions: ReplicaSession[]; until: number | null }) => waiting.get(message.id)?.(message));
+  const ask = (request: Record<string, unknown>): Promise<{ sessions: ReplicaSession[]; until: number | null }> =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      waiting.set(id, resolve);
+      child.send({ id, ...request });
+    });
   return {
-    run: (request) =>
-      new Promise((resolve) => {
-        const id = ++nextId;
-        waiting.set(id, resolve);
-        child.send({ id, type: 'run', ...request });
-      }),
+    run: async (request) => (await ask({ type: 'run', ...request })).sessions,
+    cooldownUntil: async (key) => (await ask({ type: 'cooldown', key })).until,
     close: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
