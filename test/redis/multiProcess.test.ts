@@ -121,7 +121,9 @@ test('sticky assignment is the same on every process', async () => {
   const assigned = async (replica: Replica): Promise<string[]> => (await replica.run({ policy: 'sticky', count: users.length, users })).map((session) => session.model ?? 'failed');
   const first = await assigned(replicas[0]!);
   expect(new Set(first).size).toBeGreaterThan(1);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const key = (user: string): string => `sticky/sticky\u0000pool\u0000${user}`;
+  const known = async (replica: Replica): Promise<boolean> => (await Promise.all(users.map((user) => replica.storedValue(key(user))))).every((value, index) => value === first[index]);
+  await eventually(async () => (await known(replicas[1]!)) && (await known(replicas[2]!)), 'the other two to hear of every sticky choice');
   expect(await assigned(replicas[1]!)).toEqual(first);
   expect(await assigned(replicas[2]!)).toEqual(first);
 });

@@ -2,7 +2,8 @@
 // (dist/), sharing a RedisStateStore, against the parent's simulator. The
 // parent sends { id, type: 'run', policy, count | durationMs, concurrency, users };
 // the replica answers { id, sessions: [{ model, attempts: [{ model, startedAt, outcome }] }] }.
-// { id, type: 'cooldown', key } asks what its store knows: { id, until } (null: none).
+// { id, type: 'cooldown', key } and { id, type: 'value', key } ask what its
+// store knows: { id, until } and { id, value } (null: nothing).
 import { createExecutor, createPolicySet, parsePolicy, SelfManagingFallbackFactory } from '../../dist/src/index.js';
 import { RedisStateStore } from '../../dist/src/redis/index.js';
 
@@ -37,6 +38,10 @@ process.on('message', async (message) => {
   }
   if (message.type === 'cooldown') {
     process.send({ id: message.id, until: stateStore.cooldownUntil(message.key, Date.now()) });
+    return;
+  }
+  if (message.type === 'value') {
+    process.send({ id: message.id, value: stateStore.get(message.key, Date.now())?.value ?? null });
     return;
   }
   const results = [];

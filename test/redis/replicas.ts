@@ -24,7 +24,16 @@ export interface Replica {
   run(request: RunRequest): Promise<ReplicaSession[]>;
   /** Until when the replica's store has `key` (`policy/model`) cooling down, as its sessions would see it now; null: not cooling. */
   cooldownUntil(key: string): Promise<number | null>;
+  /** The value the replica's store holds under `key` (e.g. a sticky choice), as its sessions would read it now; null: none. */
+  storedValue(key: string): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/** A replica's answer: the sessions of a run, or what its store holds. */
+interface Answer {
+  readonly sessions: ReplicaSession[];
+  readonly until: number | null;
+  readonly value: string | null;
 }
 
 const SCRIPT = fileURLToPath(new URL('./replica.mjs', import.meta.url));
@@ -40,9 +49,9 @@ export async function startReplica(env: { redisUrl: string; prefix: string; simu
   });
   child.removeAllListeners('exit');
   let nextId = 0;
-  const waiting = new Map<number, (answer: { sessions: ReplicaSession[]; until: number | null }) => void>();
-  child.on('message', (message: { id: number; sessions: ReplicaSession[]; until: number | null }) => waiting.get(message.id)?.(message));
-  const ask = (request: Record<string, unknown>): Promise<{ sessions: ReplicaSession[]; until: number | null }> =>
+  const waiting = new Map<number, (answer: Answer) => void>();
+  child.on('message', (message: Answer & { id: number }) => waiting.get(message.id)?.(message));
+  const ask = (request: Record<string, unknown>): Promise<Answer> =>
     new Promise((resolve) => {
       const id = ++nextId;
       waiting.set(id, resolve);
@@ -51,6 +60,7 @@ export async function startReplica(env: { redisUrl: string; prefix: string; simu
   return {
     run: async (request) => (await ask({ type: 'run', ...request })).sessions,
     cooldownUntil: async (key) => (await ask({ type: 'cooldown', key })).until,
+    storedValue: async (key) => (await ask({ type: 'value', key })).value,
     close: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
