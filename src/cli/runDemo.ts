@@ -61,10 +61,10 @@ export async function runDemo(options: DemoCommandOptions, started: () => void =
     seed: options.seed,
     ...(scale === 1 ? {} : { now: () => origin + (Date.now() - origin) * scale }),
   });
-  // The SDKs load before the story starts (reset() starts the scenario's clock), so the first
-  // requests do not spend its opening seconds importing them.
+  // The SDKs load before the story starts, so the first requests do not spend its opening
+  // seconds importing them; the story (the scenario's clock, restarted by reset()) starts with
+  // the first request, however long the executor and telemetry took to set up.
   await providers.factory.preloadSdks([policy]);
-  providers.simulator?.reset();
   const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
@@ -84,6 +84,7 @@ export async function runDemo(options: DemoCommandOptions, started: () => void =
       concurrency: options.concurrency,
       seed: options.seed,
       signal: controller.signal,
+      onStart: () => providers.simulator?.reset(),
       ...(telemetry === null ? {} : { telemetry: telemetry.hooks }),
       ...(progress === null ? {} : { onProgress: (state) => progress.update(state) }),
     });
