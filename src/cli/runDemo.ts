@@ -62,8 +62,8 @@ export async function runDemo(options: DemoCommandOptions, started: () => void =
     ...(scale === 1 ? {} : { now: () => origin + (Date.now() - origin) * scale }),
   });
   // The SDKs load before the story starts, so the first requests do not spend its opening
-  // seconds importing them; the story (the scenario's clock, restarted by reset()) starts with
-  // the first request, however long the executor and telemetry took to set up.
+  // seconds importing them; the story (the scenario's clock, restarted by reset()) starts when
+  // the first request arrives, however long set-up and that first call's cold start took.
   await providers.factory.preloadSdks([policy]);
   const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
@@ -84,7 +84,7 @@ export async function runDemo(options: DemoCommandOptions, started: () => void =
       concurrency: options.concurrency,
       seed: options.seed,
       signal: controller.signal,
-      onStart: () => providers.simulator?.reset(),
+      onStart: () => providers.simulator?.reset({ clockFrom: 'first-request' }),
       ...(telemetry === null ? {} : { telemetry: telemetry.hooks }),
       ...(progress === null ? {} : { onProgress: (state) => progress.update(state) }),
     });

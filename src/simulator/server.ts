@@ -63,8 +63,13 @@ export interface Simulator {
   close(): Promise<void>;
   /** A snapshot of what reached the simulator since start or the last `reset()`. */
   counts(): SimulatorCounts;
-  /** Zeroes the counts and per-model request numbers, and restarts the fault clock. */
-  reset(): void;
+  /**
+   * Zeroes the counts and per-model request numbers, and restarts the fault
+   * clock: now, or with `{ clockFrom: 'first-request' }` when the next model
+   * request arrives (a scenario's story then opens with the first request,
+   * however long the client takes to send it).
+   */
+  reset(options?: { readonly clockFrom?: 'now' | 'first-request' }): void;
   /** The model requests received since start or `reset()`, oldest first; empty unless `recordRequests` is on. */
   requests(): readonly RecordedRequest[];
   /** Swaps the scenario. Per-model request numbers restart; counts and the clock carry on (call `reset()` for a fresh start). */
@@ -107,7 +112,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const now = options.now ?? Date.now;
   const book = new CountBook();
   let states = new Map<string, ModelState>();
-  let startedAt = now();
+  /** When the fault clock started; null: it starts at the next model request. */
+  let startedAt: number | null = now();
   let sequence = 0;
   let shuttingDown = false;
   const timeline = options.timeline !== undefined && options.timeline > 0 ? new Timeline(options.timeline) : null;
@@ -123,19 +129,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const recorded: RecordedRequest[] = [];
-  const reset = (): void => {
+  const reset = (options: { readonly clockFrom?: 'now' | 'first-request' } = {}): void => {
     book.clear();
     timeline?.clear();
     recorded.length = 0;
     states = new Map();
-    startedAt = now();
+    startedAt = options.clockFrom === 'first-request' ? null : now();
   };
 
   const serveModel = (exchange: Exchange, protocol: WireProtocol, parsed: SimulatedRequest): void => {
     const state = stateOf(parsed.model);
     state.requestNumber += 1;
     book.received(parsed.model, parsed.images, parsed.files);
-    const fault = chooseFault(state, now() - startedAt);
+    const arrived = now();
+    startedAt ??= arrived;
+    const fault = chooseFault(state, arrived - startedAt);
     book.served(parsed.model, fault === undefined ? 'success' : fault.type);
     sequence += 1;
     const number = sequence;

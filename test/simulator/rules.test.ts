@@ -72,6 +72,21 @@ describe('when a fault applies', () => {
     expect(await statuses(simulator, 'gpt-4o', 1)).toEqual([503]);
   });
 
+  it("reset({ clockFrom: 'first-request' }) starts the clock when the next model request arrives", async () => {
+    let clock = 0;
+    const simulator = await start({
+      now: () => clock,
+      scenario: { models: { 'gpt-4o': { faults: [{ type: 'service_unavailable', when: { from: '10s' } }] } } },
+    });
+    simulator.reset({ clockFrom: 'first-request' });
+    clock = 60_000; // a slow start: a minute before anything arrives
+    expect(await statuses(simulator, 'gpt-4o', 1)).toEqual([200]);
+    clock = 69_999;
+    expect(await statuses(simulator, 'gpt-4o', 1)).toEqual([200]);
+    clock = 70_000;
+    expect(await statuses(simulator, 'gpt-4o', 1)).toEqual([503]);
+  });
+
   it('conditions combine, and the first fault that applies wins', async () => {
     let clock = 0;
     const simulator = await start({
