@@ -53,7 +53,9 @@ describe('detour demo (child process)', () => {
     expect(Object.keys(served)).toEqual(expect.arrayContaining(['gpt-4o', 'claude-haiku', 'gemini-flash']));
     expect(Object.values(served).reduce((sum, count) => sum + count, 0)).toBe(40);
     expect(out).toContain('rules that fired');
-    expect(out).toMatch(/^\s+primary-rate-limited\s+\d+$/m);
+    // The primary's failures were routed by the policy's own rules (rate-limited early, down later;
+    // which of the two a request meets depends on when it arrives, so either will do).
+    expect(out).toMatch(/^\s+(primary-rate-limited|primary-down)\s+\d+$/m);
   });
 
   it('fails (exit 1) when fewer than half the requests are answered, and does not call the errors absorbed', async () => {
