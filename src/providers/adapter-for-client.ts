@@ -83,7 +83,7 @@ interface BedrockClientConfig {
  * @example
  * await bedrockEndpointOf(new BedrockRuntimeClient({ region: 'eu-west-3' })) // → 'https://bedrock-runtime.eu-west-3.amazonaws.com/'
  */
-export async function bedrockEndpointOf(client: BedrockRuntimeClient): Promise<string | null> {
+async function bedrockEndpointOf(client: BedrockRuntimeClient): Promise<string | null> {
   const config = client.config as BedrockClientConfig;
   try {
     if (config.isCustomEndpoint === true && config.endpoint !== undefined) {
