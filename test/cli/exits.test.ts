@@ -9,12 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interruptWhileStarting } from '../../src/cli/processGuards.js';
-import { driveDemoTraffic } from '../../src/demo/DemoRun.js';
 import { formatDemoSummary } from '../../src/demo/summary.js';
-import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { policyFrom, setOf } from '../executor/support.js';
-import { yamlPolicy } from '../executor/simulated.js';
+import { TRAFFIC_POLICY, trafficThrough } from '../demo/traffic.js';
 import { cleanEnvironment, runCli } from './support.js';
 
 describe('a reader that closes the pipe: detour run … | head -1', () => {
@@ -83,11 +80,7 @@ describe('Ctrl-C', () => {
     const sim = await startSimulator({ port: 0, scenario: { models: { '*': { faults: [{ type: 'hang' }] } } } });
     try {
       const controller = new AbortController();
-      const policy = policyFrom(yamlPolicy('primary_model: a\nfallback_models: [b]\n'));
-      const traffic = await driveDemoTraffic({
-        policies: setOf(policy),
-        policy: policy.name,
-        factory: new SelfManagingFallbackFactory({ baseUrlOverride: sim.url, apiKeyOverride: 'test-key' }),
+      const traffic = await trafficThrough(sim, {
         requests: 4,
         durationMs: 100,
         signal: controller.signal,
@@ -98,7 +91,7 @@ describe('Ctrl-C', () => {
       });
       expect(traffic.interrupted).toBe(true);
       expect(traffic.interruptedRequests).toBe(4);
-      const summary = formatDemoSummary(traffic, { policy: policy.name, scenario: 'hang' }).join('\n');
+      const summary = formatDemoSummary(traffic, { policy: TRAFFIC_POLICY.name, scenario: 'hang' }).join('\n');
       expect(summary).toMatch(/success rate\s+0\.0%\s+0 of 0 answered \(interrupted requests not counted\)/);
       expect(summary).toMatch(/interrupted\s+4\s+requests in flight at Ctrl-C: neither answered nor failed/);
       expect(summary).not.toMatch(/errors in failed requests|aborted/);

@@ -3,11 +3,8 @@
  * request, however long setting up took.
  */
 import { expect, it } from 'vitest';
-import { driveDemoTraffic } from '../../src/demo/DemoRun.js';
-import { SelfManagingFallbackFactory } from '../../src/providers/factory.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { policyFrom, setOf } from '../executor/support.js';
-import { yamlPolicy } from '../executor/simulated.js';
+import { trafficThrough } from './traffic.js';
 
 it('calls onStart once, after set-up and before the first request: a timeline restarted there opens healthy', async () => {
   // The simulator's clock is ours: set-up "takes" 10 s, past gpt-a's healthy first second.
@@ -20,11 +17,7 @@ it('calls onStart once, after set-up and before the first request: a timeline re
   try {
     storyNow = 10_000;
     const started: number[] = [];
-    const policy = policyFrom(yamlPolicy('primary_model: a\nfallback_models: [b]\n'));
-    const traffic = await driveDemoTraffic({
-      policies: setOf(policy),
-      policy: policy.name,
-      factory: new SelfManagingFallbackFactory({ baseUrlOverride: sim.url, apiKeyOverride: 'test-key' }),
+    const traffic = await trafficThrough(sim, {
       requests: 3,
       durationMs: 100,
       onStart: () => {
