@@ -63,8 +63,9 @@ export async function runDemo(options: DemoCommandOptions, started: () => void =
   });
   // The SDKs load before the story starts, so the first requests do not spend its opening
   // seconds importing them; the story (the scenario's clock, restarted by reset()) starts when
-  // the first request arrives, however long set-up and that first call's cold start took.
+  // the first request arrives, however long set-up and that first call's cold start take.
   await providers.factory.preloadSdks([policy]);
+  providers.simulator?.reset({ clockFrom: 'first-request' });
   const telemetry = await setupCliTelemetry();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
@@ -84,7 +85,6 @@ export async function runDemo(options: DemoCommandOptions, started: () => void =
       concurrency: options.concurrency,
       seed: options.seed,
       signal: controller.signal,
-      onStart: () => providers.simulator?.reset({ clockFrom: 'first-request' }),
       ...(telemetry === null ? {} : { telemetry: telemetry.hooks }),
       ...(progress === null ? {} : { onProgress: (state) => progress.update(state) }),
     });

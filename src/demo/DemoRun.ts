@@ -36,8 +36,6 @@ export interface DemoTrafficOptions {
   /** Seeds the executor's jitter and random choices. @default 7 */
   readonly seed?: number;
   readonly telemetry?: TelemetryHooks;
-  /** Called once everything is ready, just before the first request is sent (e.g. to start a scenario's timeline then). */
-  readonly onStart?: () => void;
   /** Called after every request is sent and every session ends. */
   readonly onProgress?: (progress: DemoProgress) => void;
   /** Stops sending; sessions in flight are aborted. */
@@ -90,7 +88,6 @@ export async function driveDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       logSessionFailed: (session) => void sessions.push(session),
     },
   });
-  options.onStart?.();
   const startedAt = Date.now();
   let sent = 0;
   let answered = 0;
